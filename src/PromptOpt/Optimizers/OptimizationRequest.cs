@@ -1,0 +1,56 @@
+using Microsoft.Extensions.AI;
+using PromptOpt.Data;
+using PromptOpt.Evaluation;
+using PromptOpt.Models;
+using PromptOpt.Prompts;
+
+namespace PromptOpt.Optimizers;
+
+/// <summary>What to optimize, with which models, budget and seed. Method options live on the optimizer, not here.</summary>
+public sealed class OptimizationRequest
+{
+    /// <summary>Gets the task (for MetaSPO: the first source task; see <see cref="SourceTasks"/>).</summary>
+    public required TaskDefinition Task { get; init; }
+
+    /// <summary>Gets the starting prompt; <see langword="null"/> uses the task's one-line prompt.</summary>
+    public Prompt? StartPrompt { get; init; }
+
+    /// <summary>Gets the task model (already wrapped in the middleware pipeline).</summary>
+    public required IChatClient TaskModel { get; init; }
+
+    /// <summary>Gets the optimizer model (already wrapped in the middleware pipeline).</summary>
+    public required IChatClient OptimizerModel { get; init; }
+
+    /// <summary>Gets the usage meter shared by both pipelines (the source of usage snapshots and budget checks).</summary>
+    public required UsageMeter Usage { get; init; }
+
+    /// <summary>Gets the seed; every random choice of the run derives from it.</summary>
+    public int Seed { get; init; }
+
+    /// <summary>Gets the number of training examples the optimizer evaluates on (the evaluation set V).</summary>
+    /// <value>The default is 50.</value>
+    public int TrainSize { get; init; } = 50;
+
+    /// <summary>Gets the maximum number of test examples for the final scores; <see langword="null"/> = the whole test split.</summary>
+    /// <value>The default is 200.</value>
+    public int? TestSize { get; init; } = 200;
+
+    /// <summary>Gets whether to measure test scores of the start and best prompts at the end.</summary>
+    /// <value>The default is <see langword="true"/>.</value>
+    public bool EvaluateOnTest { get; init; } = true;
+
+    /// <summary>Gets the evaluation options (concurrency, error budget).</summary>
+    public EvaluationOptions Evaluation { get; init; } = new();
+
+    /// <summary>Gets the progress sink, or <see langword="null"/>.</summary>
+    public IProgress<OptimizationEvent>? Progress { get; init; }
+
+    /// <summary>Gets the MetaSPO source (meta-train) tasks; empty for single-task methods.</summary>
+    public IReadOnlyList<TaskDefinition> SourceTasks { get; init; } = [];
+
+    /// <summary>Gets the MetaSPO unseen (meta-test) tasks; empty for single-task methods.</summary>
+    public IReadOnlyList<TaskDefinition> UnseenTasks { get; init; } = [];
+
+    /// <summary>Gets the effective starting prompt.</summary>
+    public Prompt EffectiveStartPrompt => StartPrompt ?? Task.OneLinePrompt;
+}
