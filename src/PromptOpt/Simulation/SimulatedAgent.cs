@@ -68,9 +68,9 @@ public static class SimulatedAgent
     /// <summary>Linear regression: a Gaussian step around the best shown pair, its size set by refine / diverse / explore.</summary>
     private static string Regression(JsonObject state, AgentSkillSet skills, AgentSimOptions o, ulong text, int sample)
     {
-        var shown = (state["shown"] as JsonArray ?? []).Select(p => ((int)p![0]!.GetValue<double>(), (int)p[1]!.GetValue<double>())).ToHashSet();
+        var shown = (state["shown"] as JsonArray ?? []).Select(p => ((int)Num(p![0]), (int)Num(p[1]))).ToHashSet();
         var best = state["best"] as JsonArray;
-        double bw = best is null ? 15 : best[0]!.GetValue<double>(), bb = best is null ? 15 : best[1]!.GetValue<double>();
+        double bw = best is null ? 15 : Num(best[0]), bb = best is null ? 15 : Num(best[1]);
         double sigma = o.RegressionStep * (skills.Refine ? o.RefineStepFactor : 1) * (skills.Diverse ? o.DiverseStepFactor : 1) * (skills.Explore ? o.ExploreStepFactor : 1);
         int w = 0, b = 0;
         for (int attempt = 0; attempt <= (skills.Diverse ? o.DuplicateRedraws : 0); attempt++)
@@ -96,7 +96,7 @@ public static class SimulatedAgent
     /// <summary>TSP: 2-opt moves on the best shown tour (best of a few random reversals each), their number set by refine / diverse / explore.</summary>
     private static string Tsp(JsonObject state, AgentSkillSet skills, AgentSimOptions o, ulong text, int sample)
     {
-        var points = (state["points"] as JsonArray ?? []).Select(p => (p![0]!.GetValue<int>(), p[1]!.GetValue<int>())).ToArray();
+        var points = (state["points"] as JsonArray ?? []).Select(p => ((int)Num(p![0]), (int)Num(p[1]))).ToArray();
         int n = points.Length;
         var shown = (state["shown"] as JsonArray ?? []).Select(s => string.Join(",", Ints(s!["tour"]))).ToHashSet(StringComparer.Ordinal);
         var best = state["best"] is JsonArray bt ? Ints(bt) : Enumerable.Range(0, n).ToArray();
@@ -182,5 +182,15 @@ public static class SimulatedAgent
 
     private static string[] Strings(JsonNode? node) => (node as JsonArray ?? []).Select(v => v!.GetValue<string>()).ToArray();
 
-    private static int[] Ints(JsonNode? node) => (node as JsonArray ?? []).Select(v => v!.GetValue<int>()).ToArray();
+    private static int[] Ints(JsonNode? node) => (node as JsonArray ?? []).Select(v => (int)Num(v)).ToArray();
+
+    /// <summary>Reads a number whether the node holds an int, a long or a double (in-process) or a parsed JSON number.</summary>
+    private static double Num(JsonNode? node)
+    {
+        var v = node?.AsValue() ?? throw new FormatException("A number was expected in the agent state.");
+        return v.TryGetValue<double>(out var d) ? d
+            : v.TryGetValue<int>(out var i) ? i
+            : v.TryGetValue<long>(out var l) ? l
+            : throw new FormatException("A number was expected in the agent state.");
+    }
 }
