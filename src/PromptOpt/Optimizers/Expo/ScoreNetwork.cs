@@ -136,7 +136,6 @@ public sealed class ScoreNetwork
         int batch = Math.Min(n, Options.BatchSize is { } b && b > 0 ? b : n);
         var order = Enumerable.Range(0, n).ToArray();
         var grad = new double[ParameterCount];
-        var hidden = new double[HiddenUnits];
         for (int e = 0; e < (epochs ?? Options.Epochs); e++)
         {
             if (batch < n)
@@ -148,7 +147,7 @@ public sealed class ScoreNetwork
             {
                 int count = Math.Min(batch, n - start);
                 Array.Clear(grad);
-                Accumulate(inputs, targets, weights, order.AsSpan(start, count), grad, hidden);
+                Accumulate(inputs, targets, weights, order.AsSpan(start, count), grad);
                 AdamStep(grad);
             }
         }
@@ -177,11 +176,12 @@ public sealed class ScoreNetwork
     {
         Array.Clear(gradient);
         var all = Enumerable.Range(0, inputs.Count).ToArray();
-        return Accumulate(inputs, targets, weights, all, gradient, new double[HiddenUnits]);
+        return Accumulate(inputs, targets, weights, all, gradient);
     }
 
     /// <summary>Adds the gradient of the batch's weighted MSE to <paramref name="grad"/>; returns the batch loss.</summary>
-    private double Accumulate(IReadOnlyList<double[]> inputs, IReadOnlyList<double> targets, IReadOnlyList<double>? weights, ReadOnlySpan<int> rows, double[] grad, double[] hidden)
+    /// <remarks>Loops run hidden-unit-outer, row-inner, so a row of W1 and of its gradient stay in cache across the batch.</remarks>
+    private double Accumulate(IReadOnlyList<double[]> inputs, IReadOnlyList<double> targets, IReadOnlyList<double>? weights, ReadOnlySpan<int> rows, double[] grad)
     {
         double total = 0;
         foreach (var i in rows)
@@ -194,35 +194,60 @@ public sealed class ScoreNetwork
             return 0;
         }
 
-        double loss = 0;
-        int d = InputDimension;
-        foreach (var i in rows)
+        int d = InputDimension, h = HiddenUnits, n = rows.Length;
+        var xs = new double[n][];
+        for (int r = 0; r < n; r++)
         {
-            var x = inputs[i];
-            double w = weights?[i] ?? 1;
-            double y = _theta[B2];
-            for (int j = 0; j < HiddenUnits; j++)
+            xs[r] = inputs[rows[r]];
+        }
+
+        // Forward: z[r, j] (kept in `act`, row-major by hidden unit), then the outputs.
+        var act = new double[h * n];
+        for (int j = 0; j < h; j++)
+        {
+            var wj = _theta.AsSpan(j * d, d);
+            double bj = _theta[B1 + j];
+            for (int r = 0; r < n; r++)
             {
-                double z = _theta[B1 + j] + Dot(_theta.AsSpan(j * d, d), x);
-                hidden[j] = z > 0 ? z : 0;
-                y += _theta[W2 + j] * hidden[j];
+                double z = bj + Dot(wj, xs[r]);
+                act[(j * n) + r] = z > 0 ? z : 0;
+            }
+        }
+
+        double loss = 0;
+        var dy = new double[n];
+        for (int r = 0; r < n; r++)
+        {
+            double y = _theta[B2];
+            for (int j = 0; j < h; j++)
+            {
+                y += _theta[W2 + j] * act[(j * n) + r];
             }
 
-            double r = y - targets[i];
-            loss += w * r * r / total;
-            double dy = 2 * w * r / total;
-            grad[B2] += dy;
-            for (int j = 0; j < HiddenUnits; j++)
+            int i = rows[r];
+            double w = weights?[i] ?? 1, res = y - targets[i];
+            loss += w * res * res / total;
+            dy[r] = 2 * w * res / total;
+            grad[B2] += dy[r];
+        }
+
+        // Backward.
+        for (int j = 0; j < h; j++)
+        {
+            var gj = grad.AsSpan(j * d, d);
+            double w2 = _theta[W2 + j];
+            for (int r = 0; r < n; r++)
             {
-                if (hidden[j] <= 0)
+                double a = act[(j * n) + r];
+                if (a <= 0)
                 {
                     continue;
                 }
 
-                grad[W2 + j] += dy * hidden[j];
-                double dz = dy * _theta[W2 + j];
+                grad[W2 + j] += dy[r] * a;
+                double dz = dy[r] * w2;
                 grad[B1 + j] += dz;
-                Axpy(dz, x, grad.AsSpan(j * d, d));
+                Axpy(dz, xs[r], gj);
             }
         }
 
@@ -236,7 +261,26 @@ public sealed class ScoreNetwork
         double c1 = 1 - Math.Pow(b1, _adamStep), c2 = 1 - Math.Pow(b2, _adamStep);
         double lr = Options.LearningRate * Math.Sqrt(c2) / c1;
         double eps = Options.Epsilon * Math.Sqrt(c2);
-        for (int k = 0; k < _theta.Length; k++)
+        int k = 0;
+        if (Vector.IsHardwareAccelerated && _theta.Length >= Vector<double>.Count)
+        {
+            var theta = MemoryMarshal.Cast<double, Vector<double>>(_theta.AsSpan());
+            var m = MemoryMarshal.Cast<double, Vector<double>>(_m.AsSpan());
+            var v = MemoryMarshal.Cast<double, Vector<double>>(_v.AsSpan());
+            var g = MemoryMarshal.Cast<double, Vector<double>>(grad.AsSpan());
+            Vector<double> vb1 = new(b1), vb1c = new(1 - b1), vb2 = new(b2), vb2c = new(1 - b2), vlr = new(lr), veps = new(eps);
+            for (int i = 0; i < theta.Length; i++)
+            {
+                var gi = g[i];
+                m[i] = (vb1 * m[i]) + (vb1c * gi);
+                v[i] = (vb2 * v[i]) + (vb2c * gi * gi);
+                theta[i] -= vlr * m[i] / (Vector.SquareRoot(v[i]) + veps);
+            }
+
+            k = theta.Length * Vector<double>.Count;
+        }
+
+        for (; k < _theta.Length; k++)
         {
             double g = grad[k];
             _m[k] = (b1 * _m[k]) + ((1 - b1) * g);
@@ -303,14 +347,24 @@ public sealed class ScoreNetwork
         if (Vector.IsHardwareAccelerated && a.Length >= Vector<double>.Count)
         {
             var va = MemoryMarshal.Cast<double, Vector<double>>(a);
-            var vb = MemoryMarshal.Cast<double, Vector<double>>(b);
-            var acc = Vector<double>.Zero;
-            for (int k = 0; k < va.Length; k++)
+            var vb = MemoryMarshal.Cast<double, Vector<double>>(b[..a.Length]);
+            Vector<double> acc0 = Vector<double>.Zero, acc1 = Vector<double>.Zero, acc2 = Vector<double>.Zero, acc3 = Vector<double>.Zero;
+            int k = 0;
+            for (; k + 4 <= va.Length; k += 4)
             {
-                acc += va[k] * vb[k];
+                // Four independent accumulators hide the add latency.
+                acc0 += va[k] * vb[k];
+                acc1 += va[k + 1] * vb[k + 1];
+                acc2 += va[k + 2] * vb[k + 2];
+                acc3 += va[k + 3] * vb[k + 3];
             }
 
-            s = Vector.Sum(acc);
+            for (; k < va.Length; k++)
+            {
+                acc0 += va[k] * vb[k];
+            }
+
+            s = Vector.Sum((acc0 + acc1) + (acc2 + acc3));
             i = va.Length * Vector<double>.Count;
         }
 
