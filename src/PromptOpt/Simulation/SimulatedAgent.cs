@@ -13,6 +13,9 @@ namespace PromptOpt.Simulation;
 /// <remarks>
 /// Every draw is a pure function of (<see cref="AgentSimOptions.Seed"/>, the normalised meta-prompt text, the sample
 /// index, …) through <see cref="SimHash"/>: the same request always gets the same reply.
+/// Skills are detected on the whole meta-prompt, exemplars included: a summarised bandit history ("average reward")
+/// activates <c>stats</c>, and TSP exemplars (which show <c>&lt;trace&gt;</c> tags) activate <c>format</c>, as a real
+/// model imitates what it is shown.
 /// </remarks>
 public static class SimulatedAgent
 {
