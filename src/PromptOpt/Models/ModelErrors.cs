@@ -127,7 +127,10 @@ internal static class ModelErrors
         };
 
         bool transient = IsTransientStatus(status) && code != "insufficient_quota";
-        return new ModelCallException(message, status, transient, transient ? ReadRetryAfter(exception, timeProvider) : null, exception);
+
+        // Auth failures drop the SDK's exception: its message quotes the server's text, which may echo the key.
+        var inner = status is 401 or 403 ? null : exception;
+        return new ModelCallException(message, status, transient, transient ? ReadRetryAfter(exception, timeProvider) : null, inner);
     }
 
     /// <summary>Makes text one line, masks secrets and truncates it.</summary>

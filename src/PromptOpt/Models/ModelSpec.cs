@@ -211,9 +211,9 @@ public sealed partial record ModelSpec
     }
 
     private static ModelSpecException Invalid(string text, string reason) =>
-        new($"invalid model spec '{Redact(OneLine(text))}': {reason}; expected one of: {AcceptedForms}");
+        new(OneLine($"invalid model spec '{Redact(text)}': {reason}; expected one of: {AcceptedForms}"));
 
-    private static string OneLine(string text) => text.ReplaceLineEndings(" ");
+    private static string OneLine(string text) => text.ReplaceLineEndings(" ").Replace('\t', ' ');
 
     [GeneratedRegex(@"^[A-Za-z0-9._\-:/@+]+$")]
     private static partial Regex ModelNamePattern();
