@@ -11,6 +11,9 @@ namespace PromptOpt.Storage;
 /// </summary>
 public static class RunSpecSanitizer
 {
+    // Keep non-ASCII text readable in the store ("é", not "\u00E9"); the output is stored, never embedded in HTML.
+    private static readonly JsonSerializerOptions Output = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     /// <summary>The value that replaces a stripped secret.</summary>
     public const string Redacted = "***";
 
@@ -46,7 +49,7 @@ public static class RunSpecSanitizer
             return SecretRedactor.Redact(json);
         }
 
-        return root is null ? json : Clean(root)?.ToJsonString() ?? "null";
+        return root is null ? json : Clean(root)?.ToJsonString(Output) ?? "null";
     }
 
     /// <summary>Returns a copy of a role → model-spec map with key-like strings masked.</summary>

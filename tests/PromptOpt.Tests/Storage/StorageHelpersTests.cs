@@ -64,6 +64,12 @@ public sealed class StorageHelpersTests
         Assert.Equal("""[{"key":"***"},{"ok":"v2"},"Bearer ***"]""", result);
     }
 
+    [Fact]
+    public void Sanitize_NonAsciiText_StaysReadable()
+    {
+        Assert.Equal("""{"prompt":"Réponds « oui »"}""", RunSpecSanitizer.Sanitize("""{"prompt":"Réponds « oui »"}"""));
+    }
+
     [Theory]
     [InlineData("run-1")]
     [InlineData("2025-01-01_ape.v2")]
