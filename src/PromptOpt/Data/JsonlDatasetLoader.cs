@@ -150,32 +150,29 @@ public static class JsonlDatasetLoader
     {
         var examples = new List<Example>();
         int lineNumber = 0;
-        IEnumerable<string> lines;
         try
         {
-            lines = File.ReadLines(file);
+            foreach (var line in File.ReadLines(file))
+            {
+                lineNumber++;
+                if (string.IsNullOrWhiteSpace(line))
+                {
+                    continue;
+                }
+
+                var example = ParseLine(file, lineNumber, line, options);
+                var here = string.Create(CultureInfo.InvariantCulture, $"{Path.GetFileName(file)}:{lineNumber}");
+                if (!seenIds.TryAdd(example.Id, here))
+                {
+                    throw new DataFormatException(file, lineNumber, $"expected a unique \"id\", but \"{Shorten(example.Id)}\" was already used at {seenIds[example.Id]}");
+                }
+
+                examples.Add(example);
+            }
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw new DataFormatException(file, null, $"cannot be read ({ex.Message})", ex);
-        }
-
-        foreach (var line in lines)
-        {
-            lineNumber++;
-            if (string.IsNullOrWhiteSpace(line))
-            {
-                continue;
-            }
-
-            var example = ParseLine(file, lineNumber, line, options);
-            var here = string.Create(CultureInfo.InvariantCulture, $"{Path.GetFileName(file)}:{lineNumber}");
-            if (!seenIds.TryAdd(example.Id, here))
-            {
-                throw new DataFormatException(file, lineNumber, $"expected a unique \"id\", but \"{Shorten(example.Id)}\" was already used at {seenIds[example.Id]}");
-            }
-
-            examples.Add(example);
+            throw new DataFormatException(file, null, $"cannot be read ({ex.Message.ReplaceLineEndings(" ")})", ex);
         }
 
         if (examples.Count == 0)
