@@ -61,6 +61,16 @@ public sealed class EvaluatorTests
     }
 
     [Fact]
+    public async Task EvaluateAsync_RoleOption_TagsRequests()
+    {
+        var model = EchoClient(2);
+
+        await Evaluator.EvaluateAsync(model, Prompt, Questions(2), ExactMatchMetric.Instance, new EvaluationOptions { Role = ModelRoles.Test });
+
+        Assert.All(model.Requests, r => Assert.Equal(ModelRoles.Test, r.Options.GetRole()));
+    }
+
+    [Fact]
     public async Task EvaluateAsync_WrongAnswers_ScoreIsMeanAndFeedbackKept()
     {
         var model = EchoClient(4, i => i % 2 == 0 ? $"<answer>a{i}</answer>" : "<answer>nope</answer>");
