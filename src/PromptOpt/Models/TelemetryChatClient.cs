@@ -17,7 +17,7 @@ namespace PromptOpt.Models;
 /// flag is read from the response (<see cref="ChatOptionsExtensions.IsCacheHit"/>), which the cache sets on the way
 /// out, and only an outer layer sees cached calls at all. Thread-safe.
 /// <code>
-/// new ChatPipeline(provider).Use(inner =&gt; new TelemetryChatClient(inner)).UseUsageTracking(meter).UseCache(cache)…
+/// new ChatPipeline(provider).UseTelemetry().UseUsageTracking(meter).UseCache(cache)…
 /// </code>
 /// </remarks>
 public sealed class TelemetryChatClient : DelegatingChatClient
@@ -181,5 +181,22 @@ public sealed class TelemetryChatClient : DelegatingChatClient
             PromptOptTelemetry.Duration.Record(_time.GetElapsedTime(start).TotalSeconds,
                 new(TelemetryAttributes.OperationName, "chat"), modelTag, new(TelemetryAttributes.ErrorType, errorType));
         }
+    }
+}
+
+/// <summary>The <c>UseTelemetry</c> extension of <see cref="ChatPipeline"/>.</summary>
+public static class TelemetryChatPipelineExtensions
+{
+    /// <summary>
+    /// Adds a <see cref="TelemetryChatClient"/>. Call it FIRST (outermost), or at least before <c>UseCache</c>, so it sees
+    /// cached calls and their cache-hit flag: <c>new ChatPipeline(provider).UseTelemetry().UseUsageTracking(meter).UseCache(cache)…</c>.
+    /// </summary>
+    /// <param name="pipeline">The pipeline.</param>
+    /// <param name="timeProvider">The time source for call durations, or <see langword="null"/> for <see cref="TimeProvider.System"/>.</param>
+    /// <returns>The pipeline.</returns>
+    public static ChatPipeline UseTelemetry(this ChatPipeline pipeline, TimeProvider? timeProvider = null)
+    {
+        ArgumentNullException.ThrowIfNull(pipeline);
+        return pipeline.Use(inner => new TelemetryChatClient(inner, timeProvider));
     }
 }

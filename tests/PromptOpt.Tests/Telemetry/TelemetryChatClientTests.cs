@@ -4,6 +4,7 @@ using System.Diagnostics.Metrics;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.AI;
 using PromptOpt.Models;
+using PromptOpt.Storage;
 using PromptOpt.Telemetry;
 
 namespace PromptOpt.Tests.Telemetry;
@@ -127,6 +128,18 @@ public sealed class TelemetryChatClientTests : IDisposable
         Assert.Equal(5L, span.GetTagItem(TelemetryAttributes.InputTokens));
         Assert.Equal(2L, span.GetTagItem(TelemetryAttributes.OutputTokens));
         Assert.Equal(true, span.GetTagItem(TelemetryAttributes.CacheHit));
+    }
+
+    [Fact]
+    public async Task UseTelemetry_OutsideTheCache_MarksTheRepeatedCallAsCacheHit()
+    {
+        var model = new ChatPipeline(new FakeClient(cacheHitEvery: 0)).UseTelemetry().UseCache(new InMemoryResponseCache()).Build();
+        var options = new ChatOptions { ModelId = _model, Temperature = 0 }.WithPromptOpt(ModelRoles.Task);
+
+        await model.GetResponseAsync([new ChatMessage(ChatRole.User, "same question")], options);
+        await model.GetResponseAsync([new ChatMessage(ChatRole.User, "same question")], options);
+
+        Assert.Equal([false, true], Mine().Select(s => (bool)s.GetTagItem(TelemetryAttributes.CacheHit)!));
     }
 
     [Fact]
