@@ -25,8 +25,9 @@ if [ -z "$CHROME" ]; then
 fi
 
 # 2. The report(s).
-OUT="${BROWSER_REPORT_OUT:-$(mktemp -d)}"
-mkdir -p "$OUT"
+# Outputs (reports, screenshots, console logs, rendered DOMs) go to artifacts/browser-report/ (git-ignored).
+OUT="${BROWSER_REPORT_OUT:-artifacts/browser-report}"
+rm -rf "$OUT" && mkdir -p "$OUT" && OUT="$(cd "$OUT" && pwd)"
 produce "$OUT" > "$OUT/produce.log" 2>&1 || { tail -n 30 "$OUT/produce.log"; fail "producing the report failed"; }
 shopt -s nullglob
 reports=("$OUT"/*.html)
@@ -48,21 +49,26 @@ for html in "${reports[@]}"; do
   name="$(basename "$html" .html)"
   png="$OUT/$name.png"; log="$OUT/$name.console.log"; dom="$OUT/$name.dom.html"
   url="file://$(cd "$(dirname "$html")" && pwd)/$(basename "$html")"
+  bad=0
+  problem() { echo "browser-report: $name: $*"; bad=1; }
 
   # The report itself must not point anywhere (no network, no external scripts, fonts or images).
   if grep -Eiq '<script|<link|<img|<iframe|(src|href)="(https?:)?//|@import|url\(' "$html"; then
-    echo "browser-report: $name references an external resource or script"; status=1
+    problem "references an external resource or a script"
   fi
 
-  chrome --enable-logging=stderr --v=0 --window-size=1280,4000 --screenshot="$png" "$url" >"$log" 2>&1 \
-    || { echo "browser-report: chromium failed on $name"; tail -n 20 "$log"; status=1; continue; }
-  if grep -E 'CONSOLE|Uncaught|ERR_(FILE|NAME|CONNECTION|BLOCKED)' "$log" | grep -v 'dbus' >/dev/null; then
-    echo "browser-report: $name logged console messages:"; grep -E 'CONSOLE|Uncaught|ERR_' "$log" | head -n 10; status=1
+  if ! chrome --enable-logging=stderr --v=0 --window-size=1280,4000 --screenshot="$png" "$url" >"$log" 2>&1; then
+    problem "chromium failed to render it"; tail -n 20 "$log"; status=1; continue
+  fi
+  if grep -E 'CONSOLE|Uncaught|ERR_(FILE|NAME|CONNECTION|BLOCKED)' "$log" >/dev/null; then
+    problem "the page logged console messages:"; grep -E 'CONSOLE|Uncaught|ERR_' "$log" | head -n 10
   fi
   size=$(stat -c %s "$png" 2>/dev/null || echo 0)
-  [ "$size" -gt 20000 ] || { echo "browser-report: $name screenshot missing or blank ($size bytes)"; status=1; }
+  [ "$size" -gt 20000 ] || problem "screenshot missing or blank ($size bytes)"
 
-  chrome --dump-dom "$url" >"$dom" 2>/dev/null || { echo "browser-report: chromium --dump-dom failed on $name"; status=1; continue; }
+  if ! chrome --dump-dom "$url" >"$dom" 2>/dev/null; then
+    problem "chromium --dump-dom failed"; status=1; continue
+  fi
   src_svgs=$(grep -o '<svg ' "$html" | wc -l)
   dom_svgs=$(grep -o '<svg ' "$dom" | wc -l)
   lines=$(grep -o 'class="line"' "$dom" | wc -l)
@@ -71,12 +77,17 @@ for html in "${reports[@]}"; do
   for id in summary prompts trajectory candidates failures usage spec trajectory-chart usage-calls-chart lineage; do
     grep -q "id=\"$id\"" "$dom" || missing="$missing $id"
   done
-  [ -z "$missing" ] || { echo "browser-report: $name rendered DOM lacks:$missing"; status=1; }
+  [ -z "$missing" ] || problem "the rendered DOM lacks:$missing"
   if [ "$src_svgs" -lt 3 ] || [ "$dom_svgs" -ne "$src_svgs" ] || [ "$lines" -lt 1 ] || [ "$bars" -lt 1 ]; then
-    echo "browser-report: $name charts missing (svg: $dom_svgs rendered of $src_svgs, line paths: $lines, bars: $bars)"; status=1
+    problem "charts missing (svg: $dom_svgs rendered of $src_svgs, line paths: $lines, bars: $bars)"
   fi
-  grep -q '<script' "$dom" && { echo "browser-report: $name has a script element in the rendered DOM"; status=1; }
-  echo "browser-report: $name ok ($dom_svgs charts, $lines lines, $bars bars, screenshot $png)"
+  if grep -q '<script' "$dom"; then problem "a script element is in the rendered DOM"; fi
+
+  if [ $bad -eq 0 ]; then
+    echo "browser-report: $name ok ($dom_svgs charts, $lines lines, $bars bars; screenshot $png)"
+  else
+    status=1
+  fi
 done
 
 [ $status -eq 0 ] || fail "see messages above (outputs in $OUT)"
