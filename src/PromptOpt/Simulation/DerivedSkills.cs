@@ -7,7 +7,7 @@ namespace PromptOpt.Simulation;
 /// Derives task skills for a dataset that declares none (SIMULATOR.md: "3 derived skills whose triggers are distinctive
 /// content words of its training inputs (deterministic)"). Words: lower-cased runs of letters, at least 4 long, not
 /// stop words, not in the task's default instruction or answer-format line (so the one-line prompt does not already
-/// carry them). A word is distinctive when it occurs in at least 2 inputs (1 for tiny or one-word datasets) and in at
+/// carry them), and not in any target (so naming a skill never spells out an answer). A word is distinctive when it occurs in at least 2 inputs (1 for tiny or one-word datasets) and in at
 /// most <see cref="SimOptions.DerivedMaxDocumentFrequency"/> of them; words are ranked by document frequency, then
 /// alphabetically, and dealt round-robin to the skills. A skill that gets no word is left out.
 /// </summary>
@@ -26,7 +26,9 @@ internal static partial class DerivedSkills
     public static IReadOnlyList<SimSkill> Derive(TaskDefinition task, SimOptions options)
     {
         var inputs = task.Dataset.Train.Count > 0 ? task.Dataset.Train : task.Dataset.All.ToList();
+        // Target words are excluded too, so an optimizer reply naming a derived skill never spells out an answer.
         var excluded = new HashSet<string>(Words(task.DefaultInstruction + " " + task.AnswerFormat), StringComparer.Ordinal);
+        excluded.UnionWith(task.Dataset.All.SelectMany(e => Words(e.Target)));
         var df = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var e in inputs)
         {
