@@ -143,6 +143,10 @@ public sealed partial class SimOptions
     /// <value>The default is 0.</value>
     public double PlaceholderLossRate { get; set; }
 
+    /// <summary>Returns a shallow copy (lists of skills and conflicts are shared; they are read-only).</summary>
+    /// <returns>The copy.</returns>
+    public SimOptions Clone() => (SimOptions)MemberwiseClone();
+
     /// <summary>Gets or sets the largest number of failures an analysis or diagnosis reads.</summary>
     /// <value>The default is 10.</value>
     public int MaxFailuresRead { get; set; } = 10;

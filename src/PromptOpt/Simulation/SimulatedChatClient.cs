@@ -12,6 +12,13 @@ namespace PromptOpt.Simulation;
 /// <see cref="SimOptions.ModelId"/>, and usage counted as characters / <see cref="SimOptions.CharsPerToken"/>.
 /// The sample index is <see cref="ChatOptionsExtensions.GetSampleIndex"/> (0 at temperature 0).
 /// </summary>
+/// <remarks>
+/// How a task answer is rendered: when the prompt activates <c>format</c> and contains <c>&lt;answer&gt;</c>, the reply is
+/// <c>&lt;answer&gt;X&lt;/answer&gt;</c> (after one answer-free reasoning line when <c>stepwise</c> is active too); with
+/// <c>format</c> but no tags, the bare answer; without <c>format</c>, 10% replies name no answer at all, 50% end in
+/// "… my answer is X." and the rest are the bare answer (rates in <see cref="SimOptions"/>). X is the target when the
+/// draw succeeds, else a plausible distractor. A request matching no registered example gets a reply with no answer.
+/// </remarks>
 public sealed class SimulatedChatClient : IChatClient
 {
     /// <summary>The provider name reported in <see cref="ChatClientMetadata"/>.</summary>
