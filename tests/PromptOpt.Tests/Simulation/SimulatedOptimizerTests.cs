@@ -34,6 +34,28 @@ public class SimulatedOptimizerTests
     }
 
     [Fact]
+    public async Task AnalyzeFailures_SystemTarget_FavoursGenericSkills()
+    {
+        var other = SimTestTasks.Parity(150);
+        var world = new SimulatedWorld([_task, other], new SimOptions { Seed = 4 });
+        var ops = new PromptOperations(world.CreateClient());
+        var pooled = _task.Dataset.Test.Take(2).Concat(other.Dataset.Test.Take(2)).Select(e => new FailureCase(e.Input, "x", "x", e.Target)).ToList();
+        int generic = 0, total = 0;
+        for (int i = 0; i < 60; i++)
+        {
+            var analysis = await ops.AnalyzeFailuresAsync(new Prompt(null, "{question}"), pooled, PromptTarget.System, i);
+            foreach (var line in analysis!.Split('\n').Skip(1))
+            {
+                total++;
+                generic += world.Options.GenericSkills.Any(g => g.IsActiveIn(line)) ? 1 : 0;
+            }
+        }
+
+        Assert.Equal(240, total);
+        Assert.InRange(generic / (double)total, 0.78, 0.95); // 0.7 + 0.3 * 4/(4 + task skills)
+    }
+
+    [Fact]
     public async Task GenerateFromAnalysis_AddsNamedSkillsAndKeepsPlaceholder()
     {
         var world = new SimulatedWorld([_task], new SimOptions { Seed = 2 });
