@@ -123,7 +123,7 @@ public class PromptOperationsTests
         var client = new ScriptedChatClient("<prompt>## Task type\nThis is a task.</prompt>");
         var ops = new PromptOperations(client);
 
-        var prompt = await ops.WriteInitialPromptAsync([new Data.Example("1", "in", "out")]);
+        var prompt = await ops.WriteInitialPromptAsync([new PromptOpt.Data.Example("1", "in", "out")]);
 
         Assert.Equal("## Task type\nThis is a task.\n\n{question}", prompt!.User);
     }

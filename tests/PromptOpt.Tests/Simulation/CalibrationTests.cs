@@ -1,3 +1,5 @@
+using PromptOpt.Data.BuiltIn;
+using PromptOpt.Data;
 using PromptOpt.Prompts;
 using PromptOpt.Simulation;
 using Xunit.Abstractions;
@@ -12,19 +14,24 @@ public class CalibrationTests(ITestOutputHelper output)
     [Fact]
     public async Task Score_SkilledVersusOneLinePrompt_MatchesFormulaWithinThreeStandardErrors()
     {
-        var task = SimTestTasks.Arithmetic(400);
+        // The built-in multistep_arithmetic task (300 test examples) with its own numeric metric.
+        var task = BuiltInTasks.Create("multistep_arithmetic", seed: 1, trainSize: 100, testSize: 300);
         var world = new SimulatedWorld([task], new SimOptions { Seed = 11 });
         var client = world.CreateClient();
-        var examples = task.Dataset.Test; // 300 examples
+        var examples = task.Dataset.Test;
+        var oneLine = task.OneLinePrompt;
+        var skilled = Prompt.FromInstruction(
+            "Evaluate the arithmetic expression. Follow the order of operations. Be careful with negative numbers. " +
+            "Write down each intermediate result. Answer with only the final integer inside <answer></answer> tags.");
 
-        var inspection = world.Inspect(Skilled, task.Name);
+        var inspection = world.Inspect(skilled, task.Name);
         Assert.True(inspection.FormatActive);
         Assert.True(inspection.AsksForAnswerTags);
         Assert.All(task.Skills, s => Assert.True(inspection.IsActive(s.Name), s.Name));
-        Assert.False(world.Inspect(OneLine, task.Name).FormatActive);
+        Assert.Empty(world.Inspect(oneLine, task.Name).Active);
 
-        var (observedSkilled, expectedSkilled, seSkilled) = await MeasureAsync(world, client, Skilled, examples);
-        var (observedOne, expectedOne, seOne) = await MeasureAsync(world, client, OneLine, examples);
+        var (observedSkilled, expectedSkilled, seSkilled) = await MeasureAsync(world, client, task, skilled, examples);
+        var (observedOne, expectedOne, seOne) = await MeasureAsync(world, client, task, oneLine, examples);
 
         output.WriteLine($"skilled {observedSkilled:F3} (expected {expectedSkilled:F3} ± {seSkilled:F3}); one-line {observedOne:F3} (expected {expectedOne:F3} ± {seOne:F3})");
         Assert.InRange(observedSkilled, expectedSkilled - (3 * seSkilled), expectedSkilled + (3 * seSkilled));
@@ -92,10 +99,10 @@ public class CalibrationTests(ITestOutputHelper output)
     }
 
     private static async Task<(double Observed, double Expected, double Se)> MeasureAsync(
-        SimulatedWorld world, Microsoft.Extensions.AI.IChatClient client, Prompt prompt, IReadOnlyList<Data.Example> examples)
+        SimulatedWorld world, Microsoft.Extensions.AI.IChatClient client, TaskDefinition task, Prompt prompt, IReadOnlyList<Example> examples)
     {
-        var q = examples.Select(e => world.Explain(prompt, "sim_arith", e).ExpectedScore).ToList();
-        var observed = await SimEval.ScoreAsync(client, prompt, examples);
+        var q = examples.Select(e => world.Explain(prompt, task.Name, e).ExpectedScore).ToList();
+        var observed = await SimEval.ScoreAsync(client, prompt, examples, task.Metric);
         return (observed, q.Average(), SimEval.StandardError(q));
     }
 }

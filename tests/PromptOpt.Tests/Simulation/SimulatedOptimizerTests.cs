@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using PromptOpt.Data;
 using PromptOpt.Prompts;
 using PromptOpt.Simulation;
 
@@ -6,7 +7,7 @@ namespace PromptOpt.Tests.Simulation;
 
 public class SimulatedOptimizerTests
 {
-    private readonly Data.TaskDefinition _task = SimTestTasks.Arithmetic(200);
+    private readonly TaskDefinition _task = SimTestTasks.Arithmetic(200);
 
     [Fact]
     public async Task AnalyzeFailures_NamesMissingRequiredSkillsMostOfTheTime()

@@ -108,7 +108,8 @@ public class SimulatorServerTests
         }
 
         await using var server = await SimulatorServer.StartAsync(new SimulatorServerOptions { World = new SimulatedWorld([task]), Faults = faults });
-        using var http = new HttpClient { BaseAddress = server.BaseUrl, Timeout = TimeSpan.FromMilliseconds(500) };
+        using var http = new HttpClient { BaseAddress = server.BaseUrl, Timeout = TimeSpan.FromSeconds(1.5) };
+        await http.GetStringAsync("models"); // warm up, so the hang (not start-up) is what times out
         var body = "{\"model\":\"sim-1\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
 
         HttpResponseMessage? response = null;
