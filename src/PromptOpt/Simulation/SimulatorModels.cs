@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
+using Microsoft.Extensions.AI;
 using PromptOpt.Data;
+using PromptOpt.Models;
 
 namespace PromptOpt.Simulation;
 
@@ -36,18 +38,42 @@ public static class SimulatorModels
     public static SimulatedChatClient Create(IEnumerable<TaskDefinition> tasks, string? modelName = null, SimOptions? options = null) =>
         CreateWorld(tasks, modelName, options).CreateClient();
 
+    /// <summary>Creates the simulated client for a <c>sim</c> model spec.</summary>
+    /// <param name="spec">The spec (<c>sim</c> or <c>sim:&lt;name&gt;</c>).</param>
+    /// <param name="tasks">The tasks whose examples make up the answer key.</param>
+    /// <param name="options">The base options, or <see langword="null"/> for defaults.</param>
+    /// <returns>The client.</returns>
+    /// <exception cref="ArgumentException">The spec is not a simulator spec.</exception>
+    public static SimulatedChatClient Create(ModelSpec spec, IEnumerable<TaskDefinition> tasks, SimOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        return spec.Provider == ModelProvider.Simulator
+            ? Create(tasks, spec.Model, options)
+            : throw new ArgumentException($"model '{spec}' is not a simulator spec", nameof(spec));
+    }
+
     /// <summary>
-    /// Returns a factory from model name to client that builds each named world once and shares it (task and optimizer
-    /// roles of the same model then answer from one world).
+    /// Returns a factory for <see cref="ModelPipelineOptions.SimulatorFactory"/> that builds each named world once and
+    /// shares it, so the task and optimizer roles of the same <c>sim</c> model answer from one world.
     /// </summary>
     /// <param name="tasks">The tasks whose examples make up the answer key.</param>
     /// <param name="options">The base options, or <see langword="null"/> for defaults.</param>
     /// <returns>The factory (thread-safe).</returns>
-    public static Func<string?, SimulatedChatClient> Factory(IEnumerable<TaskDefinition> tasks, SimOptions? options = null)
+    public static Func<ModelSpec, IChatClient> CreateFactory(IEnumerable<TaskDefinition> tasks, SimOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(tasks);
         var list = tasks.ToList();
         var worlds = new ConcurrentDictionary<string, Lazy<SimulatedWorld>>(StringComparer.Ordinal);
-        return name => worlds.GetOrAdd(name ?? string.Empty, n => new Lazy<SimulatedWorld>(() => CreateWorld(list, n.Length == 0 ? null : n, options))).Value.CreateClient();
+        return spec =>
+        {
+            ArgumentNullException.ThrowIfNull(spec);
+            if (spec.Provider != ModelProvider.Simulator)
+            {
+                throw new ArgumentException($"model '{spec}' is not a simulator spec", nameof(spec));
+            }
+
+            var name = spec.Model ?? string.Empty;
+            return worlds.GetOrAdd(name, n => new Lazy<SimulatedWorld>(() => CreateWorld(list, n.Length == 0 ? null : n, options))).Value.CreateClient();
+        };
     }
 }

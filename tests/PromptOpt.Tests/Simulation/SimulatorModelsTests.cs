@@ -1,4 +1,5 @@
 using Microsoft.Extensions.AI;
+using PromptOpt.Models;
 using PromptOpt.Simulation;
 
 namespace PromptOpt.Tests.Simulation;
@@ -24,10 +25,12 @@ public class SimulatorModelsTests
     [Fact]
     public void Factory_SameName_SharesOneWorld()
     {
-        var factory = SimulatorModels.Factory([SimTestTasks.Arithmetic(120)]);
+        var factory = SimulatorModels.CreateFactory([SimTestTasks.Arithmetic(120)]);
+        SimulatedWorld World(string spec) => ((SimulatedChatClient)factory(ModelSpec.Parse(spec))).World;
 
-        Assert.Same(factory(null).World, factory(null).World);
-        Assert.Same(factory("x").World, factory("x").World);
-        Assert.NotSame(factory(null).World, factory("x").World);
+        Assert.Same(World("sim"), World("sim"));
+        Assert.Same(World("sim:x"), World("sim:x"));
+        Assert.NotSame(World("sim"), World("sim:x"));
+        Assert.Throws<ArgumentException>(() => factory(ModelSpec.OpenAI("gpt-4o-mini")));
     }
 }

@@ -3,6 +3,8 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.AI;
+using PromptOpt.Data.BuiltIn;
+using PromptOpt.Evaluation;
 using PromptOpt.Models;
 using PromptOpt.Prompts;
 using PromptOpt.Simulation;
@@ -143,6 +145,54 @@ public class SimulatorServerTests
         }
 
         Assert.Equal(1, server.Stats.Faults);
+    }
+
+    [Theory]
+    [InlineData("429")]
+    [InlineData("500")]
+    [InlineData("503")]
+    [InlineData("malformed")]
+    [InlineData("drop")]
+    [InlineData("timeout")]
+    public async Task Evaluate_UnderEachFault_ScoresEveryExampleOnceAndCountsRetries(string fault)
+    {
+        var task = BuiltInTasks.Create("multistep_arithmetic", seed: 2, trainSize: 20, testSize: 200);
+        var world = new SimulatedWorld([task], new SimOptions { Seed = 3 });
+        var faults = new SimulatorFaults { RetryAfter = TimeSpan.FromMilliseconds(20), HangDuration = TimeSpan.FromSeconds(60) };
+        switch (fault)
+        {
+            case "429": faults.RateLimitRate = 0.2; break;
+            case "500": faults.ServerErrorRate = 0.2; break;
+            case "503": faults.UnavailableRate = 0.2; break;
+            case "malformed": faults.MalformedJsonRate = 0.2; break;
+            case "drop": faults.DropConnectionRate = 0.2; break;
+            default: faults.TimeoutRate = 0.1; break;
+        }
+
+        await using var server = await SimulatorServer.StartAsync(new SimulatorServerOptions { World = world, Faults = faults, Seed = 1 });
+        var meter = new UsageMeter();
+        var pipeline = new ModelPipelineOptions
+        {
+            Usage = meter,
+            MaxConcurrency = 16,
+            RequestTimeout = TimeSpan.FromSeconds(1),
+            Retry = new ModelRetryOptions { MaxAttempts = 8, BaseDelay = TimeSpan.FromMilliseconds(5), MaxDelay = TimeSpan.FromMilliseconds(50), JitterSeed = 1 },
+        };
+        var client = ModelFactory.Create(ModelSpec.OpenAICompatible(server.BaseUrl, "sim-1"), ModelRoles.Task, pipeline);
+        var prompt = task.OneLinePrompt;
+        var options = new EvaluationOptions { MaxConcurrency = 16 };
+
+        var result = await Evaluator.EvaluateAsync(client, prompt, task.Dataset.Test, task.Metric, options);
+        var reference = await Evaluator.EvaluateAsync(world.CreateClient(), prompt, task.Dataset.Test, task.Metric, options);
+
+        Assert.Equal(0, result.Errors);
+        Assert.Equal(task.Dataset.Test.Select(e => e.Id), result.Results.Select(r => r.Example.Id));
+        Assert.Equal(reference.Results.Select(r => r.Response), result.Results.Select(r => r.Response));
+        Assert.Equal(reference.Score, result.Score);
+        var stats = server.Stats;
+        Assert.Equal(200, stats.Completed);
+        Assert.True(stats.Faults > 5, $"faults {stats.Faults}");
+        Assert.Equal(stats.Faults, meter.Snapshot().For(ModelRoles.Task).Retries);
     }
 
     /// <summary>Captures the last request's messages and options.</summary>
