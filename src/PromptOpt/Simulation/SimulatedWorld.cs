@@ -31,11 +31,7 @@ public sealed class SimulatedWorld
     public SimulatedWorld(IEnumerable<TaskDefinition> tasks, SimOptions? options = null)
         : this(options)
     {
-        ArgumentNullException.ThrowIfNull(tasks);
-        foreach (var t in tasks)
-        {
-            Register(t);
-        }
+        Register(tasks);
     }
 
     /// <summary>Gets the options.</summary>
@@ -59,17 +55,27 @@ public sealed class SimulatedWorld
     public void Register(TaskDefinition task)
     {
         ArgumentNullException.ThrowIfNull(task);
-        var simTask = new SimTask(task, Options);
+        Register([task]);
+    }
+
+    /// <summary>Registers several tasks at once (the answer key is rebuilt once).</summary>
+    /// <param name="tasks">The tasks; a later task replaces an earlier one of the same name.</param>
+    public void Register(IEnumerable<TaskDefinition> tasks)
+    {
+        ArgumentNullException.ThrowIfNull(tasks);
+        var added = tasks.Select(t => new SimTask(t ?? throw new ArgumentException("a task is null", nameof(tasks)), Options)).ToList();
         lock (_gate)
         {
-            var tasks = _state.Tasks.Where(t => t.Name != task.Name).Append(simTask).ToList();
+            var names = added.Select(t => t.Name).ToHashSet(StringComparer.Ordinal);
+            var tasksNow = _state.Tasks.Where(t => !names.Contains(t.Name))
+                .Concat(added.Where((t, i) => !added.Skip(i + 1).Any(later => later.Name == t.Name))).ToList();
             var key = new AnswerKey();
-            foreach (var t in tasks)
+            foreach (var t in tasksNow)
             {
                 key.Add(t);
             }
 
-            Volatile.Write(ref _state, new State(tasks, key));
+            Volatile.Write(ref _state, new State(tasksNow, key));
         }
     }
 

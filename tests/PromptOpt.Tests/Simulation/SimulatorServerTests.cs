@@ -74,6 +74,31 @@ public class SimulatorServerTests
     }
 
     [Fact]
+    public async Task OpenAIAdapter_OptimizerOperations_SameResultsAsInProcess()
+    {
+        var task = SimTestTasks.Arithmetic(150);
+        var world = new SimulatedWorld([task], new SimOptions { Seed = 6 });
+        await using var server = await SimulatorServer.StartAsync(new SimulatorServerOptions { World = world });
+        var remote = new PromptOperations(ModelFactory.Create(ModelSpec.OpenAICompatible(server.BaseUrl, "sim-1"), ModelRoles.Optimizer, new ModelPipelineOptions()));
+        var local = new PromptOperations(world.CreateClient());
+        var failures = task.Dataset.Test.Take(4).Select(e => new FailureCase(e.Input, "no", null, e.Target)).ToList();
+
+        for (int sample = 0; sample < 3; sample++)
+        {
+            var a = await remote.AnalyzeFailuresAsync(task.OneLinePrompt, failures, PromptTarget.User, sample);
+            Assert.Equal(await local.AnalyzeFailuresAsync(task.OneLinePrompt, failures, PromptTarget.User, sample), a);
+            Assert.Equal(
+                await local.GenerateFromAnalysisAsync(task.OneLinePrompt, a!, failures, PromptTarget.User, sample),
+                await remote.GenerateFromAnalysisAsync(task.OneLinePrompt, a!, failures, PromptTarget.User, sample));
+            Assert.Equal(
+                await local.GenerateVariantsAsync("Pick an arm.", VariantKind.MetaInstruction, 3, sample),
+                await remote.GenerateVariantsAsync("Pick an arm.", VariantKind.MetaInstruction, 3, sample));
+        }
+
+        Assert.Equal(0, remote.DropCount);
+    }
+
+    [Fact]
     public async Task Models_Banner_AndUnknownRoute()
     {
         var world = new SimulatedWorld([SimTestTasks.Arithmetic(120)]);
