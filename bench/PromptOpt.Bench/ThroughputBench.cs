@@ -29,6 +29,10 @@ internal static class ThroughputBench
         });
         Console.WriteLine($"# {SimulatorServer.Banner}");
         Console.WriteLine($"# loopback simulator at {server.BaseUrl}, latency {latencyMs} ms, {n} examples per level, {Environment.ProcessorCount} cores, no cache");
+        // Warm-up (JIT, connection pool) so the first level is not charged for it.
+        var warm = ModelFactory.Create(ModelSpec.Parse($"openai-compatible:{server.BaseUrl}|sim-bench"), ModelRoles.Task,
+            new ModelPipelineOptions { Usage = new UsageMeter(), MaxConcurrency = 8, Environment = _ => null });
+        await Evaluator.EvaluateAsync(warm, task.OneLinePrompt, task.Dataset.Train.Take(10).ToList(), task.Metric, new EvaluationOptions { MaxConcurrency = 8 });
         Console.WriteLine("| concurrency | examples | wall s | requests/s | physical limit req/s | % of limit | accuracy (simulated) |");
         Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var c in levels)
