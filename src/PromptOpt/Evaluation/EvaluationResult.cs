@@ -33,6 +33,10 @@ public sealed class EvaluationOptions
     /// <value>The default is 512.</value>
     public int? MaxOutputTokens { get; set; } = 512;
 
+    /// <summary>Gets or sets the role the calls are made under (<see cref="Models.ModelRoles.Task"/> or <see cref="Models.ModelRoles.Test"/>).</summary>
+    /// <value>The default is <c>task</c>.</value>
+    public string Role { get; set; } = Models.ModelRoles.Task;
+
     /// <summary>Gets a copy.</summary>
     /// <returns>The copy.</returns>
     public EvaluationOptions Clone() => (EvaluationOptions)MemberwiseClone();

@@ -38,7 +38,7 @@ public static class Evaluator
         options ??= new EvaluationOptions();
 
         var chatOptions = new ChatOptions { Temperature = options.Temperature, MaxOutputTokens = options.MaxOutputTokens }
-            .WithPromptOpt(ModelRoles.Task, sampleIndex: options.SampleIndex);
+            .WithPromptOpt(options.Role, sampleIndex: options.SampleIndex);
         var results = new ExampleResult[examples.Count];
         int errors = 0;
         Exception? firstError = null;
