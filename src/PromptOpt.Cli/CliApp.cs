@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Help;
 using System.CommandLine.Invocation;
 using PromptOpt.Cli.Commands;
 
@@ -12,13 +13,22 @@ internal static class CliApp
         "PromptOpt: automatic prompt optimization (EXPO, Dual-Phase APO, MetaSPO; APE, OPRO, ProTeGi baselines). " +
         "Without a configured endpoint, models run on a deterministic simulator and every result says \"(simulated)\".";
 
+    /// <summary>The command name shown in usage lines.</summary>
+    public const string CommandName = "promptopt";
+
     /// <summary>Builds a fresh command tree bound to <paramref name="context"/>.</summary>
     /// <param name="context">The invocation context.</param>
     /// <returns>The root command.</returns>
-    public static RootCommand BuildRoot(CliContext context)
+    public static Command BuildRoot(CliContext context)
     {
-        var root = new RootCommand(Description);
-        root.Options.Add(CommonOptions.Verbose());
+        // A plain Command named "promptopt" rather than RootCommand, whose name is the executable's file name
+        // ("PromptOpt.Cli" under `dotnet run`); the help and version options are what RootCommand would add.
+        var root = new Command(CommandName, Description)
+        {
+            new HelpOption(),
+            new VersionOption(),
+            CommonOptions.Verbose(),
+        };
         root.Subcommands.Add(TasksCommand.Create(context));
         root.Subcommands.Add(EvalCommand.Create(context));
         root.Subcommands.Add(RunsCommand.Create(context));
@@ -37,19 +47,21 @@ internal static class CliApp
         try
         {
             var root = BuildRoot(context);
-            var parse = root.Parse(args);
+            // No response files: '@file' is PromptOpt's own syntax for --prompt/--system.
+            var parserConfiguration = new ParserConfiguration { ResponseFileTokenReplacer = null };
+            var parse = root.Parse(args, parserConfiguration);
             context.Verbose = parse.GetResult(CommonOptions.VerboseName) is not null && parse.GetValue<bool>(CommonOptions.VerboseName);
             if (args.Length == 0)
             {
                 // A bare `promptopt` shows the overview rather than an error.
-                parse = root.Parse(["--help"]);
+                parse = root.Parse(["--help"], parserConfiguration);
             }
 
             if (parse.Action is ParseErrorAction && parse.Errors.Count > 0)
             {
                 var command = parse.CommandResult.Command;
-                var helpHint = command is RootCommand ? "promptopt --help" : $"promptopt {command.Name} --help";
-                return CommandRunner.Fail(context, json, ExitCodes.BadInput, $"{parse.Errors[0].Message} (see '{helpHint}')");
+                var helpHint = command == root ? $"{CommandName} --help" : $"{CommandName} {command.Name} --help";
+                return CommandRunner.Fail(context, json, ExitCodes.BadInput, $"{ParseErrors.Describe(parse)} (see '{helpHint}')");
             }
 
             var configuration = new InvocationConfiguration

@@ -60,29 +60,32 @@ internal static class CommonOptions
     /// <returns>The option.</returns>
     public static Option<int> AtLeast(this Option<int> option, int min)
     {
-        option.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<int>() < min)
-            {
-                r.AddError(string.Create(CultureInfo.InvariantCulture, $"{option.Name} must be at least {min}, got {r.GetValueOrDefault<int>()}."));
-            }
-        });
+        AddMinimum(option, min);
         return option;
     }
 
-    /// <summary>Adds a validator that rejects values below <paramref name="min"/> (null is allowed: "not set").</summary>
+    /// <summary>Adds a validator that rejects values below <paramref name="min"/> (an absent value means "not set").</summary>
     /// <param name="option">The option.</param>
     /// <param name="min">The smallest allowed value.</param>
     /// <returns>The option.</returns>
     public static Option<int?> AtLeast(this Option<int?> option, int min)
     {
+        AddMinimum(option, min);
+        return option;
+    }
+
+    private static void AddMinimum(Option option, int min)
+    {
+        // Validate the token text, not GetValueOrDefault: that throws when the text is not a number, and the
+        // parser reports that case itself.
         option.Validators.Add(r =>
         {
-            if (r.GetValueOrDefault<int?>() is { } v && v < min)
+            if (r.Tokens.Count == 1
+                && int.TryParse(r.Tokens[0].Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v)
+                && v < min)
             {
                 r.AddError(string.Create(CultureInfo.InvariantCulture, $"{option.Name} must be at least {min}, got {v}."));
             }
         });
-        return option;
     }
 }

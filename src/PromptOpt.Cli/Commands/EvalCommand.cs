@@ -81,8 +81,8 @@ internal static class EvalCommand
     private static async Task<int> RunAsync(CliContext context, EvalArgs args, CancellationToken cancellationToken)
     {
         // Validate every input before the first model call.
-        var task = context.ResolveTask(args.Task, args.Seed);
         var prompt = PromptInput.Load(context, args.Prompt, args.System);
+        var task = context.ResolveTask(args.Task, args.Seed);
         IReadOnlyList<Example> examples = task.Dataset.GetSplit(args.Split);
         if (examples.Count == 0)
         {
