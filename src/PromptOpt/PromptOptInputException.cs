@@ -1,8 +1,8 @@
 namespace PromptOpt;
 
 /// <summary>
-/// Thrown when user input (a file, a task name, a model spec, an option value) is invalid. The message is one line naming
-/// what was wrong and what was expected; the command line maps this exception (and its subclasses) to exit code 2.
+/// A mistake in user input (a bad file, spec, option or name). Its message is one line that says what was expected
+/// (with file and line where there is one); the CLI prints it and exits with code 2, never with a stack trace.
 /// </summary>
 public class PromptOptInputException : Exception
 {
@@ -20,7 +20,7 @@ public class PromptOptInputException : Exception
 
     /// <summary>Initializes a new instance of the <see cref="PromptOptInputException"/> class.</summary>
     /// <param name="message">The one-line message.</param>
-    /// <param name="innerException">The underlying error.</param>
+    /// <param name="innerException">The cause.</param>
     public PromptOptInputException(string message, Exception innerException)
         : base(message, innerException)
     {
