@@ -1,5 +1,5 @@
-using Microsoft.Extensions.AI;
 using PromptOpt.Data;
+using PromptOpt.Data.BuiltIn;
 using PromptOpt.Models;
 using PromptOpt.Storage;
 
@@ -11,37 +11,90 @@ namespace PromptOpt.Cli;
 /// </summary>
 internal sealed partial class CliContext
 {
-    /// <summary>Lists the built-in tasks.</summary>
+    /// <summary>Lists the built-in tasks, generated at their default sizes.</summary>
     /// <param name="seed">The generator seed.</param>
     /// <returns>The tasks.</returns>
-    public IReadOnlyList<TaskDefinition> ListBuiltInTasks(int seed) => throw NotWired("Data.BuiltInTasks");
+    public static IReadOnlyList<TaskDefinition> ListBuiltInTasks(int seed) =>
+        BuiltInTasks.Names.Select(name => BuiltInTasks.Create(name, seed)).ToList();
 
-    /// <summary>Resolves <c>--task</c>: a built-in task name, a dataset directory or a JSONL file.</summary>
+    /// <summary>Resolves <c>--task</c>: a built-in task name, a dataset directory or a JSONL file (relative to the working directory).</summary>
     /// <param name="task">The argument.</param>
     /// <param name="seed">The generator seed.</param>
     /// <returns>The task.</returns>
-    public TaskDefinition ResolveTask(string task, int seed) => throw NotWired("Data.TaskCatalog");
+    /// <exception cref="PromptOptInputException">Unknown task, missing or malformed data.</exception>
+    public TaskDefinition ResolveTask(string task, int seed)
+    {
+        var arg = task;
+        if (!BuiltInTasks.IsBuiltIn(task) && !string.IsNullOrWhiteSpace(task) && Path.Exists(ResolvePath(task)))
+        {
+            arg = ResolvePath(task);
+        }
+
+        return TaskCatalog.Resolve(arg, seed);
+    }
 
     /// <summary>Opens the store named by <c>--store</c> (else $PROMPTOPT_STORE, else .promptopt/promptopt.db).</summary>
     /// <param name="store">The option value.</param>
     /// <returns>The store.</returns>
-    public CliStore OpenStore(string? store) => throw NotWired("Storage.PromptOptStore");
+    /// <exception cref="PromptOptInputException">The file is not a PromptOpt store.</exception>
+    public PromptOptStore OpenStore(string? store)
+    {
+        var path = StorePaths.Resolve(store, Environment, WorkingDirectory);
+        try
+        {
+            return new PromptOptStore(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new PromptOptInputException($"cannot open the store '{path}': {ex.Message}", ex);
+        }
+    }
 
-    /// <summary>Creates a model for <paramref name="role"/> from a spec, with the cache and usage meter around it.</summary>
-    /// <param name="spec">The model spec.</param>
+    /// <summary>
+    /// Creates a model for <paramref name="role"/> from a spec, inside the middleware pipeline (usage meter, the store's
+    /// response cache, concurrency limit, retry). <c>auto</c> without an endpoint prints a one-line banner on stderr.
+    /// </summary>
+    /// <param name="spec">The model spec text.</param>
     /// <param name="role">The role (<see cref="ModelRoles"/>).</param>
     /// <param name="store">The store whose response cache to use.</param>
     /// <param name="meter">The usage meter.</param>
+    /// <param name="maxConcurrency">The maximum concurrent provider calls.</param>
     /// <param name="seed">The simulator seed.</param>
     /// <returns>The model.</returns>
-    public CliModel CreateModel(string spec, string role, CliStore store, UsageMeter meter, int seed) => throw NotWired("Models.ModelFactory");
+    /// <exception cref="ModelSpecException">The spec is malformed or cannot be built (e.g. a missing key).</exception>
+    public CliModel CreateModel(string spec, string role, PromptOptStore store, UsageMeter meter, int maxConcurrency, int seed)
+    {
+        var parsed = ModelSpec.Parse(spec);
+        var options = new ModelPipelineOptions
+        {
+            Usage = meter,
+            Cache = store,
+            MaxConcurrency = maxConcurrency,
+            Environment = Environment,
+            OnNotice = notice => Note("note: " + notice),
+            SimulatorFactory = CreateSimulator(seed),
+        };
+        var resolved = ModelFactory.ResolveAuto(parsed, Environment);
+        var client = ModelFactory.Create(parsed, role, options);
+        return new CliModel(client, resolved.ToString(), resolved.Provider == ModelProvider.Simulator);
+    }
 
-    /// <summary>Lists the runs in <paramref name="store"/>, newest first.</summary>
+    /// <summary>Lists the runs in <paramref name="store"/>, newest first, with the task each run names in its spec.</summary>
     /// <param name="store">The store.</param>
     /// <param name="limit">The maximum number of runs.</param>
     /// <param name="cancellationToken">The cancellation token.</param>
     /// <returns>The runs.</returns>
-    public Task<IReadOnlyList<RunSummary>> ListRunsAsync(CliStore store, int limit, CancellationToken cancellationToken) => throw NotWired("Storage.IRunStore");
+    public static async Task<IReadOnlyList<(RunSummary Run, RunRecord? Record)>> ListRunsAsync(IRunStore store, int limit, CancellationToken cancellationToken)
+    {
+        var runs = await store.ListRunsAsync(cancellationToken);
+        var list = new List<(RunSummary, RunRecord?)>();
+        foreach (var run in runs.Take(limit))
+        {
+            list.Add((run, await store.GetRunAsync(run.RunId, cancellationToken)));
+        }
+
+        return list;
+    }
 
     /// <summary>Serves the simulator over HTTP until cancelled.</summary>
     /// <param name="args">The options.</param>
@@ -49,43 +102,18 @@ internal sealed partial class CliContext
     /// <returns>The exit code.</returns>
     public Task<int> ServeSimulatorAsync(Commands.SimServerArgs args, CancellationToken cancellationToken) => throw NotWired("Simulation.SimulatorServer");
 
-    private static NotSupportedException NotWired(string what) => new($"{what} is not available in this build yet.");
-}
-
-/// <summary>An opened store.</summary>
-/// <param name="Path">The database path.</param>
-/// <param name="Cache">The response cache.</param>
-internal sealed record CliStore(string Path, IResponseCache Cache) : IDisposable
-{
-    /// <inheritdoc />
-    public void Dispose()
+    // HOOK: returns the simulator's IChatClient factory once Simulation/ lands; null means "sim" is reported as unavailable.
+    private static Func<ModelSpec, Microsoft.Extensions.AI.IChatClient>? CreateSimulator(int seed)
     {
-        (Cache as IDisposable)?.Dispose();
+        _ = seed;
+        return null;
     }
+
+    private static NotSupportedException NotWired(string what) => new($"{what} is not available in this build yet.");
 }
 
 /// <summary>A model ready to call.</summary>
 /// <param name="Client">The client (with middleware).</param>
-/// <param name="Spec">The spec as given.</param>
+/// <param name="Spec">The resolved spec (never <c>auto</c>; key-free).</param>
 /// <param name="Simulated">Whether answers come from the simulator (every output then says "(simulated)").</param>
-internal sealed record CliModel(IChatClient Client, string Spec, bool Simulated);
-
-/// <summary>One run as <c>promptopt runs</c> lists it.</summary>
-/// <param name="Id">The run id.</param>
-/// <param name="Status">The status.</param>
-/// <param name="Method">The method.</param>
-/// <param name="Task">The task.</param>
-/// <param name="Score">The best score, if any.</param>
-internal sealed record RunSummary(string Id, string Status, string Method, string Task, double? Score)
-{
-    /// <summary>Gets the JSON form.</summary>
-    /// <returns>The object.</returns>
-    public System.Text.Json.Nodes.JsonObject ToJson() => new()
-    {
-        ["id"] = Id, ["status"] = Status, ["method"] = Method, ["task"] = Task, ["score"] = Score,
-    };
-
-    /// <summary>Gets the plain-text line.</summary>
-    /// <returns>The line.</returns>
-    public string ToLine() => $"{Id}\t{Status}\t{Method}\t{Task}\t{(Score is { } s ? Rendering.TextFormat.Score(s) : "-")}";
-}
+internal sealed record CliModel(Microsoft.Extensions.AI.IChatClient Client, string Spec, bool Simulated);

@@ -1,8 +1,12 @@
 using System.CommandLine;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
 using PromptOpt.Cli.Rendering;
 using PromptOpt.Data;
 using PromptOpt.Evaluation;
 using PromptOpt.Models;
+using PromptOpt.Storage;
 
 namespace PromptOpt.Cli.Commands;
 
@@ -96,13 +100,45 @@ internal static class EvalCommand
 
         using var store = context.OpenStore(args.Store);
         var meter = new UsageMeter();
-        var model = context.CreateModel(args.Model, ModelRoles.Task, store, meter, args.Seed);
+        var model = context.CreateModel(args.Model, ModelRoles.Task, store, meter, args.Concurrency, args.Seed);
+
+        // The run id is a hash of what was evaluated, so running the same command again reopens (resumes) the same run.
+        var spec = new JsonObject
+        {
+            ["command"] = "eval",
+            ["task"] = task.Name,
+            ["dataset"] = task.Dataset.Fingerprint,
+            ["split"] = args.Split.ToString().ToLowerInvariant(),
+            ["limit"] = args.Limit,
+            ["prompt"] = new JsonObject { ["system"] = prompt.System, ["user"] = prompt.User },
+            ["model"] = model.Spec,
+            ["seed"] = args.Seed,
+        };
+        var specJson = spec.ToJsonString();
+        var runId = "eval-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(specJson)))[..16];
+        await store.CreateOrOpenRunAsync(
+            new RunStart(runId, "eval", specJson, args.Seed, new Dictionary<string, string> { [ModelRoles.Task] = model.Spec }), cancellationToken);
 
         var options = new EvaluationOptions { MaxConcurrency = args.Concurrency };
-        var result = await ProgressDisplay.RunAsync(context, $"eval {task.Name}", examples.Count, tick =>
-            Evaluator.EvaluateAsync(new ProgressChatClient(model.Client, tick), prompt, examples, task.Metric, options, cancellationToken));
+        EvaluationResult result;
+        try
+        {
+            result = await ProgressDisplay.RunAsync(context, $"eval {task.Name}", examples.Count, tick =>
+                Evaluator.EvaluateAsync(new ProgressChatClient(model.Client, tick), prompt, examples, task.Metric, options, cancellationToken));
+        }
+        catch (Exception ex)
+        {
+            // Mark the run; the cache already holds every completed call, so rerunning resumes.
+            await store.SetStatusAsync(runId, ex is OperationCanceledException ? RunStatus.Interrupted : RunStatus.Failed, CancellationToken.None);
+            throw;
+        }
 
-        EvalOutput.Write(context, new EvalReport(task, args.Split, prompt, model, store.Path, result, meter.Snapshot().For(ModelRoles.Task), args.Failures), args.Json);
+        var report = new EvalReport(task, args.Split, prompt, model, store.Path, runId, result, meter.Snapshot().For(ModelRoles.Task), args.Failures);
+        await store.SaveCandidateAsync(runId, 0, spec["prompt"]!.ToJsonString(), result.Score, CancellationToken.None);
+        await store.SaveResultAsync(runId, EvalOutput.ToJson(report).ToJsonString(), CancellationToken.None);
+        await store.SetStatusAsync(runId, RunStatus.Completed, CancellationToken.None);
+
+        EvalOutput.Write(context, report, args.Json);
         return ExitCodes.Ok;
     }
 

@@ -29,7 +29,7 @@ internal static class TasksCommand
 
     private static int Run(CliContext context, bool json, int seed)
     {
-        var tasks = context.ListBuiltInTasks(seed);
+        var tasks = CliContext.ListBuiltInTasks(seed);
         if (json)
         {
             var array = new JsonArray();

@@ -13,11 +13,12 @@ namespace PromptOpt.Cli.Rendering;
 /// <param name="Prompt">The evaluated prompt.</param>
 /// <param name="Model">The task model.</param>
 /// <param name="StorePath">The store path.</param>
+/// <param name="RunId">The run id in the store.</param>
 /// <param name="Result">The evaluation result.</param>
 /// <param name="Usage">The task model's usage.</param>
 /// <param name="FailuresShown">How many worst failures to show.</param>
 internal sealed record EvalReport(
-    TaskDefinition Task, DataSplit Split, Prompt Prompt, CliModel Model, string StorePath, EvaluationResult Result, RoleUsage Usage, int FailuresShown)
+    TaskDefinition Task, DataSplit Split, Prompt Prompt, CliModel Model, string StorePath, string RunId, EvaluationResult Result, RoleUsage Usage, int FailuresShown)
 {
     /// <summary>Gets the worst failures: errors first, then lowest score, then input order.</summary>
     public IReadOnlyList<ExampleResult> WorstFailures => Result.Results
@@ -55,6 +56,7 @@ internal static class EvalOutput
             ("n", TextFormat.Int(r.Results.Count) + (r.Errors > 0 ? $" ({TextFormat.Int(r.Errors)} errors)" : string.Empty)),
             ("calls", $"{TextFormat.Int(usage.Calls)} ({TextFormat.Int(usage.PaidCalls)} paid, {TextFormat.Int(usage.CachedCalls)} cache hits)"),
             ("tokens", $"{TextFormat.Int(usage.InputTokens)} in, {TextFormat.Int(usage.OutputTokens)} out"),
+            ("run", report.RunId),
             ("store", report.StorePath),
         };
 
@@ -133,6 +135,7 @@ internal static class EvalOutput
             },
             ["prompt"] = new JsonObject { ["system"] = report.Prompt.System, ["user"] = report.Prompt.User },
             ["worstFailures"] = failures,
+            ["runId"] = report.RunId,
             ["store"] = report.StorePath,
         };
     }
