@@ -47,7 +47,7 @@ public static class ModelFactory
         options.Retry.Validate();
 
         var provider = CreateProvider(spec, options);
-        var pipeline = new ChatPipeline(provider).UseUsageTracking(options.Usage, role);
+        var pipeline = new ChatPipeline(provider).UseTelemetry().UseUsageTracking(options.Usage, role); // telemetry sits outside the cache so hits are marked
         if (options.Cache is { } cache)
         {
             pipeline.UseCache(cache);

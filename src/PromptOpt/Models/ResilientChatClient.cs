@@ -122,7 +122,9 @@ public sealed class ResilientChatClient : DelegatingChatClient
                     : Backoff(o, args.AttemptNumber, o.UseJitter ? NextJitter() : 0.5)),
             OnRetry = args =>
             {
-                meter?.RecordRetry(args.Context.Properties.GetValue(RoleKey, ModelRoles.Task));
+                var retryRole = args.Context.Properties.GetValue(RoleKey, ModelRoles.Task);
+                meter?.RecordRetry(retryRole);
+                Telemetry.PromptOptTelemetry.RecordRetry(retryRole, null);
                 return ValueTask.CompletedTask;
             },
         });
