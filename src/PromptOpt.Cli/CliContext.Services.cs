@@ -1,6 +1,7 @@
 using PromptOpt.Data;
 using PromptOpt.Data.BuiltIn;
 using PromptOpt.Models;
+using PromptOpt.Simulation;
 using PromptOpt.Storage;
 
 namespace PromptOpt.Cli;
@@ -59,10 +60,14 @@ internal sealed partial class CliContext
     /// <param name="store">The store whose response cache to use.</param>
     /// <param name="meter">The usage meter.</param>
     /// <param name="maxConcurrency">The maximum concurrent provider calls.</param>
-    /// <param name="seed">The simulator seed.</param>
+    /// <param name="seed">The simulator's world seed.</param>
+    /// <param name="simulatedTasks">The tasks the simulator must know (its answer key), used when the spec is (or resolves to) <c>sim</c>.</param>
+    /// <param name="cancellationToken">The cancellation token.</param>
     /// <returns>The model.</returns>
     /// <exception cref="ModelSpecException">The spec is malformed or cannot be built (e.g. a missing key).</exception>
-    public CliModel CreateModel(string spec, string role, PromptOptStore store, UsageMeter meter, int maxConcurrency, int seed)
+    public async Task<CliModel> CreateModelAsync(
+        string spec, string role, PromptOptStore store, UsageMeter meter, int maxConcurrency, int seed, IEnumerable<TaskDefinition> simulatedTasks,
+        CancellationToken cancellationToken)
     {
         var parsed = ModelSpec.Parse(spec);
         var options = new ModelPipelineOptions
@@ -72,11 +77,13 @@ internal sealed partial class CliContext
             MaxConcurrency = maxConcurrency,
             Environment = Environment,
             OnNotice = notice => Note("note: " + notice),
-            SimulatorFactory = CreateSimulator(seed),
+            SimulatorFactory = SimulatorModels.CreateFactory(simulatedTasks, new SimOptions { Seed = seed }),
         };
         var resolved = ModelFactory.ResolveAuto(parsed, Environment);
         var client = ModelFactory.Create(parsed, role, options);
-        return new CliModel(client, resolved.ToString(), resolved.Provider == ModelProvider.Simulator);
+        bool simulated = resolved.Provider == ModelProvider.Simulator
+            || await SimulatorProbe.IsSimulatorAsync(resolved.BaseUrl, cancellationToken);
+        return new CliModel(client, resolved.ToString(), simulated);
     }
 
     /// <summary>Lists the runs in <paramref name="store"/>, newest first, with the task each run names in its spec.</summary>
@@ -96,20 +103,6 @@ internal sealed partial class CliContext
         return list;
     }
 
-    /// <summary>Serves the simulator over HTTP until cancelled.</summary>
-    /// <param name="args">The options.</param>
-    /// <param name="cancellationToken">Ctrl-C.</param>
-    /// <returns>The exit code.</returns>
-    public Task<int> ServeSimulatorAsync(Commands.SimServerArgs args, CancellationToken cancellationToken) => throw NotWired("Simulation.SimulatorServer");
-
-    // HOOK: returns the simulator's IChatClient factory once Simulation/ lands; null means "sim" is reported as unavailable.
-    private static Func<ModelSpec, Microsoft.Extensions.AI.IChatClient>? CreateSimulator(int seed)
-    {
-        _ = seed;
-        return null;
-    }
-
-    private static NotSupportedException NotWired(string what) => new($"{what} is not available in this build yet.");
 }
 
 /// <summary>A model ready to call.</summary>

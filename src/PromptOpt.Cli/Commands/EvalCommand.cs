@@ -100,7 +100,7 @@ internal static class EvalCommand
 
         using var store = context.OpenStore(args.Store);
         var meter = new UsageMeter();
-        var model = context.CreateModel(args.Model, ModelRoles.Task, store, meter, args.Concurrency, args.Seed);
+        var model = await context.CreateModelAsync(args.Model, ModelRoles.Task, store, meter, args.Concurrency, args.Seed, [task], cancellationToken);
 
         // The run id is a hash of what was evaluated, so running the same command again reopens (resumes) the same run.
         var spec = new JsonObject

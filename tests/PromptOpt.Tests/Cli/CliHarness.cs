@@ -38,37 +38,3 @@ internal static class CliHarness
         return new CliRun(code, stdout.ToString(), stderr.ToString());
     }
 }
-
-/// <summary>A temporary directory deleted on dispose.</summary>
-internal sealed class TempDir : IDisposable
-{
-    public TempDir()
-    {
-        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "promptopt-cli-" + Guid.NewGuid().ToString("N")[..12]);
-        Directory.CreateDirectory(Path);
-    }
-
-    public string Path { get; }
-
-    public string File(string name, string content)
-    {
-        var path = System.IO.Path.Combine(Path, name);
-        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
-        System.IO.File.WriteAllText(path, content);
-        return path;
-    }
-
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(Path, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-        catch (UnauthorizedAccessException)
-        {
-        }
-    }
-}

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using PromptOpt.Tests.TestDoubles;
 
 namespace PromptOpt.Tests.Cli;
 
@@ -47,7 +48,7 @@ public class CommandTests
     [Fact]
     public async Task Eval_BadModelSpec_ExitsTwoNamingTheAcceptedForms()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory();
         var run = await CliHarness.RunAsync(["eval", "--task", "navigate", "--prompt", "x", "--model", "foo:bar", "--store", dir.Path + "/"], dir.Path);
 
         Assert.True(run.ExitCode == 2, run.ToString());
@@ -59,8 +60,8 @@ public class CommandTests
     [Fact]
     public async Task Eval_MalformedDatasetFile_ExitsTwoNamingFileAndLine()
     {
-        using var dir = new TempDir();
-        dir.File("bad.jsonl", "{\"id\":\"1\",\"input\":\"a\",\"target\":\"b\"}\n{not json\n");
+        using var dir = new TempDirectory();
+        dir.Write("bad.jsonl", "{\"id\":\"1\",\"input\":\"a\",\"target\":\"b\"}\n{not json\n");
 
         var run = await CliHarness.RunAsync(["eval", "--task", "bad.jsonl", "--prompt", "x", "--model", "sim"], dir.Path);
 
@@ -72,7 +73,7 @@ public class CommandTests
     [Fact]
     public async Task Eval_MissingDatasetFile_ExitsTwo()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory();
         var run = await CliHarness.RunAsync(["eval", "--task", "missing.jsonl", "--prompt", "x", "--model", "sim", "--json"], dir.Path);
 
         Assert.True(run.ExitCode == 2, run.ToString());
@@ -83,7 +84,7 @@ public class CommandTests
     [Fact]
     public async Task Runs_NoStoreYet_ReportsEmptyWithoutCreatingIt()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory();
         var run = await CliHarness.RunAsync(["runs", "--json"], dir.Path);
 
         Assert.True(run.ExitCode == 0, run.ToString());
@@ -94,7 +95,7 @@ public class CommandTests
     [Fact]
     public async Task Runs_StoreFromEnvironment_IsUsed()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory();
         var storePath = Path.Combine(dir.Path, "elsewhere.db");
         var run = await CliHarness.RunAsync(["runs", "--json"], dir.Path, new Dictionary<string, string> { ["PROMPTOPT_STORE"] = storePath });
 

@@ -1,3 +1,5 @@
+using PromptOpt.Tests.TestDoubles;
+
 namespace PromptOpt.Tests.Cli;
 
 public class ParsingTests
@@ -45,7 +47,7 @@ public class ParsingTests
     [Fact]
     public async Task Invoke_MissingPromptFile_ExitsTwoNamingTheFile()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory();
         var run = await CliHarness.RunAsync(["eval", "--task", "multistep_arithmetic", "--prompt", "@nope.txt", "--model", "sim"], dir.Path);
 
         Assert.True(run.ExitCode == 2, run.ToString());

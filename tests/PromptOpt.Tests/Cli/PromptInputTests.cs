@@ -1,5 +1,6 @@
 using PromptOpt.Cli;
 using PromptOpt.Prompts;
+using PromptOpt.Tests.TestDoubles;
 
 namespace PromptOpt.Tests.Cli;
 
@@ -19,9 +20,9 @@ public class PromptInputTests
     [Fact]
     public void Load_TextFilesForPromptAndSystem_ReadsBoth()
     {
-        using var dir = new TempDir();
-        dir.File("p.txt", "Q: {question}\nA:\n");
-        dir.File("s.txt", "You are careful.\n");
+        using var dir = new TempDirectory();
+        dir.Write("p.txt", "Q: {question}\nA:\n");
+        dir.Write("s.txt", "You are careful.\n");
 
         var prompt = PromptInput.Load(Context(dir.Path), "@p.txt", "@s.txt");
 
@@ -32,8 +33,8 @@ public class PromptInputTests
     [Fact]
     public void Load_PromptArtifact_ReadsSystemAndUser()
     {
-        using var dir = new TempDir();
-        dir.File("best.json", """{"kind":"promptopt.prompt","prompt":{"system":"Be exact.","user":"Answer: {question}"}}""");
+        using var dir = new TempDirectory();
+        dir.Write("best.json", """{"kind":"promptopt.prompt","prompt":{"system":"Be exact.","user":"Answer: {question}"}}""");
 
         var prompt = PromptInput.Load(Context(dir.Path), "@best.json", null);
 
@@ -43,8 +44,8 @@ public class PromptInputTests
     [Fact]
     public void Load_JsonThatIsNotAnArtifact_IsPlainText()
     {
-        using var dir = new TempDir();
-        dir.File("p.json", """{"note":"x"}""");
+        using var dir = new TempDirectory();
+        dir.Write("p.json", """{"note":"x"}""");
 
         var prompt = PromptInput.Load(Context(dir.Path), "@p.json", null);
 
@@ -59,9 +60,9 @@ public class PromptInputTests
     [InlineData("@bad-artifact.json", "without a \"user\"")]
     public void Load_BadPrompt_ThrowsInputException(string value, string expected)
     {
-        using var dir = new TempDir();
-        dir.File("empty.txt", "  \n");
-        dir.File("bad-artifact.json", """{"kind":"promptopt.prompt"}""");
+        using var dir = new TempDirectory();
+        dir.Write("empty.txt", "  \n");
+        dir.Write("bad-artifact.json", """{"kind":"promptopt.prompt"}""");
 
         var ex = Assert.ThrowsAny<PromptOptInputException>(() => PromptInput.Load(Context(dir.Path), value, null));
 
