@@ -54,7 +54,7 @@ internal static class TasksCommand
         if (context.OutputIsTerminal)
         {
             var table = new Table().Border(TableBorder.Rounded)
-                .AddColumn("task").AddColumn("metric").AddColumn(new TableColumn("train").RightAligned())
+                .AddColumn(new TableColumn("task").NoWrap()).AddColumn(new TableColumn("metric").NoWrap()).AddColumn(new TableColumn("train").RightAligned())
                 .AddColumn(new TableColumn("dev").RightAligned()).AddColumn(new TableColumn("test").RightAligned()).AddColumn("description");
             foreach (var t in tasks)
             {
