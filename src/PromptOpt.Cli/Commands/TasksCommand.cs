@@ -27,6 +27,8 @@ internal static class TasksCommand
         return command;
     }
 
+    // HOOK: when Decision/ lands, list the EXPO environments too (an "environments" array in JSON, a second table/section
+    // in text), leaving the "tasks" array as it is.
     private static int Run(CliContext context, bool json, int seed)
     {
         var tasks = CliContext.ListBuiltInTasks(seed);

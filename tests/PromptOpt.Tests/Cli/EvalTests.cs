@@ -75,6 +75,26 @@ public class EvalTests
     }
 
     [Fact]
+    public async Task Runs_Plain_PrintsOneTabSeparatedLinePerRun()
+    {
+        using var dir = new TempDirectory();
+        var store = Path.Combine(dir.Path, "s.db");
+        await CliHarness.RunAsync(Eval(store, "--model", "sim"), dir.Path);
+        await CliHarness.RunAsync(Eval(store, "--model", "sim", "--split", "train"), dir.Path);
+
+        var runs = await CliHarness.RunAsync(["runs", "--store", store], dir.Path);
+
+        var lines = runs.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(2, lines.Length);
+        Assert.All(lines, l =>
+        {
+            var cells = l.Split('\t');
+            Assert.StartsWith("eval-", cells[0]);
+            Assert.Equal(["eval", "completed", "multistep_arithmetic"], cells[1..4]);
+        });
+    }
+
+    [Fact]
     public async Task Eval_PromptAndSystemFromFiles_AreUsed()
     {
         using var dir = new TempDirectory();
