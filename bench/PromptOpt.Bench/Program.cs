@@ -1,1 +1,23 @@
-class B { static void Main(){} }
+using PromptOpt.Bench;
+
+// PromptOpt benchmarks: `dotnet run -c Release --project bench/PromptOpt.Bench -- <name> [args]`.
+// Model calls are never timed here except against the loopback simulator server; see bench/README.md.
+var benches = new Dictionary<string, (string Description, Func<string[], Task<int>> Run)>(StringComparer.OrdinalIgnoreCase)
+{
+    ["overhead"] = ("evaluator overhead against an instant in-process client (evaluations/s)", OverheadBench.RunAsync),
+    ["cache"] = ("response-cache hit latency and SQLite cache write throughput", CacheBench.RunAsync),
+    ["throughput"] = ("eval throughput over HTTP against the loopback simulator server vs the physical limit", ThroughputBench.RunAsync),
+};
+
+if (args.Length == 0 || !benches.TryGetValue(args[0], out var bench))
+{
+    Console.WriteLine("usage: PromptOpt.Bench <benchmark> [args]\n");
+    foreach (var (name, b) in benches)
+    {
+        Console.WriteLine($"  {name,-12} {b.Description}");
+    }
+
+    return args.Length == 0 ? 0 : 2;
+}
+
+return await bench.Run(args[1..]);

@@ -1,8 +1,8 @@
 namespace PromptOpt;
 
 /// <summary>
-/// An error in user input (a spec file, a command-line value, a dataset line). The message is one line naming the
-/// file/line or option and what was expected; the CLI maps it to exit code 2.
+/// A mistake in user input (a bad file, spec, option or name). Its message is one line that says what was expected
+/// (with file and line where there is one); the CLI prints it and exits with code 2, never with a stack trace.
 /// </summary>
 public class PromptOptInputException : Exception
 {
@@ -20,7 +20,7 @@ public class PromptOptInputException : Exception
 
     /// <summary>Initializes a new instance of the <see cref="PromptOptInputException"/> class.</summary>
     /// <param name="message">The one-line message.</param>
-    /// <param name="innerException">The underlying error.</param>
+    /// <param name="innerException">The cause.</param>
     public PromptOptInputException(string message, Exception innerException)
         : base(message, innerException)
     {

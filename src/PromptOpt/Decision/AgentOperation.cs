@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using PromptOpt.Models;
+using PromptOpt.Prompts;
 
 namespace PromptOpt.Decision;
 
@@ -11,7 +12,7 @@ namespace PromptOpt.Decision;
 public static class AgentOperation
 {
     /// <summary>The operation name.</summary>
-    public const string Name = "agent_act";
+    public const string Name = OperationNames.AgentAct;
 
     /// <summary>Creates the operation for the next step of <paramref name="environment"/>.</summary>
     /// <param name="environment">The environment.</param>

@@ -15,8 +15,9 @@ public sealed class EvaluationOptions
     public double FailureScore { get; set; }
 
     /// <summary>
-    /// Gets or sets the error budget: once this many examples have failed with an error (not a wrong answer), the
-    /// evaluation is aborted with the first error's message, because it is clearly broken (e.g. 401 on every call).
+    /// Gets or sets the error budget: once more than this many examples have failed with an error (not a wrong answer),
+    /// the evaluation is aborted with an <see cref="EvaluationAbortedException"/> carrying the first error's message,
+    /// because it is clearly broken (e.g. 401 on every call). 0 aborts on the first error.
     /// </summary>
     /// <value>The default is 10.</value>
     public int MaxErrors { get; set; } = 10;
@@ -32,6 +33,10 @@ public sealed class EvaluationOptions
     /// <summary>Gets or sets the maximum output tokens per call, or <see langword="null"/> for the provider default.</summary>
     /// <value>The default is 512.</value>
     public int? MaxOutputTokens { get; set; } = 512;
+
+    /// <summary>Gets or sets the role the calls are made under (<see cref="Models.ModelRoles.Task"/> or <see cref="Models.ModelRoles.Test"/>).</summary>
+    /// <value>The default is <c>task</c>.</value>
+    public string Role { get; set; } = Models.ModelRoles.Task;
 
     /// <summary>Gets a copy.</summary>
     /// <returns>The copy.</returns>
@@ -80,7 +85,10 @@ public sealed record EvaluationResult(double Score, IReadOnlyList<ExampleResult>
     public int Errors => Results.Count(r => r.Error is not null);
 }
 
-/// <summary>Thrown when an evaluation exceeded its error budget; the message is the first error's.</summary>
+/// <summary>
+/// Thrown when an evaluation exceeded its error budget. The message is one line: the error count, the budget and the first
+/// error's message; <see cref="Exception.InnerException"/> is the first error.
+/// </summary>
 public sealed class EvaluationAbortedException : Exception
 {
     /// <summary>Initializes a new instance of the <see cref="EvaluationAbortedException"/> class.</summary>

@@ -38,7 +38,8 @@ public static class Evaluator
         options ??= new EvaluationOptions();
 
         var chatOptions = new ChatOptions { Temperature = options.Temperature, MaxOutputTokens = options.MaxOutputTokens }
-            .WithPromptOpt(ModelRoles.Task, sampleIndex: options.SampleIndex);
+            .WithPromptOpt(options.Role, sampleIndex: options.SampleIndex);
+        int maxErrors = Math.Max(0, options.MaxErrors);
         var results = new ExampleResult[examples.Count];
         int errors = 0;
         Exception? firstError = null;
@@ -55,14 +56,18 @@ public static class Evaluator
                     var messages = (IReadOnlyList<ChatMessage>)prompt.Render(example.Input);
                     try
                     {
-                        var response = await model.GetResponseAsync(messages, chatOptions, ct).ConfigureAwait(false);
+                        // Each call gets its own copies: middleware may mutate options or the message list, and the
+                        // recorded messages must stay exactly what was rendered.
+                        var response = await model.GetResponseAsync([.. messages], chatOptions.Clone(), ct).ConfigureAwait(false);
                         var text = response.Text ?? string.Empty;
                         var m = metric.Score(text, example);
                         results[i] = new ExampleResult(example, messages, text, m.Prediction, m.Score, m.Feedback,
                             response.Usage?.InputTokenCount ?? 0, response.Usage?.OutputTokenCount ?? 0, response.IsCacheHit(), null);
                     }
-                    catch (OperationCanceledException)
+                    catch (OperationCanceledException) when (ct.IsCancellationRequested)
                     {
+                        // Our cancellation (the caller's, the error budget's or the loop's): propagate. A cancellation
+                        // that is not ours (e.g. an HTTP timeout) is an ordinary per-example error below.
                         throw;
                     }
                     catch (BudgetExhaustedException)
@@ -71,22 +76,32 @@ public static class Evaluator
                     }
                     catch (Exception ex)
                     {
-                        results[i] = new ExampleResult(example, messages, null, null, options.FailureScore, null, 0, 0, false, ex.Message);
+                        results[i] = new ExampleResult(example, messages, null, null, options.FailureScore, "the call failed: " + ex.Message, 0, 0, false, ex.Message);
                         Interlocked.CompareExchange(ref firstError, ex, null);
-                        if (Interlocked.Increment(ref errors) > options.MaxErrors)
+                        if (Interlocked.Increment(ref errors) > maxErrors)
                         {
                             await abort.CancelAsync().ConfigureAwait(false);
                         }
                     }
                 }).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && firstError is not null)
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && Volatile.Read(ref errors) > maxErrors)
         {
-            throw new EvaluationAbortedException(
-                $"evaluation aborted after {Volatile.Read(ref errors)} errors (error budget {options.MaxErrors}); first error: {firstError.Message}", firstError);
+            throw Aborted(errors, maxErrors, firstError!);
+        }
+
+        // The last example may push the count over the budget after the loop has nothing left to cancel.
+        if (errors > maxErrors)
+        {
+            throw Aborted(errors, maxErrors, firstError!);
         }
 
         var score = metric.Aggregate(results.Select(r => (r.Prediction, r.Example, r.Score)).ToList());
         return new EvaluationResult(score, results);
     }
+
+    private static EvaluationAbortedException Aborted(int errors, int maxErrors, Exception firstError) => new(
+        string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"evaluation aborted after {errors} errors (error budget {maxErrors}); first error: {firstError.Message}"),
+        firstError);
 }

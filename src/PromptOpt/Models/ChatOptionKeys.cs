@@ -33,4 +33,10 @@ public static class ModelRoles
 
     /// <summary>The model acting in an environment (EXPO).</summary>
     public const string Agent = "agent";
+
+    /// <summary>
+    /// The task model scoring held-out test examples for the final report. Test calls are metered but not charged to the
+    /// optimization budget, so a run stopped by its budget can still report test scores.
+    /// </summary>
+    public const string Test = "test";
 }

@@ -123,8 +123,13 @@ public sealed class UsageMeter
         lock (_gate)
         {
             long Calls(Func<string, bool> which) => _roles.Where(kv => which(kv.Key)).Sum(kv => kv.Value.Calls);
+            if (role == ModelRoles.Test)
+            {
+                return null; // final test scoring is reported, not charged to the optimization budget
+            }
+
             bool isOptimizer = role == ModelRoles.Optimizer;
-            if (!isOptimizer && Budget.MaxTaskCalls is { } mt && Calls(r => r != ModelRoles.Optimizer) >= mt)
+            if (!isOptimizer && Budget.MaxTaskCalls is { } mt && Calls(r => r is ModelRoles.Task or ModelRoles.Agent) >= mt)
             {
                 return $"task-call budget of {mt} spent";
             }
@@ -134,12 +139,13 @@ public sealed class UsageMeter
                 return $"optimizer-call budget of {mo} spent";
             }
 
-            if (Budget.MaxTokens is { } mk && _roles.Values.Sum(c => c.In + c.Out) >= mk)
+            var charged = _roles.Where(kv => kv.Key != ModelRoles.Test).Select(kv => kv.Value).ToList();
+            if (Budget.MaxTokens is { } mk && charged.Sum(c => c.In + c.Out) >= mk)
             {
                 return $"token budget of {mk} spent";
             }
 
-            if (Budget.MaxDollars is { } md && _roles.Values.Sum(c => c.BudgetDollars) >= md)
+            if (Budget.MaxDollars is { } md && charged.Sum(c => c.BudgetDollars) >= md)
             {
                 return $"dollar budget of ${md} spent";
             }
@@ -162,7 +168,7 @@ public sealed class UsageMeter
                 return long.MaxValue;
             }
 
-            long used = _roles.Where(kv => (kv.Key == ModelRoles.Optimizer) == isOptimizer).Sum(kv => kv.Value.Calls);
+            long used = _roles.Where(kv => isOptimizer ? kv.Key == ModelRoles.Optimizer : kv.Key is ModelRoles.Task or ModelRoles.Agent).Sum(kv => kv.Value.Calls);
             return Math.Max(0, max.Value - used);
         }
     }

@@ -1,13 +1,15 @@
 namespace PromptOpt.Simulation;
 
 /// <summary>
-/// The knobs of the simulated agent (SIMULATOR.md "Agent role"). Every number is our modelling choice; tests may set them.
+/// The knobs of the simulated agent (SIMULATOR.md "Agent role"), found at <see cref="SimOptions.Agent"/>; the world seed is
+/// <see cref="SimOptions.Seed"/>. Every number is our modelling choice; tests may set them.
 /// </summary>
 public sealed record AgentSimOptions
 {
-    /// <summary>Gets the world seed every agent draw derives from.</summary>
-    /// <value>The default is 0.</value>
-    public int Seed { get; init; }
+    /// <summary>Gets format phrases that activate the generic <c>format</c> skill for the agent in addition to its generic
+    /// triggers: the environments' own answer forms.</summary>
+    /// <value>The default is <c>respond with</c>, <c>[w, b]</c>, <c>&lt;trace&gt;</c>.</value>
+    public IReadOnlyList<string> ExtraFormatTriggers { get; init; } = ["respond with", "[w, b]", "<trace>"];
 
     /// <summary>Gets the bandit exploration-bonus coefficient c with no explore/exploit skill active.</summary>
     /// <value>The default is 0.1.</value>

@@ -11,7 +11,7 @@ namespace PromptOpt.Simulation;
 /// environment's real parser.
 /// </summary>
 /// <remarks>
-/// Every draw is a pure function of (<see cref="AgentSimOptions.Seed"/>, the normalised meta-prompt text, the sample
+/// Every draw is a pure function of (<see cref="SimOptions.Seed"/>, the normalised meta-prompt text, the sample
 /// index, …) through <see cref="SimHash"/>: the same request always gets the same reply.
 /// Skills are detected on the whole meta-prompt, exemplars included: a summarised bandit history ("average reward")
 /// activates <c>stats</c>, and TSP exemplars (which show <c>&lt;trace&gt;</c> tags) activate <c>format</c>, as a real
@@ -19,31 +19,36 @@ namespace PromptOpt.Simulation;
 /// </remarks>
 public static class SimulatedAgent
 {
+    /// <summary>The reply to a request whose state the agent does not understand (it parses in no environment).</summary>
+    public const string UnparseableReply = "I am not sure what I am being asked to do.";
+
     /// <summary>Acts once.</summary>
-    /// <param name="op">The <c>agent_act</c> operation; <c>args.state</c> is the environment's agent state.</param>
-    /// <param name="metaPromptText">The rendered meta-prompt (the user message).</param>
-    /// <param name="options">The agent knobs.</param>
+    /// <param name="operation">The <c>agent_act</c> operation; <c>args.state</c> is the environment's agent state.</param>
+    /// <param name="metaPromptText">The full text of the request (the rendered meta-prompt).</param>
+    /// <param name="options">The simulator options: <see cref="SimOptions.Seed"/>, the skill triggers and <see cref="SimOptions.Agent"/>.</param>
     /// <param name="sampleIndex">The sample index (the step).</param>
     /// <returns>The agent's reply.</returns>
-    public static string Act(LlmOperation op, string metaPromptText, AgentSimOptions options, int sampleIndex)
+    public static string Act(LlmOperation operation, string metaPromptText, SimOptions options, int sampleIndex)
     {
-        ArgumentNullException.ThrowIfNull(op);
+        ArgumentNullException.ThrowIfNull(operation);
         ArgumentNullException.ThrowIfNull(options);
         metaPromptText ??= string.Empty;
-        var skills = AgentSkills.Detect(metaPromptText);
+        var skills = AgentSkills.Detect(metaPromptText, options);
         ulong text = SimHash.Hash(SimHash.Normalize(metaPromptText));
-        var state = op.Args["state"] as JsonObject;
+        var o = options.Agent;
+        int seed = options.Seed;
+        var state = operation.Args["state"] as JsonObject;
         return state?["kind"]?.GetValue<string>() switch
         {
-            "bandit" => Bandit(state, skills, options, text, sampleIndex),
-            "linreg" => Regression(state, skills, options, text, sampleIndex),
-            "tsp" => Tsp(state, skills, options, text, sampleIndex),
-            _ => "I am not sure what I am being asked to do.",
+            "bandit" => Bandit(state, skills, o, seed, text, sampleIndex),
+            "linreg" => Regression(state, skills, o, seed, text, sampleIndex),
+            "tsp" => Tsp(state, skills, o, seed, text, sampleIndex),
+            _ => UnparseableReply,
         };
     }
 
     /// <summary>Bandit: softmax over μ̂_a + c·sqrt(ln t / n_a) with temperature τ (SIMULATOR.md).</summary>
-    private static string Bandit(JsonObject state, AgentSkillSet skills, AgentSimOptions o, ulong text, int sample)
+    private static string Bandit(JsonObject state, AgentSkillSet skills, AgentSimOptions o, int seed, ulong text, int sample)
     {
         var arms = Strings(state["arms"]);
         var counts = Ints(state["counts"]);
@@ -57,19 +62,19 @@ public static class SimulatedAgent
         {
             int n = counts[a];
             double mu = n > 0
-                ? ((double)successes[a] / n) + (noise * SimHash.Normal(o.Seed, "agent-bandit-noise", a, n, successes[a]))
+                ? ((double)successes[a] / n) + (noise * SimHash.Normal(seed, "agent-bandit-noise", a, n, successes[a]))
                 : o.UntriedPrior;
             score[a] = (mu + (c * Math.Sqrt(lnT / (n > 0 ? n : o.UntriedPseudoCount)))) / tau;
         }
 
-        int arm = SampleSoftmax(score, SimHash.Uniform(o.Seed, "agent-bandit-choice", text, sample));
+        int arm = SampleSoftmax(score, SimHash.Uniform(seed, "agent-bandit-choice", text, sample));
         return skills.Format
             ? $"<answer>{arms[arm]}</answer>"
             : $"Looking at the history, I will press the {arms[arm]} button next.";
     }
 
     /// <summary>Linear regression: a Gaussian step around the best shown pair, its size set by refine / diverse / explore.</summary>
-    private static string Regression(JsonObject state, AgentSkillSet skills, AgentSimOptions o, ulong text, int sample)
+    private static string Regression(JsonObject state, AgentSkillSet skills, AgentSimOptions o, int seed, ulong text, int sample)
     {
         var shown = (state["shown"] as JsonArray ?? []).Select(p => ((int)Num(p![0]), (int)Num(p[1]))).ToHashSet();
         var best = state["best"] as JsonArray;
@@ -78,15 +83,15 @@ public static class SimulatedAgent
         int w = 0, b = 0;
         for (int attempt = 0; attempt <= (skills.Diverse ? o.DuplicateRedraws : 0); attempt++)
         {
-            w = (int)Math.Round(bw + (sigma * SimHash.Normal(o.Seed, "agent-lr-w", text, sample, attempt)), MidpointRounding.AwayFromZero);
-            b = (int)Math.Round(bb + (sigma * SimHash.Normal(o.Seed, "agent-lr-b", text, sample, attempt)), MidpointRounding.AwayFromZero);
+            w = (int)Math.Round(bw + (sigma * SimHash.Normal(seed, "agent-lr-w", text, sample, attempt)), MidpointRounding.AwayFromZero);
+            b = (int)Math.Round(bb + (sigma * SimHash.Normal(seed, "agent-lr-b", text, sample, attempt)), MidpointRounding.AwayFromZero);
             if (!shown.Contains((w, b)))
             {
                 break;
             }
         }
 
-        if (!skills.Format && SimHash.Uniform(o.Seed, "agent-format", text, sample) < o.UnformattedFailureRate)
+        if (!skills.Format && SimHash.Uniform(seed, "agent-format", text, sample) < o.UnformattedFailureRate)
         {
             return string.Create(CultureInfo.InvariantCulture, $"I would move w towards {w} and b towards {b}; that should lower the value.");
         }
@@ -97,7 +102,7 @@ public static class SimulatedAgent
     }
 
     /// <summary>TSP: 2-opt moves on the best shown tour (best of a few random reversals each), their number set by refine / diverse / explore.</summary>
-    private static string Tsp(JsonObject state, AgentSkillSet skills, AgentSimOptions o, ulong text, int sample)
+    private static string Tsp(JsonObject state, AgentSkillSet skills, AgentSimOptions o, int seed, ulong text, int sample)
     {
         var points = (state["points"] as JsonArray ?? []).Select(p => ((int)Num(p![0]), (int)Num(p[1]))).ToArray();
         int n = points.Length;
@@ -106,7 +111,7 @@ public static class SimulatedAgent
         int moves = skills.Refine
             ? o.RefineMoves
             : o.TspMoves + (skills.Diverse ? o.DiverseExtraMoves : 0) + (skills.Explore ? o.ExploreExtraMoves : 0);
-        var rng = SimHash.Rng(o.Seed, "agent-tsp", text, sample);
+        var rng = SimHash.Rng(seed, "agent-tsp", text, sample);
         int[] tour = best;
         for (int attempt = 0; attempt <= (skills.Diverse ? o.DuplicateRedraws : 0); attempt++)
         {
@@ -123,7 +128,7 @@ public static class SimulatedAgent
         }
 
         var trace = string.Join(",", tour);
-        if (!skills.Format && SimHash.Uniform(o.Seed, "agent-format", text, sample) < o.UnformattedFailureRate)
+        if (!skills.Format && SimHash.Uniform(seed, "agent-format", text, sample) < o.UnformattedFailureRate)
         {
             return "A shorter route would visit the points in the order " + string.Join(" -> ", tour) + ".";
         }

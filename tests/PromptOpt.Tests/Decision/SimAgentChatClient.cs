@@ -5,10 +5,10 @@ using PromptOpt.Simulation;
 
 namespace PromptOpt.Tests.Decision;
 
-/// <summary>A minimal IChatClient that routes <c>agent_act</c> to <see cref="SimulatedAgent.Act"/> (stand-in for the full simulated client).</summary>
-internal sealed class SimAgentChatClient(AgentSimOptions? options = null) : IChatClient
+/// <summary>A minimal IChatClient that routes <c>agent_act</c> straight to <see cref="SimulatedAgent.Act"/> and records the requests.</summary>
+internal sealed class SimAgentChatClient(SimOptions? options = null) : IChatClient
 {
-    public AgentSimOptions Options { get; } = options ?? new AgentSimOptions();
+    public SimOptions Options { get; } = options ?? new SimOptions();
 
     public int Calls { get; private set; }
 

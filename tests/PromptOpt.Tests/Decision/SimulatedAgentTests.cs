@@ -10,14 +10,14 @@ public class SimulatedAgentTests
     private const string ExploreStats = " Explore buttons you are uncertain about, and work out the average reward of each button before deciding.";
     private const string ExploitOnly = " Exploit what works: stay with the button that has the best result so far.";
 
-    private static async Task<double> MeanPerformance(string envName, string hint, int seeds, int? steps = null, AgentSimOptions? sim = null)
+    private static async Task<double> MeanPerformance(string envName, string hint, int seeds, int? steps = null)
     {
         double total = 0;
         for (int seed = 0; seed < seeds; seed++)
         {
             var env = EnvironmentCatalog.Create(envName, seed);
             var mp = new MetaPrompt(env.OriginalTaskDescription + hint, env.OriginalMetaInstruction);
-            var client = new SimAgentChatClient((sim ?? new AgentSimOptions()) with { Seed = seed });
+            var client = new SimAgentChatClient(new SimOptions { Seed = seed });
             total += (await new AgentRunner(client).RunAsync(env, mp, steps)).Performance;
         }
 
@@ -56,9 +56,9 @@ public class SimulatedAgentTests
         var env = new TspEnvironment("tsp-10", 4);
         var op = AgentOperation.Create(env);
         var text = env.OriginalMetaPrompt.Render(env.RenderExemplars());
-        var a = SimulatedAgent.Act(op, text, new AgentSimOptions { Seed = 3 }, 5);
-        var b = SimulatedAgent.Act(LlmOperation.FromJson(op.ToJson())!, text, new AgentSimOptions { Seed = 3 }, 5);
-        var c = SimulatedAgent.Act(op, text, new AgentSimOptions { Seed = 3 }, 6);
+        var a = SimulatedAgent.Act(op, text, new SimOptions { Seed = 3 }, 5);
+        var b = SimulatedAgent.Act(LlmOperation.FromJson(op.ToJson())!, text, new SimOptions { Seed = 3 }, 5);
+        var c = SimulatedAgent.Act(op, text, new SimOptions { Seed = 3 }, 6);
         Assert.Equal(a, b);
         Assert.NotEqual(a, c);
         Assert.Null(env.ValidateTour(TspEnvironment.ParseTrace(a)!));
@@ -73,7 +73,7 @@ public class SimulatedAgentTests
         for (int i = 0; i < 20; i++)
         {
             var env = EnvironmentCatalog.Create(name, i);
-            var reply = SimulatedAgent.Act(AgentOperation.Create(env), env.OriginalMetaPrompt.Render(env.RenderExemplars()), new AgentSimOptions(), i);
+            var reply = SimulatedAgent.Act(AgentOperation.Create(env), env.OriginalMetaPrompt.Render(env.RenderExemplars()), new SimOptions(), i);
             Assert.True(env.Step(reply).Parsed, reply);
         }
     }
@@ -87,7 +87,7 @@ public class SimulatedAgentTests
         {
             var env = new LinearRegressionEnvironment("linreg", i);
             var noFormat = new MetaPrompt(env.OriginalTaskDescription, "Suggest the next w and b.");
-            var reply = SimulatedAgent.Act(AgentOperation.Create(env), noFormat.Render(env.RenderExemplars()), new AgentSimOptions(), i);
+            var reply = SimulatedAgent.Act(AgentOperation.Create(env), noFormat.Render(env.RenderExemplars()), new SimOptions(), i);
             failures += LinearRegressionEnvironment.ParsePair(reply) is null ? 1 : 0;
         }
 
@@ -102,16 +102,29 @@ public class SimulatedAgentTests
         var text = new MetaPrompt(env.OriginalTaskDescription + " Refine the best pair.", env.OriginalMetaInstruction).Render(env.RenderExemplars());
         for (int i = 0; i < 20; i++)
         {
-            var (w, b) = LinearRegressionEnvironment.ParsePair(SimulatedAgent.Act(AgentOperation.Create(env), text, new AgentSimOptions(), i))!.Value;
+            var (w, b) = LinearRegressionEnvironment.ParsePair(SimulatedAgent.Act(AgentOperation.Create(env), text, new SimOptions(), i))!.Value;
             Assert.InRange(w, best[0]!.GetValue<int>() - 4, best[0]!.GetValue<int>() + 4);
             Assert.InRange(b, best[1]!.GetValue<int>() - 4, best[1]!.GetValue<int>() + 4);
         }
     }
 
     [Fact]
+    public async Task SimulatedWorldClient_AgentAct_RoutesToTheSimulatedAgent()
+    {
+        var env = new BanditEnvironment("bandit-hard", 2);
+        var client = new SimulatedWorld(new SimOptions { Seed = 2 }).CreateClient();
+        var result = await new AgentRunner(client).RunAsync(env, env.OriginalMetaPrompt, steps: 30);
+        Assert.Equal(0, result.ParseFailures);
+        Assert.True(env.Counts.Count(c => c > 0) >= 2, "the agent should try more than one button in 30 turns");
+        var again = new BanditEnvironment("bandit-hard", 2);
+        await new AgentRunner(new SimulatedWorld(new SimOptions { Seed = 2 }).CreateClient()).RunAsync(again, again.OriginalMetaPrompt, steps: 30);
+        Assert.Equal(env.Steps.Select(s => s.Action), again.Steps.Select(s => s.Action));
+    }
+
+    [Fact]
     public void Act_UnknownState_RepliesUnparseably()
     {
-        var reply = SimulatedAgent.Act(new LlmOperation("agent_act", new JsonObject()), "anything", new AgentSimOptions(), 0);
+        var reply = SimulatedAgent.Act(new LlmOperation("agent_act", new JsonObject()), "anything", new SimOptions(), 0);
         Assert.Null(LinearRegressionEnvironment.ParsePair(reply));
         Assert.Null(TspEnvironment.ParseTrace(reply));
     }

@@ -28,8 +28,8 @@ public class ExpoControllerTests
         "Find w and b with the lowest function value. Previous tries are listed below.",
     ];
 
-    private static ExpoController Controller(ExpoOptions options, AgentSimOptions? sim = null, IChatClient? agent = null) =>
-        new(agent ?? new SimAgentChatClient(sim ?? new AgentSimOptions()), Embedder, new FixedExpoDomainSource(Descriptions, UnformattedInstructions), options);
+    private static ExpoController Controller(ExpoOptions options, SimOptions? sim = null, IChatClient? agent = null) =>
+        new(agent ?? new SimAgentChatClient(sim ?? new SimOptions()), Embedder, new FixedExpoDomainSource(Descriptions, UnformattedInstructions), options);
 
     [Fact]
     public async Task RunAsync_Expo_LearnsToPlayTheInstructionThatEarnsReward()
@@ -52,7 +52,7 @@ public class ExpoControllerTests
     [Fact]
     public async Task RunAsync_ExpoWithSimulatedAgent_OnlyFormatArmsParseWhenUnformattedRepliesAlwaysFail()
     {
-        var sim = new AgentSimOptions { UnformattedFailureRate = 1.0 };
+        var sim = new SimOptions { Agent = new AgentSimOptions { UnformattedFailureRate = 1.0 } };
         var r = await Controller(new ExpoOptions { Steps = 20, Network = SmallNet }, sim).RunAsync(new LinearRegressionEnvironment("linreg", 2), seed: 1);
         Assert.All(r.Steps, s => Assert.Equal(r.Arms[s.Arm].InstructionIndex == 0, s.Parsed));
     }

@@ -1,0 +1,142 @@
+using Microsoft.Extensions.AI;
+
+namespace PromptOpt.Models;
+
+/// <summary>Builds a role's model from a <see cref="ModelSpec"/>: the provider wrapped in PromptOpt's middleware pipeline.</summary>
+/// <remarks>
+/// <para>The pipeline, outermost first (see DESIGN.md, "The model seam"):</para>
+/// <list type="number">
+/// <item><see cref="UsageTrackingChatClient"/>: reserves each call against the budget, records tokens; counts cache hits.</item>
+/// <item><see cref="CachingChatClient"/> (when <see cref="ModelPipelineOptions.Cache"/> is set): answers repeats from the cache,
+/// deduplicates concurrent identical calls, commits each paid response before returning it.</item>
+/// <item><see cref="ThrottlingChatClient"/>: at most <see cref="ModelPipelineOptions.MaxConcurrency"/> provider calls at once.</item>
+/// <item><see cref="ResilientChatClient"/>: retries 429/5xx/timeouts/dropped connections/malformed replies, honouring <c>Retry-After</c>.</item>
+/// <item>The provider: the OpenAI adapter (SDK retry off) or the simulator.</item>
+/// </list>
+/// <para><c>auto</c> resolves (see <see cref="ResolveAuto"/>) to <c>OPENAI_BASE_URL</c> as an OpenAI-compatible endpoint, else
+/// <c>OPENAI_API_KEY</c> with <c>openai:</c><see cref="DefaultOpenAIModel"/> (override the model with <c>PROMPTOPT_MODEL</c>),
+/// else the simulator with the notice <see cref="SimulatedNotice"/>.</para>
+/// <para>Keys are read from the environment when the model is built and kept in memory only.</para>
+/// </remarks>
+public static class ModelFactory
+{
+    /// <summary>The model <c>auto</c> uses with <c>OPENAI_API_KEY</c> or <c>OPENAI_BASE_URL</c> when <c>PROMPTOPT_MODEL</c> is unset.</summary>
+    public const string DefaultOpenAIModel = "gpt-4o-mini";
+
+    /// <summary>The environment variable that overrides <c>auto</c>'s model name.</summary>
+    public const string ModelVariable = "PROMPTOPT_MODEL";
+
+    /// <summary>The environment variable naming an OpenAI-compatible base URL for <c>auto</c>.</summary>
+    public const string BaseUrlVariable = "OPENAI_BASE_URL";
+
+    /// <summary>The notice <c>auto</c> gives when it falls back to the simulator.</summary>
+    public const string SimulatedNotice = "results are SIMULATED: no endpoint configured (set OPENAI_API_KEY or OPENAI_BASE_URL)";
+
+    /// <summary>Builds the model for <paramref name="role"/>: the provider of <paramref name="spec"/> inside the middleware pipeline.</summary>
+    /// <param name="spec">The model spec.</param>
+    /// <param name="role">The role of requests that carry no role tag (see <see cref="ModelRoles"/>).</param>
+    /// <param name="options">The pipeline options.</param>
+    /// <returns>The model.</returns>
+    /// <exception cref="ModelSpecException">The spec cannot be built (a missing key, no simulator registered, a bad <c>OPENAI_BASE_URL</c>).</exception>
+    public static IChatClient Create(ModelSpec spec, string role, ModelPipelineOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentException.ThrowIfNullOrWhiteSpace(role);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxConcurrency, 1);
+        options.Retry.Validate();
+
+        var provider = CreateProvider(spec, options);
+        var pipeline = new ChatPipeline(provider).UseTelemetry().UseUsageTracking(options.Usage, role); // telemetry sits outside the cache so hits are marked
+        if (options.Cache is { } cache)
+        {
+            pipeline.UseCache(cache);
+        }
+
+        return pipeline
+            .UseConcurrencyLimit(options.MaxConcurrency)
+            .UseResilience(options.Retry, options.TimeProvider, options.Usage, role)
+            .Build();
+    }
+
+    /// <summary>Builds the bare provider of <paramref name="spec"/> (no middleware).</summary>
+    /// <param name="spec">The model spec.</param>
+    /// <param name="options">The options (environment, timeout, HTTP client, simulator factory, notices).</param>
+    /// <returns>The provider.</returns>
+    /// <exception cref="ModelSpecException">The spec cannot be built.</exception>
+    public static IChatClient CreateProvider(ModelSpec spec, ModelPipelineOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(options);
+        var resolved = ResolveAuto(spec, options.Environment, options.OnNotice);
+        switch (resolved.Provider)
+        {
+            case ModelProvider.Simulator:
+                var factory = options.SimulatorFactory
+                    ?? throw new ModelSpecException($"model '{resolved}': the simulator is not available (no simulator registered in ModelPipelineOptions.SimulatorFactory)");
+                return factory(resolved);
+
+            case ModelProvider.OpenAI:
+            case ModelProvider.OpenAICompatible:
+                string? key = null;
+                if (resolved.ApiKeyVariable is { } variable)
+                {
+                    key = options.Environment(variable);
+                    if (string.IsNullOrWhiteSpace(key))
+                    {
+                        throw new ModelSpecException($"model '{resolved}' needs an API key: set the environment variable {variable}");
+                    }
+                }
+
+                // Loopback servers are PromptOpt's simulator server or local model servers, which accept (or ignore) the
+                // extra "promptopt" request field; remote endpoints such as the OpenAI API would reject it.
+                bool forward = resolved.BaseUrl is { IsLoopback: true };
+                return OpenAIChatClients.Create(resolved.BaseUrl, resolved.Model!, key, options.RequestTimeout, options.HttpClient,
+                    resolved.ApiKeyVariable, forward, options.TimeProvider);
+
+            default:
+                throw new ModelSpecException($"model '{resolved}' cannot be built");
+        }
+    }
+
+    /// <summary>
+    /// Resolves <c>auto</c>: <c>OPENAI_BASE_URL</c> set → <c>openai-compatible:&lt;url&gt;|&lt;model&gt;</c> (keyed by
+    /// <c>OPENAI_API_KEY</c> when that is set); else <c>OPENAI_API_KEY</c> set → <c>openai:&lt;model&gt;</c>; else <c>sim</c> and
+    /// <paramref name="onNotice"/>(<see cref="SimulatedNotice"/>). The model is <c>PROMPTOPT_MODEL</c>, else
+    /// <see cref="DefaultOpenAIModel"/>. Other specs are returned unchanged.
+    /// </summary>
+    /// <param name="spec">The spec.</param>
+    /// <param name="environment">Reads an environment variable.</param>
+    /// <param name="onNotice">Receives the simulated-results notice, or <see langword="null"/>.</param>
+    /// <returns>The resolved spec (never <c>auto</c>).</returns>
+    /// <exception cref="ModelSpecException"><c>OPENAI_BASE_URL</c> or <c>PROMPTOPT_MODEL</c> is malformed.</exception>
+    public static ModelSpec ResolveAuto(ModelSpec spec, Func<string, string?> environment, Action<string>? onNotice = null)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(environment);
+        if (spec.Provider != ModelProvider.Auto)
+        {
+            return spec;
+        }
+
+        var model = environment(ModelVariable) is { Length: > 0 } m ? m.Trim() : DefaultOpenAIModel;
+        bool hasKey = !string.IsNullOrWhiteSpace(environment(ModelSpec.OpenAIKeyVariable));
+        if (environment(BaseUrlVariable) is { Length: > 0 } baseUrl)
+        {
+            if (!Uri.TryCreate(baseUrl.Trim(), UriKind.Absolute, out var uri))
+            {
+                throw new ModelSpecException($"{BaseUrlVariable} '{ModelSpec.Redact(baseUrl)}' is not an absolute http(s) URL");
+            }
+
+            return ModelSpec.OpenAICompatible(uri, model, hasKey ? ModelSpec.OpenAIKeyVariable : null);
+        }
+
+        if (hasKey)
+        {
+            return ModelSpec.OpenAI(model);
+        }
+
+        onNotice?.Invoke(SimulatedNotice);
+        return ModelSpec.Simulator();
+    }
+}

@@ -1,0 +1,85 @@
+using System.ClientModel;
+using System.ClientModel.Primitives;
+using Microsoft.Extensions.AI;
+using OpenAI;
+using OpenAI.Chat;
+
+namespace PromptOpt.Models;
+
+/// <summary>Creates <see cref="IChatClient"/>s for the OpenAI API and OpenAI-compatible endpoints.</summary>
+public static class OpenAIChatClients
+{
+    /// <summary>The OpenAI API's base URL.</summary>
+    public static readonly Uri OpenAIEndpoint = new("https://api.openai.com/v1");
+
+    /// <summary>The key sent to OpenAI-compatible endpoints that need none (local servers accept any key).</summary>
+    internal const string NoKeyPlaceholder = "no-key";
+
+    /// <summary>
+    /// Creates a chat client for a chat-completions endpoint. The SDK's own retry is disabled, so the pipeline's retry
+    /// middleware is the only one (see <see cref="ModelFactory"/>); failures are one-line <see cref="ModelCallException"/>s.
+    /// </summary>
+    /// <param name="baseUrl">The base URL (e.g. <c>http://127.0.0.1:8080/v1</c>), or <see langword="null"/> for the OpenAI API.</param>
+    /// <param name="model">The model name.</param>
+    /// <param name="apiKey">The API key, or <see langword="null"/> for an endpoint that needs none. Kept in memory only.</param>
+    /// <param name="timeout">The network timeout per request.</param>
+    /// <param name="httpClient">The HTTP client to send requests with, or <see langword="null"/> for the SDK's shared one.</param>
+    /// <param name="apiKeyVariable">The NAME of the variable the key came from, used in error messages (e.g. "check OPENAI_API_KEY").</param>
+    /// <param name="forwardPromptOptProperties">
+    /// Whether to send PromptOpt's tags (role, operation, sample index) as a top-level <c>promptopt</c> JSON property, for
+    /// PromptOpt's simulator server. Off for the OpenAI API, which rejects unknown fields.
+    /// </param>
+    /// <param name="timeProvider">The clock (for <c>Retry-After</c> dates), or <see langword="null"/> for the system clock.</param>
+    /// <returns>The chat client.</returns>
+    /// <exception cref="ArgumentException">The model name is empty or the timeout is not positive.</exception>
+    public static IChatClient Create(
+        Uri? baseUrl,
+        string model,
+        string? apiKey,
+        TimeSpan timeout,
+        HttpClient? httpClient = null,
+        string? apiKeyVariable = ModelSpec.OpenAIKeyVariable,
+        bool forwardPromptOptProperties = false,
+        TimeProvider? timeProvider = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(model);
+        if (timeout <= TimeSpan.Zero)
+        {
+            throw new ArgumentException("The timeout must be positive.", nameof(timeout));
+        }
+
+        var endpoint = baseUrl ?? OpenAIEndpoint;
+        var options = new OpenAIClientOptions
+        {
+            Endpoint = endpoint,
+            NetworkTimeout = timeout,
+
+            // Our Polly middleware is the only retry: two retry layers would multiply attempts and ignore our budget.
+            RetryPolicy = new ClientRetryPolicy(maxRetries: 0),
+        };
+        if (httpClient is not null)
+        {
+            options.Transport = new HttpClientPipelineTransport(httpClient);
+        }
+
+        var client = new ChatClient(model, new ApiKeyCredential(string.IsNullOrEmpty(apiKey) ? NoKeyPlaceholder : apiKey), options);
+        var provider = baseUrl is null ? "openai" : "openai-compatible";
+        return new OpenAIChatClientAdapter(client, model, provider, endpoint, apiKeyVariable, apiKey, timeout, forwardPromptOptProperties, timeProvider);
+    }
+
+    /// <summary>
+    /// Wraps an existing SDK <see cref="ChatClient"/> as an <see cref="IChatClient"/>. The client's own options (including
+    /// its retry policy) are kept: prefer <see cref="Create"/>, which disables the SDK's retry.
+    /// </summary>
+    /// <param name="chatClient">The SDK client.</param>
+    /// <param name="model">The model the client was created for.</param>
+    /// <param name="endpoint">The client's endpoint (for metadata and messages), or <see langword="null"/> for the OpenAI API.</param>
+    /// <param name="apiKeyVariable">The NAME of the variable the key came from, for error messages.</param>
+    /// <returns>The chat client.</returns>
+    public static IChatClient AsChatClient(this ChatClient chatClient, string model, Uri? endpoint = null, string? apiKeyVariable = ModelSpec.OpenAIKeyVariable)
+    {
+        ArgumentNullException.ThrowIfNull(chatClient);
+        return new OpenAIChatClientAdapter(
+            chatClient, model, endpoint is null ? "openai" : "openai-compatible", endpoint ?? OpenAIEndpoint, apiKeyVariable, null, TimeSpan.FromSeconds(100), false);
+    }
+}

@@ -1,0 +1,268 @@
+using System.Collections.Concurrent;
+using System.Text.Json.Nodes;
+using PromptOpt.Data;
+using PromptOpt.Evaluation;
+using PromptOpt.Models;
+using PromptOpt.Prompts;
+
+namespace PromptOpt.Optimizers;
+
+/// <summary>
+/// The shared machinery of one optimization run, used by every method so that none re-implements it: the seeded
+/// random source, the training subset V and the test subset, memoised evaluation (a prompt is never paid for twice
+/// on the same examples), candidate records with lineage, the score-versus-calls trajectory, progress events, and
+/// the final test scoring. Methods own only their search logic.
+/// </summary>
+public sealed class OptimizationSession
+{
+    private readonly ConcurrentDictionary<(string Prompt, string Set), Task<EvaluationResult>> _memo = new();
+    private readonly List<CandidateRecord> _candidates = [];
+    private readonly List<TrajectoryPoint> _trajectory = [];
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, int> _candidateIds = new(StringComparer.Ordinal);
+
+    /// <summary>Initializes a new instance of the <see cref="OptimizationSession"/> class.</summary>
+    /// <param name="method">The method name.</param>
+    /// <param name="request">The request.</param>
+    public OptimizationSession(string method, OptimizationRequest request)
+    {
+        Method = method ?? throw new ArgumentNullException(nameof(method));
+        Request = request ?? throw new ArgumentNullException(nameof(request));
+        Rng = new Random(request.Seed);
+        TrainSet = SampleTrain(request.Task, request.TrainSize, request.Seed);
+        TestSet = request.TestSize is { } n ? request.Task.Dataset.Test.Take(n).ToList() : request.Task.Dataset.Test;
+        StartPrompt = request.EffectiveStartPrompt;
+    }
+
+    /// <summary>Gets the method name.</summary>
+    public string Method { get; }
+
+    /// <summary>Gets the request.</summary>
+    public OptimizationRequest Request { get; }
+
+    /// <summary>Gets the run's one seeded random source; every random choice of the method draws from it, in order.</summary>
+    public Random Rng { get; }
+
+    /// <summary>Gets the evaluation set V: <see cref="OptimizationRequest.TrainSize"/> training examples (seeded sample).</summary>
+    public IReadOnlyList<Example> TrainSet { get; }
+
+    /// <summary>Gets the held-out test examples used only for the final scores.</summary>
+    public IReadOnlyList<Example> TestSet { get; }
+
+    /// <summary>Gets the starting prompt.</summary>
+    public Prompt StartPrompt { get; }
+
+    /// <summary>Gets the candidates recorded so far.</summary>
+    public IReadOnlyList<CandidateRecord> Candidates
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _candidates.ToList();
+            }
+        }
+    }
+
+    /// <summary>Gets the total logical calls made so far, over the charged roles.</summary>
+    public long CallsUsed
+    {
+        get
+        {
+            var u = Request.Usage.Snapshot();
+            return u.For(ModelRoles.Task).Calls + u.For(ModelRoles.Optimizer).Calls + u.For(ModelRoles.Agent).Calls;
+        }
+    }
+
+    /// <summary>Takes a seeded sample of <paramref name="size"/> training examples (all when the split is smaller).</summary>
+    /// <param name="task">The task.</param>
+    /// <param name="size">The sample size.</param>
+    /// <param name="seed">The seed.</param>
+    /// <returns>The sample, in a seeded order.</returns>
+    public static IReadOnlyList<Example> SampleTrain(TaskDefinition task, int size, int seed)
+    {
+        ArgumentNullException.ThrowIfNull(task);
+        var train = task.Dataset.Train.ToArray();
+        new Random(unchecked(seed * 7919 + 17)).Shuffle(train);
+        return train.Take(Math.Max(1, size)).ToList();
+    }
+
+    /// <summary>Publishes a progress event.</summary>
+    /// <param name="e">The event.</param>
+    public void Emit(OptimizationEvent e) => Request.Progress?.Report(e);
+
+    /// <summary>
+    /// Announces the run: publishes <see cref="RunStarted"/> with the call estimate, and a warning when the budget cannot
+    /// pay for one meaningful step (<paramref name="taskCallsPerStep"/>, <paramref name="optimizerCallsPerStep"/>).
+    /// </summary>
+    /// <param name="estimatedTaskCalls">Estimated task calls for the run.</param>
+    /// <param name="estimatedOptimizerCalls">Estimated optimizer calls for the run.</param>
+    /// <param name="taskCallsPerStep">Task calls needed for the start evaluation plus one step.</param>
+    /// <param name="optimizerCallsPerStep">Optimizer calls needed for one step.</param>
+    /// <returns>The warning, or <see langword="null"/> when the budget suffices for one step.</returns>
+    public string? Announce(long estimatedTaskCalls, long estimatedOptimizerCalls, long taskCallsPerStep, long optimizerCallsPerStep)
+    {
+        var b = Request.Usage.Budget;
+        string? warning = null;
+        if ((b.MaxTaskCalls is { } t && t < taskCallsPerStep) || (b.MaxOptimizerCalls is { } o && o < optimizerCallsPerStep))
+        {
+            warning = $"the budget ({b}) is too small for one meaningful {Method} step, which needs about {taskCallsPerStep} task calls and {optimizerCallsPerStep} optimizer calls";
+        }
+
+        Emit(new RunStarted(Method, estimatedTaskCalls, estimatedOptimizerCalls, warning));
+        return warning;
+    }
+
+    /// <summary>
+    /// Evaluates a prompt on a set of examples with the task model. Results are memoised per (prompt, example set) for
+    /// the run, and the response cache makes repeats free across runs.
+    /// </summary>
+    /// <param name="prompt">The prompt.</param>
+    /// <param name="examples">The examples (e.g. <see cref="TrainSet"/> or a failure subset).</param>
+    /// <param name="cancellationToken">The cancellation token.</param>
+    /// <returns>The evaluation.</returns>
+    public Task<EvaluationResult> EvaluateAsync(Prompt prompt, IReadOnlyList<Example> examples, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(prompt);
+        ArgumentNullException.ThrowIfNull(examples);
+        var key = (prompt.System + "\u0000" + prompt.User, string.Join('\u0001', examples.Select(e => e.Id)));
+        if (_memo.TryGetValue(key, out var previous) && (previous.IsFaulted || previous.IsCanceled))
+        {
+            _memo.TryRemove(key, out _); // failures are never memoised, so a retry can succeed
+        }
+
+        return _memo.GetOrAdd(key, _ => Evaluator.EvaluateAsync(Request.TaskModel, prompt, examples, Request.Task.Metric, Request.Evaluation, cancellationToken));
+    }
+
+    /// <summary>Records a candidate and publishes <see cref="CandidateEvaluated"/>.</summary>
+    /// <param name="prompt">The prompt.</param>
+    /// <param name="trainScore">Its score on V (or <see langword="null"/>).</param>
+    /// <param name="parentId">The parent candidate id.</param>
+    /// <param name="operation">The operation that produced it.</param>
+    /// <param name="step">The step.</param>
+    /// <param name="accepted">Whether it was kept.</param>
+    /// <param name="note">Extra detail.</param>
+    /// <returns>The record (its id is the creation index).</returns>
+    public CandidateRecord AddCandidate(Prompt prompt, double? trainScore, int? parentId, string operation, int step, bool accepted, string? note = null)
+    {
+        CandidateRecord record;
+        lock (_gate)
+        {
+            record = new CandidateRecord(_candidates.Count, prompt, trainScore, parentId, operation, step, accepted, note);
+            _candidates.Add(record);
+            _candidateIds.TryAdd(prompt.System + "\u0000" + prompt.User, record.Id);
+        }
+
+        Emit(new CandidateEvaluated(record));
+        return record;
+    }
+
+    /// <summary>Marks a recorded candidate as accepted (or not).</summary>
+    /// <param name="id">The candidate id.</param>
+    /// <param name="accepted">The new flag.</param>
+    public void SetAccepted(int id, bool accepted)
+    {
+        lock (_gate)
+        {
+            _candidates[id] = _candidates[id] with { Accepted = accepted };
+        }
+    }
+
+    /// <summary>Returns whether an identical prompt was already recorded (to skip paying for duplicates).</summary>
+    /// <param name="prompt">The prompt.</param>
+    /// <returns><see langword="true"/> when seen.</returns>
+    public bool HasSeen(Prompt prompt)
+    {
+        ArgumentNullException.ThrowIfNull(prompt);
+        lock (_gate)
+        {
+            return _candidateIds.ContainsKey(prompt.System + "\u0000" + prompt.User);
+        }
+    }
+
+    /// <summary>Appends a trajectory point at the current call count.</summary>
+    /// <param name="bestTrainScore">The best training score so far.</param>
+    /// <param name="testScore">The incumbent's test score, when measured.</param>
+    public void Track(double bestTrainScore, double? testScore = null)
+    {
+        var p = new TrajectoryPoint(CallsUsed, bestTrainScore, testScore);
+        lock (_gate)
+        {
+            _trajectory.Add(p);
+        }
+    }
+
+    /// <summary>Publishes <see cref="StepCompleted"/> and tracks the trajectory.</summary>
+    /// <param name="step">The step.</param>
+    /// <param name="bestTrainScore">The best score so far.</param>
+    /// <param name="detail">A short summary.</param>
+    public void CompleteStep(int step, double bestTrainScore, string? detail = null)
+    {
+        Track(bestTrainScore);
+        Emit(new StepCompleted(step, bestTrainScore, Request.Usage.Snapshot(), detail));
+    }
+
+    /// <summary>
+    /// Finishes the run: scores the start and best prompts on the test set (under the <c>test</c> role, not charged to
+    /// the budget) when requested, publishes <see cref="RunCompleted"/> and builds the immutable result.
+    /// </summary>
+    /// <param name="bestPrompt">The best prompt.</param>
+    /// <param name="startTrainScore">The start prompt's score on V.</param>
+    /// <param name="bestTrainScore">The best prompt's score on V.</param>
+    /// <param name="stopReason">Why the run stopped.</param>
+    /// <param name="details">Method-specific details for reports.</param>
+    /// <param name="cancellationToken">The cancellation token.</param>
+    /// <returns>The result.</returns>
+    public async Task<OptimizationResult> FinishAsync(Prompt bestPrompt, double startTrainScore, double bestTrainScore, string stopReason, JsonObject? details = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(bestPrompt);
+        double? startTest = null, bestTest = null;
+        if (Request.EvaluateOnTest && TestSet.Count > 0)
+        {
+            startTest = (await TestScoreAsync(StartPrompt, cancellationToken).ConfigureAwait(false)).Score;
+            bestTest = bestPrompt == StartPrompt ? startTest : (await TestScoreAsync(bestPrompt, cancellationToken).ConfigureAwait(false)).Score;
+            Track(bestTrainScore, bestTest);
+        }
+
+        Emit(new RunCompleted(stopReason));
+        return new OptimizationResult
+        {
+            Method = Method,
+            StartPrompt = StartPrompt,
+            BestPrompt = bestPrompt,
+            StartTrainScore = startTrainScore,
+            BestTrainScore = bestTrainScore,
+            StartTestScore = startTest,
+            BestTestScore = bestTest,
+            Candidates = Candidates,
+            Trajectory = _trajectory.ToList(),
+            Usage = Request.Usage.Snapshot(),
+            Seed = Request.Seed,
+            TaskModelId = ModelIdOf(Request.TaskModel),
+            OptimizerModelId = ModelIdOf(Request.OptimizerModel),
+            StopReason = stopReason,
+            Details = details ?? [],
+        };
+    }
+
+    /// <summary>Scores a prompt on the test set under the <c>test</c> role.</summary>
+    /// <param name="prompt">The prompt.</param>
+    /// <param name="cancellationToken">The cancellation token.</param>
+    /// <returns>The evaluation.</returns>
+    public Task<EvaluationResult> TestScoreAsync(Prompt prompt, CancellationToken cancellationToken = default)
+    {
+        var options = Request.Evaluation.Clone();
+        options.Role = ModelRoles.Test;
+        return Evaluator.EvaluateAsync(Request.TaskModel, prompt, TestSet, Request.Task.Metric, options, cancellationToken);
+    }
+
+    /// <summary>Gets a model's id from its metadata, or its type name.</summary>
+    /// <param name="client">The client.</param>
+    /// <returns>The id.</returns>
+    public static string ModelIdOf(Microsoft.Extensions.AI.IChatClient client)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        var meta = client.GetService(typeof(Microsoft.Extensions.AI.ChatClientMetadata)) as Microsoft.Extensions.AI.ChatClientMetadata;
+        return meta?.DefaultModelId ?? meta?.ProviderName ?? client.GetType().Name;
+    }
+}

@@ -1,0 +1,134 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.AI;
+using PromptOpt.Models;
+
+namespace PromptOpt.Simulation.Server;
+
+/// <summary>The OpenAI chat-completions wire format, as much of it as the simulator server needs.</summary>
+internal static class OpenAIWire
+{
+    /// <summary>A 200 body cut off in the middle (the malformed-JSON fault).</summary>
+    public const string MalformedBody = "{\"id\":\"chatcmpl-sim-broken\",\"object\":\"chat.completion\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"";
+
+    /// <summary>A parsed request.</summary>
+    public sealed record ChatRequest(IReadOnlyList<ChatMessage> Messages, LlmOperation? Operation, int SampleIndex, bool Stream, bool IncludeUsage);
+
+    /// <summary>Parses a chat-completions request body.</summary>
+    /// <exception cref="FormatException">The body is not a valid request.</exception>
+    public static ChatRequest ParseRequest(string body)
+    {
+        JsonNode? root;
+        try
+        {
+            root = JsonNode.Parse(body);
+        }
+        catch (JsonException ex)
+        {
+            throw new FormatException("the request body is not valid JSON: " + ex.Message, ex);
+        }
+
+        if (root is not JsonObject o || o["messages"] is not JsonArray array)
+        {
+            throw new FormatException("the request must be a JSON object with a 'messages' array");
+        }
+
+        var messages = new List<ChatMessage>();
+        foreach (var m in array.OfType<JsonObject>())
+        {
+            var role = (m["role"] as JsonValue)?.GetValue<string>() switch
+            {
+                "system" or "developer" => ChatRole.System,
+                "assistant" => ChatRole.Assistant,
+                "tool" => ChatRole.Tool,
+                _ => ChatRole.User,
+            };
+            messages.Add(new ChatMessage(role, ContentText(m["content"])));
+        }
+
+        var tags = o["promptopt"] as JsonObject;
+        var op = tags?["op"] switch
+        {
+            JsonObject opObject => LlmOperation.FromJson(opObject.ToJsonString()),
+            JsonValue v when v.TryGetValue<string>(out var s) => LlmOperation.FromJson(s),
+            _ => null,
+        };
+        double? temperature = o["temperature"] is JsonValue t && t.TryGetValue<double>(out var temp) ? temp : null;
+        int sample = temperature is 0 ? 0 : tags?["sample"] is JsonValue sv && sv.TryGetValue<int>(out var si) ? si : 0;
+        bool stream = o["stream"] is JsonValue st && st.TryGetValue<bool>(out var b) && b;
+        bool includeUsage = o["stream_options"]?["include_usage"] is JsonValue iu && iu.TryGetValue<bool>(out var u) && u;
+        return new ChatRequest(messages, op, sample, stream, includeUsage);
+    }
+
+    public static string Completion(string id, long created, string model, string text, long input, long output) => new JsonObject
+    {
+        ["id"] = id,
+        ["object"] = "chat.completion",
+        ["created"] = created,
+        ["model"] = model,
+        ["system_fingerprint"] = "promptopt-simulator",
+        ["choices"] = new JsonArray(new JsonObject
+        {
+            ["index"] = 0,
+            ["message"] = new JsonObject { ["role"] = "assistant", ["content"] = text },
+            ["finish_reason"] = "stop",
+        }),
+        ["usage"] = Usage(input, output),
+    }.ToJsonString();
+
+    public static string StreamChunks(string id, long created, string model, string text, long input, long output, bool includeUsage)
+    {
+        JsonObject Chunk(JsonObject delta, string? finish) => new()
+        {
+            ["id"] = id,
+            ["object"] = "chat.completion.chunk",
+            ["created"] = created,
+            ["model"] = model,
+            ["choices"] = new JsonArray(new JsonObject { ["index"] = 0, ["delta"] = delta, ["finish_reason"] = finish }),
+        };
+
+        var sb = new StringBuilder();
+        sb.Append("data: ").Append(Chunk(new JsonObject { ["role"] = "assistant", ["content"] = text }, null).ToJsonString()).Append("\n\n");
+        sb.Append("data: ").Append(Chunk(new JsonObject(), "stop").ToJsonString()).Append("\n\n");
+        if (includeUsage)
+        {
+            var usage = new JsonObject
+            {
+                ["id"] = id, ["object"] = "chat.completion.chunk", ["created"] = created, ["model"] = model,
+                ["choices"] = new JsonArray(), ["usage"] = Usage(input, output),
+            };
+            sb.Append("data: ").Append(usage.ToJsonString()).Append("\n\n");
+        }
+
+        sb.Append("data: [DONE]\n\n");
+        return sb.ToString();
+    }
+
+    public static string Models(string model) => new JsonObject
+    {
+        ["object"] = "list",
+        ["data"] = new JsonArray(new JsonObject { ["id"] = model, ["object"] = "model", ["created"] = 0, ["owned_by"] = "promptopt-simulator" }),
+    }.ToJsonString();
+
+    public static string Error(string message, string type) => new JsonObject
+    {
+        ["error"] = new JsonObject { ["message"] = message, ["type"] = type, ["code"] = type },
+    }.ToJsonString();
+
+    private static JsonObject Usage(long input, long output) => new()
+    {
+        ["prompt_tokens"] = input,
+        ["completion_tokens"] = output,
+        ["total_tokens"] = input + output,
+    };
+
+    private static string ContentText(JsonNode? content) => content switch
+    {
+        JsonValue v when v.TryGetValue<string>(out var s) => s,
+        JsonArray parts => string.Concat(parts.OfType<JsonObject>()
+            .Where(p => (p["type"] as JsonValue)?.GetValue<string>() is null or "text")
+            .Select(p => (p["text"] as JsonValue)?.GetValue<string>() ?? string.Empty)),
+        _ => string.Empty,
+    };
+}

@@ -1,0 +1,251 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace PromptOpt.Simulation.Server;
+
+/// <summary>
+/// A loopback OpenAI-compatible HTTP server serving a SIMULATED model from a <see cref="SimulatedWorld"/>
+/// (SIMULATOR.md, "Serving it over HTTP"). Bound to 127.0.0.1 only. Endpoints: <c>POST /v1/chat/completions</c>
+/// (OpenAI request and response JSON, usage included, <c>stream: true</c> answered as one chunk), <c>GET /v1/models</c>,
+/// and <c>GET /</c> with the <see cref="Banner"/>. Latency and faults are configurable (<see cref="SimulatorServerOptions"/>).
+/// </summary>
+/// <remarks>
+/// Plain OpenAI requests carry no operation, so they are answered as the task role (by the answer key); an optimizer
+/// template sent that way gets a task-style reply without the expected tag (and so is retried, then dropped, by
+/// <see cref="Prompts.PromptOperations"/>). A request may carry PromptOpt's tags in a non-standard top-level object
+/// <c>"promptopt": {"role": …, "op": {"name": …, "args": {…}}, "sample": n}</c> (what PromptOpt's OpenAI adapter sends to
+/// loopback endpoints); then optimizer and agent operations are answered exactly as in-process.
+/// </remarks>
+public sealed class SimulatorServer : IAsyncDisposable
+{
+    /// <summary>The banner: what this server is.</summary>
+    public const string Banner = "PromptOpt SIMULATOR: an OpenAI-compatible endpoint serving a simulated, deterministic LLM. Responses are simulated, not produced by a real model.";
+
+    private readonly WebApplication _app;
+    private readonly SimulatorServerOptions _options;
+    private readonly SimulatedWorld _world;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly ConcurrentDictionary<ulong, int> _attempts = new();
+    private long _requests, _completed, _rateLimited, _serverErrors, _unavailable, _timeouts, _malformed, _dropped;
+
+    private SimulatorServer(WebApplication app, SimulatorServerOptions options, SimulatedWorld world)
+    {
+        _app = app;
+        _options = options;
+        _world = world;
+    }
+
+    /// <summary>Gets the base URL of the OpenAI API, e.g. <c>http://127.0.0.1:5123/v1/</c>.</summary>
+    public Uri BaseUrl { get; private set; } = null!;
+
+    /// <summary>Gets the port.</summary>
+    public int Port => BaseUrl.Port;
+
+    /// <summary>Gets the world served.</summary>
+    public SimulatedWorld World => _world;
+
+    /// <summary>Gets a snapshot of the request and fault counts.</summary>
+    public SimulatorServerStats Stats => new(
+        Interlocked.Read(ref _requests), Interlocked.Read(ref _completed), Interlocked.Read(ref _rateLimited), Interlocked.Read(ref _serverErrors),
+        Interlocked.Read(ref _unavailable), Interlocked.Read(ref _timeouts), Interlocked.Read(ref _malformed), Interlocked.Read(ref _dropped));
+
+    /// <summary>Starts a server in-process.</summary>
+    /// <param name="options">The options (<see cref="SimulatorServerOptions.World"/> is required).</param>
+    /// <param name="cancellationToken">The cancellation token.</param>
+    /// <returns>The running server; dispose it to stop.</returns>
+    public static async Task<SimulatorServer> StartAsync(SimulatorServerOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var world = options.World ?? throw new ArgumentException("SimulatorServerOptions.World is required.", nameof(options));
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+        builder.WebHost.UseKestrelCore().ConfigureKestrel(k =>
+        {
+            k.AddServerHeader = false;
+            k.Listen(IPAddress.Loopback, options.Port);
+        });
+        var app = builder.Build();
+        var server = new SimulatorServer(app, options, world);
+        app.Run(server.HandleAsync);
+        await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()
+            ?? throw new InvalidOperationException("the simulator server did not report its address");
+        server.BaseUrl = new Uri(address.TrimEnd('/') + "/v1/");
+        return server;
+    }
+
+    /// <summary>Stops the server (hanging requests are released first).</summary>
+    /// <returns>A task that completes when stopped.</returns>
+    public async ValueTask DisposeAsync()
+    {
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        await _app.StopAsync().ConfigureAwait(false);
+        await _app.DisposeAsync().ConfigureAwait(false);
+        _stopping.Dispose();
+    }
+
+    private async Task HandleAsync(HttpContext context)
+    {
+        try
+        {
+            await RouteAsync(context).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            context.Abort(); // the client went away or the server is stopping
+        }
+    }
+
+    private async Task RouteAsync(HttpContext context)
+    {
+        var path = context.Request.Path.Value?.TrimEnd('/') ?? string.Empty;
+        var method = context.Request.Method;
+        context.Response.Headers["X-PromptOpt-Simulated"] = "true";
+        if (HttpMethods.IsGet(method) && path.Length == 0)
+        {
+            context.Response.ContentType = "text/plain; charset=utf-8";
+            await context.Response.WriteAsync(Banner + "\n", context.RequestAborted).ConfigureAwait(false);
+        }
+        else if (HttpMethods.IsGet(method) && path == "/v1/models")
+        {
+            await WriteJsonAsync(context, 200, OpenAIWire.Models(_world.Options.ModelId)).ConfigureAwait(false);
+        }
+        else if (HttpMethods.IsPost(method) && path == "/v1/chat/completions")
+        {
+            await ChatAsync(context).ConfigureAwait(false);
+        }
+        else
+        {
+            await WriteJsonAsync(context, 404, OpenAIWire.Error($"no route {method} {path}; this simulator serves POST /v1/chat/completions and GET /v1/models", "not_found")).ConfigureAwait(false);
+        }
+    }
+
+    private async Task ChatAsync(HttpContext context)
+    {
+        Interlocked.Increment(ref _requests);
+        string body;
+        using (var reader = new StreamReader(context.Request.Body))
+        {
+            body = await reader.ReadToEndAsync(context.RequestAborted).ConfigureAwait(false);
+        }
+
+        var key = SimHash.Hash(_options.Seed, body);
+        int attempt = _attempts.AddOrUpdate(key, 0, (_, n) => n + 1);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, _stopping.Token);
+        var ct = linked.Token;
+
+        var delay = _options.LatencyMean + (_options.LatencyJitter * ((2 * SimHash.Uniform(_options.Seed, key, attempt, "latency")) - 1));
+        if (delay > TimeSpan.Zero)
+        {
+            await Task.Delay(delay, _options.TimeProvider, ct).ConfigureAwait(false);
+        }
+
+        if (await TryFaultAsync(context, SimHash.Uniform(_options.Seed, key, attempt, "fault"), ct).ConfigureAwait(false))
+        {
+            return;
+        }
+
+        OpenAIWire.ChatRequest request;
+        try
+        {
+            request = OpenAIWire.ParseRequest(body);
+        }
+        catch (FormatException ex)
+        {
+            await WriteJsonAsync(context, 400, OpenAIWire.Error(ex.Message, "invalid_request_error")).ConfigureAwait(false);
+            return;
+        }
+
+        var text = _world.Respond(request.Messages, request.Operation, request.SampleIndex);
+        var client = new SimulatedChatClient(_world);
+        long input = request.Messages.Sum(m => client.CountTokens(m.Text));
+        long output = client.CountTokens(text);
+        long created = _options.TimeProvider.GetUtcNow().ToUnixTimeSeconds();
+        var id = "chatcmpl-sim-" + SimHash.Hash(_world.Seed, body).ToString("x16", CultureInfo.InvariantCulture);
+        Interlocked.Increment(ref _completed);
+        if (request.Stream)
+        {
+            context.Response.StatusCode = 200;
+            context.Response.ContentType = "text/event-stream";
+            await context.Response.WriteAsync(OpenAIWire.StreamChunks(id, created, _world.Options.ModelId, text, input, output, request.IncludeUsage), ct).ConfigureAwait(false);
+            return;
+        }
+
+        await WriteJsonAsync(context, 200, OpenAIWire.Completion(id, created, _world.Options.ModelId, text, input, output)).ConfigureAwait(false);
+    }
+
+    private async Task<bool> TryFaultAsync(HttpContext context, double u, CancellationToken ct)
+    {
+        var f = _options.Faults;
+        double edge = 0;
+        bool Hit(double rate)
+        {
+            edge += Math.Max(0, rate);
+            return u < edge;
+        }
+
+        if (Hit(f.RateLimitRate))
+        {
+            Interlocked.Increment(ref _rateLimited);
+            context.Response.Headers["Retry-After"] = Math.Ceiling(f.RetryAfter.TotalSeconds).ToString(CultureInfo.InvariantCulture);
+            context.Response.Headers["retry-after-ms"] = Math.Ceiling(f.RetryAfter.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
+            await WriteJsonAsync(context, 429, OpenAIWire.Error("simulated rate limit: too many requests", "rate_limit_exceeded")).ConfigureAwait(false);
+        }
+        else if (Hit(f.ServerErrorRate))
+        {
+            Interlocked.Increment(ref _serverErrors);
+            await WriteJsonAsync(context, 500, OpenAIWire.Error("simulated internal server error", "server_error")).ConfigureAwait(false);
+        }
+        else if (Hit(f.UnavailableRate))
+        {
+            Interlocked.Increment(ref _unavailable);
+            await WriteJsonAsync(context, 503, OpenAIWire.Error("simulated overload: service unavailable", "service_unavailable")).ConfigureAwait(false);
+        }
+        else if (Hit(f.TimeoutRate))
+        {
+            Interlocked.Increment(ref _timeouts);
+            try
+            {
+                await Task.Delay(f.HangDuration, _options.TimeProvider, ct).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                context.Abort();
+                return true;
+            }
+
+            await WriteJsonAsync(context, 504, OpenAIWire.Error("simulated timeout", "timeout")).ConfigureAwait(false);
+        }
+        else if (Hit(f.MalformedJsonRate))
+        {
+            Interlocked.Increment(ref _malformed);
+            context.Response.StatusCode = 200;
+            context.Response.ContentType = "application/json";
+            await context.Response.WriteAsync(OpenAIWire.MalformedBody, ct).ConfigureAwait(false);
+        }
+        else if (Hit(f.DropConnectionRate))
+        {
+            Interlocked.Increment(ref _dropped);
+            context.Abort();
+        }
+        else
+        {
+            return false;
+        }
+
+        return true;
+    }
+
+    private static async Task WriteJsonAsync(HttpContext context, int status, string json)
+    {
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "application/json";
+        await context.Response.WriteAsync(json, context.RequestAborted).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,153 @@
+namespace PromptOpt.Simulation;
+
+/// <summary>
+/// Every number of the simulated world (SIMULATOR.md: "Everything below is a default: each number is an option of
+/// SimOptions"). Do not change an instance after a <see cref="SimulatedWorld"/> was created from it. The class is
+/// partial so the simulated agent's options can live beside its code.
+/// </summary>
+public sealed partial class SimOptions
+{
+    /// <summary>Gets or sets the world seed: every simulated draw is a hash of it and the request.</summary>
+    /// <value>The default is 0.</value>
+    public int Seed { get; set; }
+
+    /// <summary>Gets or sets the model id reported on simulated responses.</summary>
+    /// <value>The default is <c>sim-1</c>.</value>
+    public string ModelId { get; set; } = "sim-1";
+
+    // ---- Task role: p(correct) = sigmoid(b_task − d + Σ_required … + Σ_generic w_g − length − conflicts) ----
+
+    /// <summary>Gets or sets the standard deviation of the per-example difficulty d ~ N(0, σ).</summary>
+    /// <value>The default is 0.8.</value>
+    public double DifficultyStdDev { get; set; } = 0.8;
+
+    /// <summary>Gets or sets the default task-skill weight w_s (a <see cref="Data.TaskSkill.Weight"/> overrides it).</summary>
+    /// <value>The default is 1.2.</value>
+    public double TaskSkillWeight { get; set; } = 1.2;
+
+    /// <summary>Gets or sets the generic skills, with their triggers and weights w_g.</summary>
+    /// <value>The default is <see cref="SimCatalog.GenericSkills"/> (format 0.6, stepwise 0.5, verify 0.3, focus 0.2).</value>
+    public IReadOnlyList<SimSkill> GenericSkills { get; set; } = SimCatalog.GenericSkills;
+
+    /// <summary>Gets or sets the agent skills (EXPO meta-prompts).</summary>
+    /// <value>The default is <see cref="SimCatalog.AgentSkills"/>.</value>
+    public IReadOnlyList<SimSkill> AgentSkills { get; set; } = SimCatalog.AgentSkills;
+
+    /// <summary>Gets or sets the contradiction pairs.</summary>
+    /// <value>The default is <see cref="SimCatalog.Conflicts"/>.</value>
+    public IReadOnlyList<SimConflict> Conflicts { get; set; } = SimCatalog.Conflicts;
+
+    /// <summary>Gets or sets how much a task skill counts when it is active only in the system prompt.</summary>
+    /// <value>The default is 0.5.</value>
+    public double SystemTaskSkillFactor { get; set; } = 0.5;
+
+    /// <summary>Gets or sets L0, the prompt length in tokens above which the length penalty applies.</summary>
+    /// <value>The default is 350.</value>
+    public double LengthThresholdTokens { get; set; } = 350;
+
+    /// <summary>Gets or sets λ_len, the logit penalty per 100 tokens above <see cref="LengthThresholdTokens"/>.</summary>
+    /// <value>The default is 0.3.</value>
+    public double LengthPenalty { get; set; } = 0.3;
+
+    /// <summary>Gets or sets λ_conflict, the logit penalty per conflict.</summary>
+    /// <value>The default is 0.7.</value>
+    public double ConflictPenalty { get; set; } = 0.7;
+
+    /// <summary>Gets or sets the characters per token used to count prompt tokens (prompt text without the question).</summary>
+    /// <value>The default is 4.</value>
+    public double CharsPerToken { get; set; } = 4;
+
+    /// <summary>Gets or sets the probability that, without <c>format</c>, the answer is wrapped in a verbose sentence.</summary>
+    /// <value>The default is 0.5.</value>
+    public double VerboseRate { get; set; } = 0.5;
+
+    /// <summary>Gets or sets the probability that, without <c>format</c>, no answer can be parsed at all.</summary>
+    /// <value>The default is 0.1.</value>
+    public double UnparseableRate { get; set; } = 0.1;
+
+    /// <summary>Gets or sets how many skills are derived for a task that declares none.</summary>
+    /// <value>The default is 3.</value>
+    public int DerivedSkillCount { get; set; } = 3;
+
+    /// <summary>Gets or sets how many trigger words each derived skill gets.</summary>
+    /// <value>The default is 2.</value>
+    public int DerivedTriggersPerSkill { get; set; } = 2;
+
+    /// <summary>Gets or sets the per-example rate of a derived skill.</summary>
+    /// <value>The default is 0.5.</value>
+    public double DerivedSkillRate { get; set; } = 0.5;
+
+    /// <summary>Gets or sets the largest fraction of training inputs a derived trigger word may occur in (more common words are not distinctive).</summary>
+    /// <value>The default is 0.5.</value>
+    public double DerivedMaxDocumentFrequency { get; set; } = 0.5;
+
+    // ---- Optimizer role (SIMULATOR.md, "Optimizer role: the operations") ----
+
+    /// <summary>Gets or sets the probability that an analysis of a failure names a required skill the prompt lacks (else a random skill).</summary>
+    /// <value>The default is 0.7.</value>
+    public double AnalyzeHitRate { get; set; } = 0.7;
+
+    /// <summary>Gets or sets the probability that a proposal adds a sentence for each skill named in the analysis.</summary>
+    /// <value>The default is 0.8.</value>
+    public double AddSkillRate { get; set; } = 0.8;
+
+    /// <summary>Gets or sets the probability that a proposal also paraphrases one existing sentence.</summary>
+    /// <value>The default is 0.2.</value>
+    public double ParaphraseRate { get; set; } = 0.2;
+
+    /// <summary>Gets or sets the probability that a paraphrased sentence carrying a trigger loses it.</summary>
+    /// <value>The default is 0.1.</value>
+    public double TriggerLossRate { get; set; } = 0.1;
+
+    /// <summary>Gets or sets the probability that a proposal adds a harmful or contradictory sentence.</summary>
+    /// <value>The default is 0.05.</value>
+    public double HarmfulEditRate { get; set; } = 0.05;
+
+    /// <summary>Gets or sets the probability that a rewritten sentence keeps each trigger it had.</summary>
+    /// <value>The default is 0.8.</value>
+    public double RewriteKeepTriggerRate { get; set; } = 0.8;
+
+    /// <summary>Gets or sets the probability that a rewritten sentence adds the skill diagnosed from the failures.</summary>
+    /// <value>The default is 0.7.</value>
+    public double RewriteAddSkillRate { get; set; } = 0.7;
+
+    /// <summary>Gets or sets the probability that the tips section of an initial prompt activates one task skill.</summary>
+    /// <value>The default is 0.5.</value>
+    public double InitialTipSkillRate { get; set; } = 0.5;
+
+    /// <summary>Gets or sets the probability that an induced (APE) instruction states the answer format. Our choice; SIMULATOR.md gives none.</summary>
+    /// <value>The default is 0.5.</value>
+    public double InduceFormatRate { get; set; } = 0.5;
+
+    /// <summary>Gets or sets the probability that an induced instruction mentions a task skill, and separately a non-format generic skill. Our choice.</summary>
+    /// <value>The default is 0.3.</value>
+    public double InduceSkillRate { get; set; } = 0.3;
+
+    /// <summary>Gets or sets how many of the best history entries an OPRO proposal looks at for common skills. Our choice.</summary>
+    /// <value>The default is 3.</value>
+    public int HistoryTopK { get; set; } = 3;
+
+    /// <summary>Gets or sets the probability that an OPRO proposal also tries a skill none of the best prompts has. Our choice.</summary>
+    /// <value>The default is 0.3.</value>
+    public double HistoryExploreRate { get; set; } = 0.3;
+
+    /// <summary>Gets or sets the probability that an EXPO variant carries each agent skill. Our choice.</summary>
+    /// <value>The default is 0.35.</value>
+    public double VariantAgentSkillRate { get; set; } = 0.35;
+
+    /// <summary>Gets or sets the probability that an optimizer reply omits its tag (to exercise retries). Not in SIMULATOR.md, so off.</summary>
+    /// <value>The default is 0.</value>
+    public double MissingTagRate { get; set; }
+
+    /// <summary>Gets or sets the probability that a rewritten user prompt loses the question placeholder. Not in SIMULATOR.md, so off.</summary>
+    /// <value>The default is 0.</value>
+    public double PlaceholderLossRate { get; set; }
+
+    /// <summary>Returns a shallow copy (lists of skills and conflicts are shared; they are read-only).</summary>
+    /// <returns>The copy.</returns>
+    public SimOptions Clone() => (SimOptions)MemberwiseClone();
+
+    /// <summary>Gets or sets the largest number of failures an analysis or diagnosis reads.</summary>
+    /// <value>The default is 10.</value>
+    public int MaxFailuresRead { get; set; } = 10;
+}

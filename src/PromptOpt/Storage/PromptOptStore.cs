@@ -1,0 +1,514 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+
+namespace PromptOpt.Storage;
+
+/// <summary>
+/// The embedded SQLite store (one file, default <c>.promptopt/promptopt.db</c>; see <see cref="StorePaths"/>): the
+/// response cache and the run store.
+/// </summary>
+/// <remarks>
+/// <para>WAL journal with <c>synchronous=NORMAL</c>: every write is its own committed transaction when its task completes, so
+/// a killed process loses nothing it was told was written (a power cut may lose the last few). Other processes may
+/// share the file (a busy timeout waits for their writes).</para>
+/// <para>All statements go through one connection, serialized by a lock: thread-safe, and fast for many small writes.
+/// A file written by a newer PromptOpt (a higher <see cref="SchemaVersion"/>) is refused.</para>
+/// </remarks>
+public sealed class PromptOptStore : IResponseCache, IRunStore, IDisposable
+{
+    /// <summary>The schema version this build writes (in the <c>schema_version</c> table).</summary>
+    public const int SchemaVersion = 1;
+
+    /// <summary>How long a write waits for another process's write, in milliseconds.</summary>
+    public const int BusyTimeoutMilliseconds = 10_000;
+
+    private readonly SqliteConnection _connection;
+    private readonly TimeProvider _timeProvider;
+    private readonly Lock _gate = new();
+    private readonly SqliteCommand _getCache;
+    private readonly SqliteCommand _putCache;
+    private bool _disposed;
+
+    /// <summary>Initializes a new instance of the <see cref="PromptOptStore"/> class, creating the file and its directory if needed.</summary>
+    /// <param name="path">The database file.</param>
+    /// <param name="timeProvider">The clock for timestamps, or <see langword="null"/> for the system clock.</param>
+    /// <exception cref="PromptOptInputException">The file is not a PromptOpt store, or was written by a newer version.</exception>
+    public PromptOptStore(string path, TimeProvider? timeProvider = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        Path = System.IO.Path.GetFullPath(path);
+        _timeProvider = timeProvider ?? TimeProvider.System;
+        if (System.IO.Path.GetDirectoryName(Path) is { Length: > 0 } dir)
+        {
+            Directory.CreateDirectory(dir);
+        }
+
+        var cs = new SqliteConnectionStringBuilder
+        {
+            DataSource = Path,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Pooling = false, // release the file on Dispose
+            DefaultTimeout = BusyTimeoutMilliseconds / 1000,
+        };
+        _connection = new SqliteConnection(cs.ToString());
+        try
+        {
+            _connection.Open();
+            Execute($"PRAGMA busy_timeout = {BusyTimeoutMilliseconds.ToString(CultureInfo.InvariantCulture)};");
+            Execute("PRAGMA journal_mode = WAL;");
+            Execute("PRAGMA synchronous = NORMAL;");
+            Execute("PRAGMA foreign_keys = ON;");
+            InitializeSchema();
+        }
+        catch (SqliteException ex)
+        {
+            _connection.Dispose();
+            throw new PromptOptInputException($"cannot open the store '{Path}': {ex.Message.ReplaceLineEndings(" ")}", ex);
+        }
+        catch
+        {
+            _connection.Dispose();
+            throw;
+        }
+
+        _getCache = Prepare("SELECT response_json, model_id, input_tokens, output_tokens FROM response_cache WHERE key = $key;", "$key");
+        _putCache = Prepare(
+            """
+            INSERT INTO response_cache (key, response_json, model_id, input_tokens, output_tokens, created_at)
+            VALUES ($key, $json, $model, $in, $out, $now) ON CONFLICT(key) DO NOTHING;
+            """,
+            "$key", "$json", "$model", "$in", "$out", "$now");
+    }
+
+    /// <summary>Gets the absolute path of the database file.</summary>
+    public string Path { get; }
+
+    /// <summary>Gets the journal mode in effect (<c>wal</c> normally).</summary>
+    /// <returns>The journal mode.</returns>
+    public string GetJournalMode() => (string)Scalar("PRAGMA journal_mode;")!;
+
+    /// <summary>Gets the schema version recorded in the file.</summary>
+    /// <returns>The version.</returns>
+    public int GetStoredSchemaVersion() => Convert.ToInt32(Scalar("SELECT MAX(version) FROM schema_version;"), CultureInfo.InvariantCulture);
+
+    // ---- IResponseCache ----
+
+    /// <inheritdoc />
+    public ValueTask<CachedResponse?> TryGetAsync(string key, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            ThrowIfDisposed();
+            _getCache.Parameters["$key"].Value = key;
+            using var r = _getCache.ExecuteReader();
+            return ValueTask.FromResult(r.Read()
+                ? new CachedResponse(r.GetString(0), r.IsDBNull(1) ? null : r.GetString(1), r.GetInt64(2), r.GetInt64(3))
+                : null);
+        }
+    }
+
+    /// <inheritdoc />
+    /// <remarks>The first entry stored under a key wins. Committed when the returned task completes.</remarks>
+    public ValueTask PutAsync(string key, CachedResponse response, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(response);
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            ThrowIfDisposed();
+            var p = _putCache.Parameters;
+            p["$key"].Value = key;
+            p["$json"].Value = response.ResponseJson;
+            p["$model"].Value = (object?)response.ModelId ?? DBNull.Value;
+            p["$in"].Value = response.InputTokens;
+            p["$out"].Value = response.OutputTokens;
+            p["$now"].Value = Now();
+            _putCache.ExecuteNonQuery();
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>Counts the cached responses.</summary>
+    /// <param name="cancellationToken">The cancellation token.</param>
+    /// <returns>The count.</returns>
+    public Task<long> CountCacheEntriesAsync(CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult(Convert.ToInt64(Scalar("SELECT COUNT(*) FROM response_cache;"), CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>Deletes every cached response.</summary>
+    /// <param name="cancellationToken">The cancellation token.</param>
+    /// <returns>The number deleted.</returns>
+    public Task<long> ClearCacheAsync(CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult((long)Execute("DELETE FROM response_cache;"));
+    }
+
+    // ---- IRunStore ----
+
+    /// <inheritdoc />
+    public Task<RunOpened> CreateOrOpenRunAsync(RunStart run, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        RunIds.Validate(run.RunId);
+        ArgumentException.ThrowIfNullOrWhiteSpace(run.Method);
+        ArgumentNullException.ThrowIfNull(run.SpecJson);
+        ArgumentNullException.ThrowIfNull(run.Models);
+        cancellationToken.ThrowIfCancellationRequested();
+        var spec = RunSpecSanitizer.Sanitize(run.SpecJson);
+        var models = JsonSerializer.Serialize(RunSpecSanitizer.SanitizeModels(run.Models));
+        lock (_gate)
+        {
+            ThrowIfDisposed();
+            var now = Now();
+            int inserted = Execute(
+                """
+                INSERT INTO runs (run_id, method, spec_json, seed, models_json, status, result_json, created_at, updated_at)
+                VALUES ($id, $method, $spec, $seed, $models, $status, NULL, $now, $now) ON CONFLICT(run_id) DO NOTHING;
+                """,
+                ("$id", run.RunId), ("$method", run.Method), ("$spec", spec), ("$seed", run.Seed), ("$models", models),
+                ("$status", StatusText(RunStatus.Running)), ("$now", now));
+            return Task.FromResult(new RunOpened(ReadRun(run.RunId)!, inserted == 0));
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<long> AppendEventAsync(string runId, string type, string json, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(runId);
+        ArgumentException.ThrowIfNullOrWhiteSpace(type);
+        ArgumentNullException.ThrowIfNull(json);
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            ThrowIfDisposed();
+            var now = Now();
+            using var tx = _connection.BeginTransaction();
+            Touch(runId, now, tx);
+            using var cmd = Command(
+                """
+                INSERT INTO run_events (run_id, seq, type, json, created_at)
+                VALUES ($id, COALESCE((SELECT MAX(seq) FROM run_events WHERE run_id = $id), 0) + 1, $type, $json, $now)
+                RETURNING seq;
+                """,
+                ("$id", runId), ("$type", type), ("$json", json), ("$now", now));
+            cmd.Transaction = tx;
+            var seq = Convert.ToInt64(cmd.ExecuteScalar(), CultureInfo.InvariantCulture);
+            tx.Commit();
+            return Task.FromResult(seq);
+        }
+    }
+
+    /// <inheritdoc />
+    public Task SaveCandidateAsync(string runId, int candidateId, string json, double? score, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(runId);
+        ArgumentNullException.ThrowIfNull(json);
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            ThrowIfDisposed();
+            var now = Now();
+            using var tx = _connection.BeginTransaction();
+            Touch(runId, now, tx);
+            using var cmd = Command(
+                """
+                INSERT INTO run_candidates (run_id, candidate_id, json, score, updated_at) VALUES ($id, $cid, $json, $score, $now)
+                ON CONFLICT(run_id, candidate_id) DO UPDATE SET json = excluded.json, score = excluded.score, updated_at = excluded.updated_at;
+                """,
+                ("$id", runId), ("$cid", candidateId), ("$json", json), ("$score", score), ("$now", now));
+            cmd.Transaction = tx;
+            cmd.ExecuteNonQuery();
+            tx.Commit();
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public Task SetStatusAsync(string runId, RunStatus status, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(runId);
+        cancellationToken.ThrowIfCancellationRequested();
+        UpdateRun(runId, "status = $value", StatusText(status));
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public Task SaveResultAsync(string runId, string resultJson, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(runId);
+        ArgumentNullException.ThrowIfNull(resultJson);
+        cancellationToken.ThrowIfCancellationRequested();
+        UpdateRun(runId, "result_json = $value", RunSpecSanitizer.Sanitize(resultJson));
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public Task ClearProgressAsync(string runId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(runId);
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            ThrowIfDisposed();
+            using var tx = _connection.BeginTransaction();
+            Touch(runId, Now(), tx);
+            foreach (var sql in new[]
+            {
+                "DELETE FROM run_events WHERE run_id = $id;",
+                "DELETE FROM run_candidates WHERE run_id = $id;",
+                "UPDATE runs SET result_json = NULL WHERE run_id = $id;",
+            })
+            {
+                using var cmd = Command(sql, ("$id", runId));
+                cmd.Transaction = tx;
+                cmd.ExecuteNonQuery();
+            }
+
+            tx.Commit();
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public Task<RunRecord?> GetRunAsync(string runId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(runId);
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            ThrowIfDisposed();
+            return Task.FromResult(ReadRun(runId));
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<RunSummary>> ListRunsAsync(CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            ThrowIfDisposed();
+            using var cmd = Command(
+                """
+                SELECT r.run_id, r.method, r.status, r.created_at, r.updated_at,
+                       (SELECT MAX(c.score) FROM run_candidates c WHERE c.run_id = r.run_id)
+                FROM runs r ORDER BY r.created_at DESC, r.run_id;
+                """);
+            using var r = cmd.ExecuteReader();
+            var list = new List<RunSummary>();
+            while (r.Read())
+            {
+                list.Add(new RunSummary(r.GetString(0), r.GetString(1), ParseStatus(r.GetString(2)), ParseTime(r.GetString(3)),
+                    ParseTime(r.GetString(4)), r.IsDBNull(5) ? null : r.GetDouble(5)));
+            }
+
+            return Task.FromResult<IReadOnlyList<RunSummary>>(list);
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<RunEventRecord>> GetEventsAsync(string runId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(runId);
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            ThrowIfDisposed();
+            using var cmd = Command("SELECT seq, type, json, created_at FROM run_events WHERE run_id = $id ORDER BY seq;", ("$id", runId));
+            using var r = cmd.ExecuteReader();
+            var list = new List<RunEventRecord>();
+            while (r.Read())
+            {
+                list.Add(new RunEventRecord(r.GetInt64(0), r.GetString(1), r.GetString(2), ParseTime(r.GetString(3))));
+            }
+
+            return Task.FromResult<IReadOnlyList<RunEventRecord>>(list);
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<CandidateRow>> GetCandidatesAsync(string runId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(runId);
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            ThrowIfDisposed();
+            using var cmd = Command(
+                "SELECT candidate_id, json, score, updated_at FROM run_candidates WHERE run_id = $id ORDER BY candidate_id;", ("$id", runId));
+            using var r = cmd.ExecuteReader();
+            var list = new List<CandidateRow>();
+            while (r.Read())
+            {
+                list.Add(new CandidateRow(r.GetInt32(0), r.GetString(1), r.IsDBNull(2) ? null : r.GetDouble(2), ParseTime(r.GetString(3))));
+            }
+
+            return Task.FromResult<IReadOnlyList<CandidateRow>>(list);
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            _getCache.Dispose();
+            _putCache.Dispose();
+            _connection.Dispose();
+        }
+    }
+
+    internal static string StatusText(RunStatus status) => status switch
+    {
+        RunStatus.Running => "running",
+        RunStatus.Completed => "completed",
+        RunStatus.Interrupted => "interrupted",
+        RunStatus.Failed => "failed",
+        _ => throw new ArgumentOutOfRangeException(nameof(status), status, "unknown run status"),
+    };
+
+    private static RunStatus ParseStatus(string text) => text switch
+    {
+        "completed" => RunStatus.Completed,
+        "interrupted" => RunStatus.Interrupted,
+        "failed" => RunStatus.Failed,
+        _ => RunStatus.Running,
+    };
+
+    private static DateTimeOffset ParseTime(string text) => DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind);
+
+    private void InitializeSchema()
+    {
+        using var tx = _connection.BeginTransaction();
+        using (var create = _connection.CreateCommand())
+        {
+            create.Transaction = tx;
+            create.CommandText = StoreSchema.Create;
+            create.ExecuteNonQuery();
+        }
+
+        using var read = _connection.CreateCommand();
+        read.Transaction = tx;
+        read.CommandText = "SELECT MAX(version) FROM schema_version;";
+        var stored = read.ExecuteScalar();
+        if (stored is null or DBNull)
+        {
+            using var insert = _connection.CreateCommand();
+            insert.Transaction = tx;
+            insert.CommandText = "INSERT INTO schema_version (version) VALUES ($v);";
+            insert.Parameters.AddWithValue("$v", SchemaVersion);
+            insert.ExecuteNonQuery();
+        }
+        else if (Convert.ToInt32(stored, CultureInfo.InvariantCulture) > SchemaVersion)
+        {
+            throw new PromptOptInputException(
+                $"the store '{Path}' has schema version {stored}, newer than this PromptOpt's {SchemaVersion}: upgrade PromptOpt or use another --store");
+        }
+
+        tx.Commit();
+    }
+
+    private RunRecord? ReadRun(string runId)
+    {
+        using var cmd = Command(
+            "SELECT run_id, method, spec_json, seed, models_json, status, result_json, created_at, updated_at FROM runs WHERE run_id = $id;",
+            ("$id", runId));
+        using var r = cmd.ExecuteReader();
+        if (!r.Read())
+        {
+            return null;
+        }
+
+        var models = JsonSerializer.Deserialize<Dictionary<string, string>>(r.GetString(4)) ?? [];
+        return new RunRecord(r.GetString(0), r.GetString(1), r.GetString(2), r.GetInt32(3), models, ParseStatus(r.GetString(5)),
+            r.IsDBNull(6) ? null : r.GetString(6), ParseTime(r.GetString(7)), ParseTime(r.GetString(8)));
+    }
+
+    private void UpdateRun(string runId, string assignment, object? value)
+    {
+        lock (_gate)
+        {
+            ThrowIfDisposed();
+            int n = Execute($"UPDATE runs SET {assignment}, updated_at = $now WHERE run_id = $id;", ("$id", runId), ("$value", value), ("$now", Now()));
+            if (n == 0)
+            {
+                throw UnknownRun(runId);
+            }
+        }
+    }
+
+    private void Touch(string runId, string now, SqliteTransaction tx)
+    {
+        using var cmd = Command("UPDATE runs SET updated_at = $now WHERE run_id = $id;", ("$id", runId), ("$now", now));
+        cmd.Transaction = tx;
+        if (cmd.ExecuteNonQuery() == 0)
+        {
+            throw UnknownRun(runId);
+        }
+    }
+
+    private static KeyNotFoundException UnknownRun(string runId) => new($"run '{runId}' does not exist in the store");
+
+    private string Now() => _timeProvider.GetUtcNow().ToString("O", CultureInfo.InvariantCulture);
+
+    private SqliteCommand Command(string sql, params (string Name, object? Value)[] parameters)
+    {
+        var cmd = _connection.CreateCommand();
+        cmd.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            cmd.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        }
+
+        return cmd;
+    }
+
+    private SqliteCommand Prepare(string sql, params string[] names)
+    {
+        var cmd = _connection.CreateCommand();
+        cmd.CommandText = sql;
+        foreach (var name in names)
+        {
+            cmd.Parameters.Add(new SqliteParameter { ParameterName = name });
+        }
+
+        return cmd;
+    }
+
+    private int Execute(string sql, params (string Name, object? Value)[] parameters)
+    {
+        lock (_gate)
+        {
+            using var cmd = Command(sql, parameters);
+            return cmd.ExecuteNonQuery();
+        }
+    }
+
+    private object? Scalar(string sql)
+    {
+        lock (_gate)
+        {
+            ThrowIfDisposed();
+            using var cmd = Command(sql);
+            return cmd.ExecuteScalar();
+        }
+    }
+
+    private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_disposed, this);
+}

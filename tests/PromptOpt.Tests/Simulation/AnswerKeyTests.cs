@@ -1,0 +1,74 @@
+using Microsoft.Extensions.AI;
+using PromptOpt.Data;
+using PromptOpt.Prompts;
+using PromptOpt.Simulation;
+
+namespace PromptOpt.Tests.Simulation;
+
+public class AnswerKeyTests
+{
+    [Fact]
+    public async Task Respond_InputInsideAnyTemplate_FindsExampleAndAnswers()
+    {
+        var task = SimTestTasks.Arithmetic(200);
+        var world = new SimulatedWorld([task], new SimOptions { Seed = 1 });
+        var client = world.CreateClient();
+        var e = task.Dataset.Test[3];
+        var prompts = new[]
+        {
+            Prompt.FromInstruction(SimTestTasks.SkilledArithmeticInstruction),
+            new Prompt("Answer with only the final answer, inside <answer></answer> tags.", "Question: <Question>{question}</Question>\nThanks."),
+        };
+
+        foreach (var p in prompts)
+        {
+            var response = await client.GetResponseAsync(p.Render(e.Input));
+            Assert.Matches(@"^<answer>-?\d+</answer>$", response.Text);
+        }
+    }
+
+    [Fact]
+    public async Task Respond_ShortInputs_MatchWholeWordsOnly()
+    {
+        var examples = new[] { new Example("a", "cat", "dog"), new Example("b", "category", "group"), new Example("c", "up", "down") };
+        var task = new TaskDefinition("short", new Dataset("short", examples, [], []), SimTestTasks.TagOrCueMetric.Instance, "Antonym.", "Word.");
+        var world = new SimulatedWorld([task], new SimOptions { Seed = 1, UnparseableRate = 0 });
+        var key = world.Key;
+
+        Assert.Equal("b", key.Find("Give the antonym: category\nAnswer with only the word.")!.Entry.Example.Id);
+        Assert.Equal("a", key.Find("Word: cat")!.Entry.Example.Id);
+        Assert.Null(key.Find("Write a catalogue entry, setup done."));
+        var reply = await world.CreateClient().GetResponseAsync([new ChatMessage(ChatRole.User, "Nothing to see here.")]);
+        Assert.Equal(TaskResponder.NoQuestionReply, reply.Text);
+    }
+
+    [Fact]
+    public void Find_ThousandsOfExamples_FindsEachOneInItsRenderedPrompt()
+    {
+        var task = SimTestTasks.Arithmetic(5000);
+        var world = new SimulatedWorld([task]);
+        var prompt = Prompt.FromInstruction(SimTestTasks.SkilledArithmeticInstruction);
+
+        Assert.Equal(5000, world.AnswerKeySize);
+        foreach (var e in task.Dataset.All.Where((_, i) => i % 50 == 0))
+        {
+            Assert.Equal(e.Id, world.Key.Find(prompt.Render(e.Input)[0].Text)!.Entry.Example.Id);
+        }
+    }
+
+    [Fact]
+    public void DerivedSkills_UndeclaredTask_GetsDistinctiveInputWordsNotInInstructionOrTargets()
+    {
+        var task = SimTestTasks.Undeclared();
+        var world = new SimulatedWorld([task]);
+        var skills = world.GetTaskSkills(task.Name);
+
+        Assert.Equal(3, skills.Count);
+        Assert.All(skills, s => Assert.Equal(2, s.Triggers.Count));
+        var triggers = skills.SelectMany(s => s.Triggers).ToList();
+        Assert.DoesNotContain("animal", triggers);
+        Assert.DoesNotContain("tiger", triggers);
+        Assert.Contains("forest", triggers);
+        Assert.Equal(triggers, new SimulatedWorld([task], new SimOptions { Seed = 99 }).GetTaskSkills(task.Name).SelectMany(s => s.Triggers));
+    }
+}

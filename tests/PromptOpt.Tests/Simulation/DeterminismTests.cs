@@ -1,0 +1,79 @@
+using Microsoft.Extensions.AI;
+using PromptOpt.Models;
+using PromptOpt.Prompts;
+using PromptOpt.Simulation;
+
+namespace PromptOpt.Tests.Simulation;
+
+public class DeterminismTests
+{
+    [Fact]
+    public async Task SameSeedSameCalls_ByteIdenticalResponses_OtherSeedDiffers()
+    {
+        var first = await RunScriptAsync(seed: 4);
+        var again = await RunScriptAsync(seed: 4);
+        var other = await RunScriptAsync(seed: 5);
+
+        Assert.Equal(first.Count, again.Count);
+        Assert.Equal(first, again);
+        Assert.NotEqual(first, other);
+        Assert.True(first.Zip(other).Count(p => p.First != p.Second) > first.Count / 10);
+    }
+
+    [Fact]
+    public async Task Response_IsMarkedSimulatedWithModelIdAndUsage()
+    {
+        var task = SimTestTasks.Arithmetic(120);
+        var client = new SimulatedWorld([task]).CreateClient();
+        var response = await client.GetResponseAsync(task.OneLinePrompt.Render(task.Dataset.Test[0].Input));
+
+        Assert.Equal(true, response.AdditionalProperties![ChatOptionKeys.Simulated]);
+        Assert.Equal("sim-1", response.ModelId);
+        Assert.True(response.Usage!.InputTokenCount > 0);
+        Assert.Equal("sim-1", client.GetService<ChatClientMetadata>()!.DefaultModelId);
+    }
+
+    [Fact]
+    public async Task Temperature_ZeroIgnoresSampleIndex_PositiveUsesIt()
+    {
+        var task = SimTestTasks.Arithmetic(200);
+        var client = new SimulatedWorld([task]).CreateClient();
+        async Task<List<string>> Run(float temperature, int sample) =>
+            [.. await Task.WhenAll(task.Dataset.Test.Take(60).Select(async e => (await client.GetResponseAsync(
+                task.OneLinePrompt.Render(e.Input), new ChatOptions { Temperature = temperature }.WithPromptOpt(ModelRoles.Task, sampleIndex: sample))).Text))];
+
+        Assert.Equal(await Run(0, 0), await Run(0, 7));
+        Assert.NotEqual(await Run(1, 0), await Run(1, 7));
+    }
+
+    private static async Task<List<string>> RunScriptAsync(int seed)
+    {
+        var task = SimTestTasks.Arithmetic(200);
+        var world = new SimulatedWorld([task, SimTestTasks.Parity(150)], new SimOptions { Seed = seed });
+        var client = new RecordingChatClient(world.CreateClient());
+        var prompts = new[] { task.OneLinePrompt, Prompt.FromInstruction(SimTestTasks.SkilledArithmeticInstruction) };
+        foreach (var prompt in prompts)
+        {
+            foreach (var e in task.Dataset.Test.Take(40))
+            {
+                await client.GetResponseAsync(prompt.Render(e.Input), new ChatOptions { Temperature = 0 }.WithPromptOpt(ModelRoles.Task));
+            }
+        }
+
+        var ops = new PromptOperations(client);
+        var failures = task.Dataset.Test.Take(5).Select(e => new FailureCase(e.Input, "no idea", null, e.Target)).ToList();
+        var start = task.OneLinePrompt;
+        var analysis = await ops.AnalyzeFailuresAsync(start, failures);
+        await ops.GenerateFromAnalysisAsync(start, analysis!, failures);
+        await ops.AnalyzeFailuresAsync(start, failures, PromptTarget.System);
+        await ops.RewriteSentenceAsync(SentenceView.Parse(start.User), 0, failures);
+        await ops.WriteInitialPromptAsync(task.Dataset.Train.Take(5).ToList());
+        await ops.InduceInstructionAsync(task.Dataset.Train.Take(5).ToList());
+        await ops.ParaphraseAsync(start);
+        await ops.ProposeFromHistoryAsync([new ScoredInstruction(start.Instruction, 0.3)], task.Dataset.Train.Take(3).ToList(), 4);
+        await ops.TextualGradientAsync(start, failures, 3);
+        await ops.ApplyGradientAsync(start, failures, "It should follow the order of operations.");
+        await ops.GenerateVariantsAsync("Choose one arm per step.", VariantKind.MetaInstruction, 4);
+        return client.Replies;
+    }
+}
