@@ -3,6 +3,7 @@ using PromptOpt.Decision;
 using PromptOpt.Models;
 using PromptOpt.Optimizers;
 using PromptOpt.Optimizers.Expo;
+using PromptOpt.Prompts;
 using PromptOpt.Simulation;
 using PromptOpt.Tests.Decision;
 
@@ -193,6 +194,33 @@ public class ExpoControllerTests
         var d = await src.GetDomainAsync(new MetaPrompt("orig-d", "orig-i"), 3, 5);
         Assert.Equal(["orig-d", "a", "b"], d.Descriptions);
         Assert.Equal(["orig-i", "x"], d.Instructions);
+    }
+
+    [Fact]
+    public async Task LlmDomainSource_SimulatedOptimizer_OriginalsFirstAndVariantsCarryAgentSkills()
+    {
+        var world = new SimulatedWorld(new SimOptions { Seed = 4 });
+        var env = new BanditEnvironment("bandit-hard", 1);
+        var domain = await new LlmExpoDomainSource(new PromptOperations(world.CreateClient())).GetDomainAsync(env.OriginalMetaPrompt, 5, 5);
+        Assert.Equal(env.OriginalTaskDescription, domain.Descriptions[0]);
+        Assert.Equal(env.OriginalMetaInstruction, domain.Instructions[0]);
+        Assert.InRange(domain.Descriptions.Count, 2, 5);
+        Assert.InRange(domain.Instructions.Count, 2, 5);
+        var variants = domain.Descriptions.Skip(1).Concat(domain.Instructions.Skip(1)).ToArray();
+        Assert.Contains(variants, v => AgentSkills.Detect(v) is var s && (s.Explore || s.Exploit || s.Stats || s.Refine || s.Diverse));
+    }
+
+    [Fact]
+    public async Task RunAsync_FullySimulatedWorld_RunsEndToEnd()
+    {
+        var world = new SimulatedWorld(new SimOptions { Seed = 6 });
+        var controller = new ExpoController(world.CreateClient(), Embedder, new LlmExpoDomainSource(new PromptOperations(world.CreateClient())),
+            new ExpoOptions { Steps = 30, Network = SmallNet });
+        var r = await controller.RunAsync(EnvironmentCatalog.Create("tsp-10", 6), seed: 6);
+        Assert.Equal(30, r.Steps.Count);
+        Assert.True(r.Arms.Count > 1);
+        Assert.True(r.Steps.Count(s => s.Parsed) >= 25);
+        Assert.True(r.FinalPerformance < r.Steps[0].Performance || r.FinalPerformance == 0);
     }
 
     [Fact]
