@@ -7,6 +7,7 @@ var benches = new Dictionary<string, (string Description, Func<string[], Task<in
     ["overhead"] = ("evaluator overhead against an instant in-process client (evaluations/s)", OverheadBench.RunAsync),
     ["cache"] = ("response-cache hit latency and SQLite cache write throughput", CacheBench.RunAsync),
     ["throughput"] = ("eval throughput over HTTP against the loopback simulator server vs the physical limit", ThroughputBench.RunAsync),
+    ["expo"] = ("EXPO / EXPO-ES regret and optimality-gap curves vs the baselines and ablations on the simulator", ExpoBench.RunAsync),
 };
 
 if (args.Length == 0 || !benches.TryGetValue(args[0], out var bench))
