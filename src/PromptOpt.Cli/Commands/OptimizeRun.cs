@@ -66,7 +66,7 @@ internal static class OptimizeRun
         var taskModel = await context.CreateModelAsync(taskModelSpec, ModelRoles.Task, store, meter, args.Concurrency, seed, target.AllTasks, cancellationToken);
         var optimizerModel = await context.CreateModelAsync(optimizerModelSpec, ModelRoles.Optimizer, store, meter, args.Concurrency, seed, target.AllTasks, cancellationToken);
         bool simulated = taskModel.Simulated || optimizerModel.Simulated;
-        var models = new SortedDictionary<string, string>(StringComparer.Ordinal)
+        var models = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             [ModelRoles.Task] = taskModel.Spec,
             [ModelRoles.Optimizer] = optimizerModel.Spec,
