@@ -10,6 +10,9 @@ public static class OptimizerRegistry
         new(StringComparer.OrdinalIgnoreCase)
         {
             // name → (description, factory). Add a method here.
+            [Baselines.Ape.ApeOptimizer.MethodName] = (Baselines.Ape.ApeOptimizer.Description, Baselines.Ape.ApeOptimizer.FromSettings),
+            [Baselines.Opro.OproOptimizer.MethodName] = (Baselines.Opro.OproOptimizer.Description, Baselines.Opro.OproOptimizer.FromSettings),
+            [Baselines.ProTeGi.ProTeGiOptimizer.MethodName] = (Baselines.ProTeGi.ProTeGiOptimizer.Description, Baselines.ProTeGi.ProTeGiOptimizer.FromSettings),
         };
 
     /// <summary>Gets the registered method names, sorted.</summary>
