@@ -45,12 +45,27 @@ public sealed class ApeOptimizerTests
         Assert.Equal(result.Candidates.Max(c => c.TrainScore), result.BestTrainScore);
     }
 
+    [Theory]
+    [InlineData(null, null, null, 8)]
+    [InlineData(null, 1000L, null, 8)] // 1000 / 40 − 1 − 6 = 18 ≥ 8
+    [InlineData(null, 480L, null, 5)] // 12 − 1 − 6
+    [InlineData(null, 100L, null, 1)] // never fewer than one
+    [InlineData(null, null, 9L, 3)] // 9 optimizer calls − 6 for the resampling
+    [InlineData(12, 100L, null, 12)] // an explicit value is kept
+    public void ResolveCandidates_Budget_ScalesTheDefaultDown(int? candidates, long? maxTaskCalls, long? maxOptimizerCalls, int expected)
+    {
+        var budget = new OptimizationBudget { MaxTaskCalls = maxTaskCalls, MaxOptimizerCalls = maxOptimizerCalls };
+
+        Assert.Equal(expected, ApeOptimizer.ResolveCandidates(new ApeOptions { Candidates = candidates }, budget, 40));
+    }
+
     [Fact]
     public void Options_Defaults_AreTheDocumentedValues()
     {
         var o = new ApeOptions();
 
-        Assert.Equal(8, o.Candidates);
+        Assert.Null(o.Candidates);
+        Assert.Equal(8, ApeOptions.DefaultCandidates);
         Assert.Equal(5, o.DemosPerCandidate);
         Assert.Equal(3, o.TopK);
         Assert.Equal(1, o.ResampleRounds);

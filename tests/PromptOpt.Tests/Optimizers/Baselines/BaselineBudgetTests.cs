@@ -10,6 +10,18 @@ public sealed class BaselineBudgetTests
 {
     public static TheoryData<string> Methods => ["ape", "opro", "protegi", "protegi-ucb", "protegi-sr"];
 
+    [Fact]
+    public async Task OptimizeAsync_OproWithoutSteps_PlansTheStepsTheBudgetAllows()
+    {
+        var request = BaselineRig.Request(BaselineRig.Task("navigate"), new OptimizationBudget { MaxTaskCalls = 40 * 25 });
+
+        var result = await new OproOptimizer().OptimizeAsync(request);
+
+        Assert.Equal(3, (int)result.Details["planned_steps"]!); // (25 − 1) / 8
+        Assert.InRange(result.Usage.For(ModelRoles.Task).Calls, 1, 40 * 25);
+        Assert.Equal(3, result.Usage.For(ModelRoles.Optimizer).Calls);
+    }
+
     private static IPromptOptimizer Create(string method) => method switch
     {
         "ape" => new ApeOptimizer(),
@@ -32,10 +44,13 @@ public sealed class BaselineBudgetTests
 
         // The meter reserves before each call, so not even the calls in flight may pass the limit.
         Assert.InRange(result.Usage.For(ModelRoles.Task).Calls, BaselineRig.TrainSize, budget + request.Usage.InFlight);
-        Assert.Equal("budget", result.StopReason);
+
+        // APE scales its default plan down to the budget (one induced candidate here) and completes; the others run out.
+        Assert.Equal(method == "ape" ? "completed" : "budget", result.StopReason);
         Assert.True(result.BestTrainScore >= result.StartTrainScore);
         Assert.NotNull(result.BestTestScore); // the final test scoring is not charged to the budget
         Assert.Contains(result.Candidates, c => c.Prompt == result.BestPrompt);
+        Assert.All(result.Candidates.Where(c => c.TrainScore is null), c => Assert.Contains("budget", c.Note));
     }
 
     [Theory]

@@ -48,12 +48,28 @@ public sealed class OproOptimizerTests
         Assert.Equal(BaselineRig.TrainSize * result.Candidates.Count, result.Usage.For(ModelRoles.Task).Calls);
     }
 
+    [Theory]
+    [InlineData(null, null, null, 10)]
+    [InlineData(null, 4040L, null, 12)] // (4040 / 40 − 1) / 8
+    [InlineData(null, 100_000_000L, null, 200)] // at most the repository's 200 steps
+    [InlineData(null, 100L, null, 1)] // at least one
+    [InlineData(null, null, 4L, 4)] // one optimizer call per step
+    [InlineData(7, 100L, null, 7)] // an explicit value is kept
+    public void ResolveSteps_Budget_ScalesTheRepositoryDefault(int? steps, long? maxTaskCalls, long? maxOptimizerCalls, int expected)
+    {
+        var budget = new OptimizationBudget { MaxTaskCalls = maxTaskCalls, MaxOptimizerCalls = maxOptimizerCalls };
+
+        Assert.Equal(expected, OproOptimizer.ResolveSteps(new OproOptions { Steps = steps }, budget, 40));
+    }
+
     [Fact]
     public void Options_Defaults_AreTheDocumentedValues()
     {
         var o = new OproOptions();
 
-        Assert.Equal(10, o.Steps);
+        Assert.Null(o.Steps);
+        Assert.Equal(10, OproOptions.DefaultSteps);
+        Assert.Equal(200, OproOptions.PaperSteps);
         Assert.Equal(8, o.ProposalsPerStep);
         Assert.Equal(20, o.MaxHistory);
         Assert.Equal(3, o.Exemplars);

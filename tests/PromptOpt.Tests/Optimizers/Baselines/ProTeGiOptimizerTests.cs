@@ -122,6 +122,21 @@ public sealed class ProTeGiOptimizerTests
     }
 
     [Fact]
+    public async Task OptimizeAsync_BudgetEndsARound_KeepsTheSuccessorsAlreadyScored()
+    {
+        var task = BaselineRig.Task("navigate");
+
+        var result = await new ProTeGiOptimizer(Small()).OptimizeAsync(BaselineRig.Request(task, new OptimizationBudget { MaxTaskCalls = 250 }));
+
+        // 40 calls for the start prompt, then 5 successors fully scored on V before the sixth runs out of budget.
+        Assert.Equal("budget", result.StopReason);
+        Assert.Equal(5, result.Candidates.Count(c => c.Note == "scored before the budget ran out"));
+        Assert.Contains(result.Candidates, c => c.TrainScore is null && c.Note == "not evaluated: the budget ran out");
+        Assert.Equal(result.Candidates.Where(c => c.Id == 0 || c.Note == "scored before the budget ran out").Max(c => c.TrainScore), result.BestTrainScore);
+        Assert.True(result.BestTrainScore > result.StartTrainScore);
+    }
+
+    [Fact]
     public void RejectSchedule_KnownCase_MatchesAudibertFormulaAndFitsTheBudget()
     {
         // K = 4, B = 100: log̅(4) = 1/2 + 1/2 + 1/3 + 1/4; n_k = ⌈(100 − 4) / (log̅ · (5 − k))⌉ = 16, 21, 31.

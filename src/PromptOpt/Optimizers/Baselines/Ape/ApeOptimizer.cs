@@ -61,9 +61,10 @@ public sealed class ApeOptimizer : IPromptOptimizer
 
         // Estimate (ALGORITHMS.md 5, "All methods"): |V| per evaluated prompt; one optimizer call per candidate.
         long v = session.TrainSet.Count;
-        long optPlanned = o.Candidates + ((long)o.ResampleRounds * o.TopK * o.ParaphrasesPerCandidate);
         var budget = request.Usage.Budget;
-        session.Announce(Cap(v * (1 + optPlanned), budget.MaxTaskCalls), Cap(optPlanned, budget.MaxOptimizerCalls), v * (1 + o.Candidates), o.Candidates);
+        int candidates = ResolveCandidates(o, budget, (int)v);
+        long optPlanned = candidates + ((long)o.ResampleRounds * o.TopK * o.ParaphrasesPerCandidate);
+        session.Announce(Cap(v * (1 + optPlanned), budget.MaxTaskCalls), Cap(optPlanned, budget.MaxOptimizerCalls), v * (1 + candidates), candidates);
 
         var pool = new List<CandidateRecord>();
         var rounds = new JsonArray();
@@ -80,7 +81,7 @@ public sealed class ApeOptimizer : IPromptOptimizer
             }
 
             // APE step 1: induce N instructions, each from its own random demo set (drawn from the training split).
-            var demoSets = Enumerable.Range(0, o.Candidates)
+            var demoSets = Enumerable.Range(0, candidates)
                 .Select(_ => Sample(session.Rng, request.Task.Dataset.Train, o.DemosPerCandidate)).ToList();
             var induced = await WhenAllAsync(demoSets
                 .Select(d => ops.InduceInstructionAsync(d, sample++, cancellationToken)).ToList()).ConfigureAwait(false);
@@ -125,10 +126,38 @@ public sealed class ApeOptimizer : IPromptOptimizer
         session.SetAccepted(best.Id, true);
         var details = new JsonObject
         {
+            ["candidates"] = candidates,
             ["rounds"] = rounds,
             ["top_k"] = new JsonArray(TopK(pool, o.TopK).Select(c => (JsonNode?)JsonValue.Create(c.Id)).ToArray()),
         };
         return await session.FinishAsync(best.Prompt, startRecord.TrainScore ?? 0, best.TrainScore ?? 0, stop, details, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Resolves the number of induced candidates: the option, or the default scaled down to the budget.</summary>
+    /// <param name="o">The options.</param>
+    /// <param name="budget">The run's budget.</param>
+    /// <param name="v">|V|.</param>
+    /// <returns>The number of candidates to induce.</returns>
+    internal static int ResolveCandidates(ApeOptions o, OptimizationBudget budget, int v)
+    {
+        if (o.Candidates is { } n)
+        {
+            return n;
+        }
+
+        long resample = (long)o.ResampleRounds * o.TopK * o.ParaphrasesPerCandidate;
+        long candidates = ApeOptions.DefaultCandidates;
+        if (budget.MaxTaskCalls is { } t)
+        {
+            candidates = Math.Min(candidates, (t / Math.Max(1, v)) - 1 - resample);
+        }
+
+        if (budget.MaxOptimizerCalls is { } c)
+        {
+            candidates = Math.Min(candidates, c - resample);
+        }
+
+        return (int)Math.Max(1, candidates);
     }
 
     private static async Task<RoundSummary> EvaluateAllAsync(
@@ -136,9 +165,9 @@ public sealed class ApeOptimizer : IPromptOptimizer
         List<CandidateRecord> pool, CancellationToken cancellationToken)
     {
         int duplicates = 0, evaluated = 0, dropped = 0;
-        foreach (var p in proposals)
+        for (int i = 0; i < proposals.Count; i++)
         {
-            if (p is not { } c)
+            if (proposals[i] is not { } c)
             {
                 dropped++;
                 continue;
@@ -150,9 +179,22 @@ public sealed class ApeOptimizer : IPromptOptimizer
                 continue;
             }
 
-            var eval = await session.EvaluateAsync(c.Prompt, session.TrainSet, cancellationToken).ConfigureAwait(false);
-            pool.Add(session.AddCandidate(c.Prompt, eval.Score, c.Parent, operation, step, accepted: false, c.Note));
-            evaluated++;
+            try
+            {
+                var eval = await session.EvaluateAsync(c.Prompt, session.TrainSet, cancellationToken).ConfigureAwait(false);
+                pool.Add(session.AddCandidate(c.Prompt, eval.Score, c.Parent, operation, step, accepted: false, c.Note));
+                evaluated++;
+            }
+            catch (BudgetExhaustedException)
+            {
+                // The optimizer calls were paid for: keep the written candidates on record, unscored.
+                foreach (var rest in proposals.Skip(i).OfType<Proposal>().Where(r => !session.HasSeen(r.Prompt)).DistinctBy(r => Key(r.Prompt)))
+                {
+                    session.AddCandidate(rest.Prompt, null, rest.Parent, operation, step, accepted: false, "not evaluated: the budget ran out");
+                }
+
+                throw;
+            }
         }
 
         return new RoundSummary(proposals.Count, evaluated, duplicates, dropped);

@@ -9,10 +9,19 @@ namespace PromptOpt.Optimizers.Baselines.Ape;
 /// </summary>
 public sealed class ApeOptions
 {
-    /// <summary>Gets or sets how many instructions are induced from random demos (one optimizer call each).</summary>
-    /// <value>The default is 8 (our choice; the paper uses 5 demo subsets × 50 samples).</value>
+    /// <summary>The number of induced candidates when <see cref="Candidates"/> is not set and the budget allows it.</summary>
+    public const int DefaultCandidates = 8;
+
+    /// <summary>
+    /// Gets or sets how many instructions are induced from random demos (one optimizer call each), or
+    /// <see langword="null"/> for <see cref="DefaultCandidates"/> scaled down to the run's budget (ALGORITHMS.md 5,
+    /// "Baselines"): with a task-call limit B, at most ⌊B / |V|⌋ − 1 − <see cref="ResampleRounds"/>·<see cref="TopK"/>·<see cref="ParaphrasesPerCandidate"/>
+    /// (the start prompt and the resampling are paid for too), with an optimizer-call limit at most that limit minus the
+    /// resampling calls, and never fewer than 1.
+    /// </summary>
+    /// <value>The default is <see langword="null"/>: 8 unless the budget is smaller (our choice; the paper uses 5 demo subsets × 50 samples).</value>
     [Range(1, 1000)]
-    public int Candidates { get; set; } = 8;
+    public int? Candidates { get; set; }
 
     /// <summary>Gets or sets how many labelled demos each induction call is shown (drawn with the run's seeded random source).</summary>
     /// <value>The default is 5 (APE's default number of demos).</value>

@@ -63,8 +63,9 @@ public sealed class OproOptimizer : IPromptOptimizer
 
         long v = session.TrainSet.Count;
         var budget = request.Usage.Budget;
+        int steps = ResolveSteps(o, budget, (int)v);
         session.Announce(
-            Cap(v * (1 + ((long)o.Steps * o.ProposalsPerStep)), budget.MaxTaskCalls), Cap(o.Steps, budget.MaxOptimizerCalls),
+            Cap(v * (1 + ((long)steps * o.ProposalsPerStep)), budget.MaxTaskCalls), Cap(steps, budget.MaxOptimizerCalls),
             v * (1 + o.ProposalsPerStep), 1);
 
         var history = new List<(CandidateRecord Record, string Instruction)>();
@@ -79,7 +80,7 @@ public sealed class OproOptimizer : IPromptOptimizer
             startRecord = session.AddCandidate(start, startEval.Score, null, "initial", 0, accepted: true);
             Merge(startRecord, start.Instruction, 0);
 
-            for (int step = 1; step <= o.Steps; step++)
+            for (int step = 1; step <= steps; step++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 var incumbent = Best();
@@ -92,6 +93,7 @@ public sealed class OproOptimizer : IPromptOptimizer
                 var proposed = await ops.ProposeFromHistoryAsync(shown, exemplars, o.ProposalsPerStep, step - 1, cancellationToken).ConfigureAwait(false);
 
                 int evaluated = 0, duplicates = 0;
+                var fresh = new List<Prompt>();
                 foreach (var text in proposed)
                 {
                     var prompt = WithSystem(Prompt.FromInstruction(text.Trim()), start.System);
@@ -102,10 +104,28 @@ public sealed class OproOptimizer : IPromptOptimizer
                         continue;
                     }
 
-                    var eval = await session.EvaluateAsync(prompt, session.TrainSet, cancellationToken).ConfigureAwait(false);
-                    var record = session.AddCandidate(prompt, eval.Score, incumbent.Id, "propose_from_history", step, accepted: false);
-                    Merge(record, prompt.Instruction, step);
-                    evaluated++;
+                    fresh.Add(prompt);
+                }
+
+                for (int i = 0; i < fresh.Count; i++)
+                {
+                    try
+                    {
+                        var eval = await session.EvaluateAsync(fresh[i], session.TrainSet, cancellationToken).ConfigureAwait(false);
+                        var record = session.AddCandidate(fresh[i], eval.Score, incumbent.Id, "propose_from_history", step, accepted: false);
+                        Merge(record, fresh[i].Instruction, step);
+                        evaluated++;
+                    }
+                    catch (BudgetExhaustedException)
+                    {
+                        // The proposal call was paid for: keep the written instructions on record, unscored.
+                        foreach (var rest in fresh.Skip(i))
+                        {
+                            session.AddCandidate(rest, null, incumbent.Id, "propose_from_history", step, accepted: false, "not evaluated: the budget ran out");
+                        }
+
+                        throw;
+                    }
                 }
 
                 var best = Best();
@@ -125,7 +145,7 @@ public sealed class OproOptimizer : IPromptOptimizer
             stop = Budget;
         }
 
-        var details = new JsonObject { ["history"] = historyJson, ["steps"] = stepsJson };
+        var details = new JsonObject { ["planned_steps"] = steps, ["history"] = historyJson, ["steps"] = stepsJson };
         if (startRecord is null)
         {
             return await session.FinishAsync(start, 0, 0, stop, details, cancellationToken).ConfigureAwait(false);
@@ -150,6 +170,37 @@ public sealed class OproOptimizer : IPromptOptimizer
 
         // The best so far; ties keep the earlier candidate.
         CandidateRecord Best() => history.Select(h => h.Record).OrderByDescending(r => r.TrainScore ?? double.MinValue).ThenBy(r => r.Id).First();
+    }
+
+    /// <summary>Resolves the number of steps: the option, or the repository's 200 scaled by the budget.</summary>
+    /// <param name="o">The options.</param>
+    /// <param name="budget">The run's budget.</param>
+    /// <param name="v">|V|.</param>
+    /// <returns>The number of steps.</returns>
+    internal static int ResolveSteps(OproOptions o, OptimizationBudget budget, int v)
+    {
+        if (o.Steps is { } s)
+        {
+            return s;
+        }
+
+        if (budget.MaxTaskCalls is null && budget.MaxOptimizerCalls is null)
+        {
+            return OproOptions.DefaultSteps;
+        }
+
+        long steps = OproOptions.PaperSteps;
+        if (budget.MaxTaskCalls is { } t)
+        {
+            steps = Math.Min(steps, ((t / Math.Max(1, v)) - 1) / o.ProposalsPerStep);
+        }
+
+        if (budget.MaxOptimizerCalls is { } c)
+        {
+            steps = Math.Min(steps, c);
+        }
+
+        return (int)Math.Clamp(steps, 1, OproOptions.PaperSteps);
     }
 
     private static string Normalize(string text) => string.Join(' ', text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));

@@ -8,10 +8,22 @@ namespace PromptOpt.Optimizers.Baselines.Opro;
 /// </summary>
 public sealed class OproOptions
 {
-    /// <summary>Gets or sets the number of optimization steps (one meta-prompt, one optimizer call, per step).</summary>
-    /// <value>The default is 10 (our choice: the opro repository runs 200 steps, scaled down to a budget-friendly run).</value>
+    /// <summary>The opro repository's number of steps, the most an automatic <see cref="Steps"/> runs.</summary>
+    public const int PaperSteps = 200;
+
+    /// <summary>The number of steps when <see cref="Steps"/> is not set and the budget sets no call limit.</summary>
+    public const int DefaultSteps = 10;
+
+    /// <summary>
+    /// Gets or sets the number of optimization steps (one meta-prompt, one optimizer call, per step), or
+    /// <see langword="null"/> to scale the repository's 200 steps by the run's budget (ALGORITHMS.md 5, "Baselines"):
+    /// with a task-call limit B, ⌊(⌊B / |V|⌋ − 1) / <see cref="ProposalsPerStep"/>⌋ steps (the steps that fit if every
+    /// proposal is new), with an optimizer-call limit at most that many steps, between 1 and 200; without a call limit
+    /// <see cref="DefaultSteps"/>.
+    /// </summary>
+    /// <value>The default is <see langword="null"/>: 10 steps without a call budget (our choice, scaled down from the repository's 200).</value>
     [Range(1, 1000)]
-    public int Steps { get; set; } = 10;
+    public int? Steps { get; set; }
 
     /// <summary>Gets or sets how many new instructions are asked for in each step.</summary>
     /// <value>The default is 8 (the opro repository's default).</value>

@@ -121,6 +121,7 @@ public sealed class ProTeGiOptimizer : IPromptOptimizer
         private readonly ExampleLedger _ledger = new(session);
         private readonly JsonArray _iterations = [];
         private readonly Dictionary<string, double> _testScores = new(StringComparer.Ordinal);
+        private readonly List<CandidateRecord> _interrupted = [];
 
         public async Task<OptimizationResult> ExecuteAsync(CancellationToken cancellationToken)
         {
@@ -130,6 +131,8 @@ public sealed class ProTeGiOptimizer : IPromptOptimizer
             var start = session.StartPrompt;
             CandidateRecord? startRecord = null;
             var beam = new List<Member>();
+            var successors = new List<(Successor Successor, Member Parent)>();
+            int step = 0;
             string stop = Completed;
             try
             {
@@ -139,7 +142,7 @@ public sealed class ProTeGiOptimizer : IPromptOptimizer
                 await RecordIterationAsync(0, false, 0, 0, 0, 0, 0, beam, cancellationToken).ConfigureAwait(false);
 
                 int totalSteps = o.Rounds + (o.InitialCandidates > 0 ? 1 : 0);
-                for (int step = 1; step <= totalSteps; step++)
+                for (step = 1; step <= totalSteps; step++)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
                     bool initial = o.InitialCandidates > 0 && step == 1;
@@ -150,7 +153,7 @@ public sealed class ProTeGiOptimizer : IPromptOptimizer
                     int m = Math.Min(o.MinibatchSize, v.Count);
                     var minibatch = m >= v.Count ? v : Sample(session.Rng, v, m);
                     var roundKeys = new HashSet<string>(StringComparer.Ordinal);
-                    var successors = new List<(Successor Successor, Member Parent)>();
+                    successors.Clear();
                     foreach (var parent in beam)
                     {
                         var mb = await _ledger.EvaluateAsync(parent.Record.Prompt, minibatch, cancellationToken).ConfigureAwait(false);
@@ -185,12 +188,16 @@ public sealed class ProTeGiOptimizer : IPromptOptimizer
                         session.SetAccepted(b.Record.Id, true);
                     }
 
-                    await RecordIterationAsync(step, initial, minibatch.Count, arms.Count, successors.Count, scorer.LastSpent, scorer.LastBudget, beam, cancellationToken).ConfigureAwait(false);
+                    int fresh = successors.Count;
+                    successors.Clear();
+
+                    await RecordIterationAsync(step, initial, minibatch.Count, arms.Count, fresh, scorer.LastSpent, scorer.LastBudget, beam, cancellationToken).ConfigureAwait(false);
                 }
             }
             catch (BudgetExhaustedException)
             {
                 stop = Budget;
+                await RecordInterruptedAsync(successors, step, cancellationToken).ConfigureAwait(false);
             }
 
             if (startRecord is null)
@@ -198,8 +205,9 @@ public sealed class ProTeGiOptimizer : IPromptOptimizer
                 return await session.FinishAsync(start, 0, 0, stop, Details(), cancellationToken).ConfigureAwait(false);
             }
 
-            // The final beam on all of V (free for brute force), so the returned score is comparable with the start's.
-            var finalists = beam.Select(b => b.Record).Prepend(startRecord).DistinctBy(r => r.Id).ToList();
+            // The final beam on all of V (free for brute force), so the returned score is comparable with the start's; after
+            // a budget stop, also the successors of the interrupted round that were already scored on all of V.
+            var finalists = beam.Select(b => b.Record).Prepend(startRecord).Concat(_interrupted).DistinctBy(r => r.Id).ToList();
             var scored = new List<(CandidateRecord Record, double Score)>();
             foreach (var f in finalists)
             {
@@ -223,6 +231,36 @@ public sealed class ProTeGiOptimizer : IPromptOptimizer
             var details = Details();
             details["final"] = new JsonArray(scored.Select(x => (JsonNode?)new JsonObject { ["candidate"] = x.Record.Id, ["score"] = x.Score }).ToArray());
             return await session.FinishAsync(best.Record.Prompt, startRecord.TrainScore ?? 0, best.Score, stop, details, cancellationToken).ConfigureAwait(false);
+        }
+
+        /// <summary>
+        /// Records the successors of a round the budget interrupted: their optimizer calls were paid for. A successor
+        /// already scored on all of V keeps that score and competes in the final pick; one scored on part of V gets that
+        /// estimate; one never evaluated is recorded unscored.
+        /// </summary>
+        private async Task RecordInterruptedAsync(List<(Successor Successor, Member Parent)> successors, int step, CancellationToken cancellationToken)
+        {
+            var v = session.TrainSet;
+            foreach (var (s, parent) in successors)
+            {
+                int known = _ledger.CountKnown(s.Prompt, v);
+                if (known == 0)
+                {
+                    session.AddCandidate(s.Prompt, null, parent.Record.Id, s.Operation, step, accepted: false, "not evaluated: the budget ran out");
+                    continue;
+                }
+
+                var knownExamples = v.Where(e => _ledger.CountKnown(s.Prompt, [e]) == 1).ToList();
+                var score = (await _ledger.EvaluateAsync(s.Prompt, knownExamples, cancellationToken).ConfigureAwait(false)).Score; // no calls: all known
+                var record = session.AddCandidate(s.Prompt, score, parent.Record.Id, s.Operation, step, accepted: false,
+                    known == v.Count ? "scored before the budget ran out" : $"estimated on {known} of {v.Count} examples when the budget ran out");
+                if (known == v.Count)
+                {
+                    _interrupted.Add(record);
+                }
+            }
+
+            successors.Clear();
         }
 
         private JsonObject Details() => new()
