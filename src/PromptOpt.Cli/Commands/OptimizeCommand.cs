@@ -48,7 +48,7 @@ internal static class OptimizeCommand
         var taskCalls = new Option<long?>("--budget-task-calls") { Description = "Stop after this many task-model calls (cache hits count). Default: unlimited.", HelpName = "N" };
         var optimizerCalls = new Option<long?>("--budget-optimizer-calls") { Description = "Stop after this many optimizer-model calls. Default: unlimited.", HelpName = "N" };
         var tokens = new Option<long?>("--budget-tokens") { Description = "Stop after this many tokens (charged roles). Default: unlimited.", HelpName = "N" };
-        var dollars = new Option<decimal?>("--budget-dollars") { Description = "Stop after this many estimated dollars of paid calls. Default: unlimited.", HelpName = "USD" };
+        var dollars = new Option<decimal?>("--budget-dollars") { Description = "Stop after this many estimated dollars (cached calls count at their original cost). Default: unlimited.", HelpName = "USD" };
         var seed = new Option<int?>("--seed") { Description = $"Seed of generated tasks, the simulator and every random choice. Default: {CommonOptions.DefaultSeed}.", HelpName = "N" };
         var runId = new Option<string?>("--run-id")
         {

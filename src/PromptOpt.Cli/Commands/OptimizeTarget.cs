@@ -37,6 +37,12 @@ internal sealed record OptimizeTarget(string Name, TaskDefinition Task, IReadOnl
             throw new PromptOptInputException("give only one of 'task', 'suite' (MetaSPO) and 'env' (EXPO)");
         }
 
+        if (spec.Environment is { } env && !Decision.EnvironmentCatalog.Contains(env))
+        {
+            throw new PromptOptInputException(
+                $"unknown environment '{env}' (known: {string.Join(", ", Decision.EnvironmentCatalog.All.Select(e => e.Name))})");
+        }
+
         if (spec.Environment is not null || spec.Steps is not null)
         {
             // EXTENSION POINT (EXPO): resolve spec.Environment with the Decision environment catalog and carry it (and

@@ -58,7 +58,12 @@ internal static class OptimizeOutput
         }
 
         var total = r.Usage.Total;
-        fields.Add(("calls", $"{TextFormat.Int(total.Calls)} ({TextFormat.Int(total.PaidCalls)} paid, {TextFormat.Int(total.CachedCalls)} cached){Estimated(outcome.Started)}"));
+        if (outcome.Started is { } s)
+        {
+            fields.Add(("estimate", $"~{TextFormat.Int(s.EstimatedTaskCalls)} task + ~{TextFormat.Int(s.EstimatedOptimizerCalls)} optimizer calls (announced before the first call)"));
+        }
+
+        fields.Add(("calls", $"{TextFormat.Int(total.Calls)} ({TextFormat.Int(total.PaidCalls)} paid, {TextFormat.Int(total.CachedCalls)} cached)"));
         foreach (var (role, u) in r.Usage.ByRole.OrderBy(kv => Array.IndexOf(RoleOrder, kv.Key) is var i && i >= 0 ? i : RoleOrder.Length).ThenBy(kv => kv.Key, StringComparer.Ordinal))
         {
             fields.Add(("  " + role, $"{TextFormat.Int(u.Calls)} ({TextFormat.Int(u.PaidCalls)} paid, {TextFormat.Int(u.CachedCalls)} cached)" + (role == ModelRoles.Test ? ", not charged to the budget" : string.Empty)));
@@ -138,10 +143,6 @@ internal static class OptimizeOutput
         var sign = delta >= 0 ? "+" : "-";
         return $"{TextFormat.Score(best)} {metric} (start prompt {TextFormat.Score(start)}, {sign}{TextFormat.Score(Math.Abs(delta))})";
     }
-
-    private static string Estimated(RunStarted? s) => s is null
-        ? string.Empty
-        : $"; estimated ~{TextFormat.Int(s.EstimatedTaskCalls)} task + ~{TextFormat.Int(s.EstimatedOptimizerCalls)} optimizer";
 
     private static string Dollars(decimal d) => "$" + d.ToString("0.0000", CultureInfo.InvariantCulture);
 
