@@ -155,7 +155,7 @@ internal sealed class OptimizeProgressView : IProgress<OptimizationEvent>
     private string StepLine(int step, double best, UsageSnapshot usage, string? detail)
     {
         var of = _totalSteps > 0 ? "/" + TextFormat.Int(_totalSteps) : string.Empty;
-        return $"step {TextFormat.Int(step)}{of}  best {TextFormat.Score(best)} (train){_simulated}  {CallsText(usage)}"
+        return $"step {TextFormat.Int(step)}{of}  best {TextFormat.Score(best)} (train){_simulated}  calls: {CallsText(usage)}"
             + (string.IsNullOrWhiteSpace(detail) ? string.Empty : "  " + TextFormat.Excerpt(detail, 60));
     }
 
@@ -165,7 +165,7 @@ internal sealed class OptimizeProgressView : IProgress<OptimizationEvent>
         var task = usage.For(ModelRoles.Task).Add(usage.For(ModelRoles.Agent));
         var opt = usage.For(ModelRoles.Optimizer);
         var total = usage.Total;
-        return $"calls: task {Used(task.Calls, budget.MaxTaskCalls)}, optimizer {Used(opt.Calls, budget.MaxOptimizerCalls)}; cache hits {TextFormat.Int(total.CachedCalls)}";
+        return $"task {Used(task.Calls, budget.MaxTaskCalls)}, optimizer {Used(opt.Calls, budget.MaxOptimizerCalls)}; cache hits {TextFormat.Int(total.CachedCalls)}";
     }
 
     private static string Used(long used, long? max) => max is { } m ? $"{TextFormat.Int(used)}/{TextFormat.Int(m)}" : TextFormat.Int(used);

@@ -111,6 +111,23 @@ public class OptimizeTests
     }
 
     [Fact]
+    public async Task Optimize_BudgetTooSmall_WarnsBeforeTheFirstCallAndStopsWithTheBudget()
+    {
+        using var dir = new TempDirectory();
+
+        var run = await CliHarness.RunAsync(OptimizeFixture.Args(dir, "--budget-task-calls", "5", "--json"), dir.Path);
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        var json = run.Json();
+        Assert.Equal("budget", json.GetProperty("stopReason").GetString());
+        Assert.Contains("too small for one meaningful dual-phase step", json.GetProperty("warning").GetString(), StringComparison.Ordinal);
+        Assert.Equal(5, json.GetProperty("usage").GetProperty("byRole").GetProperty("task").GetProperty("calls").GetInt64());
+        var lines = run.ErrorLines.ToList();
+        int estimate = lines.FindIndex(l => l.StartsWith("estimated calls:", StringComparison.Ordinal));
+        Assert.StartsWith("warning: the budget (5 task calls, 30 optimizer calls) is too small", lines[estimate + 1], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Optimize_AutoWithoutEndpoint_PrintsTheSimulatedBannerOnce()
     {
         using var dir = new TempDirectory();
