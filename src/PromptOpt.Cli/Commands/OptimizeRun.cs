@@ -109,7 +109,7 @@ internal static class OptimizeRun
 
         // 5. Save the best prompt and the report next to the store.
         var artifactPath = RunReportFiles.ArtifactPath(store.Path, runId);
-        PromptArtifact.FromResult(result, runId, target.Name, target.Fingerprint, models).Save(artifactPath);
+        PromptArtifact.FromResult(result, runId, target.Name, target.Fingerprint, models, simulated).Save(artifactPath);
         var run = await store.GetRunAsync(runId, CancellationToken.None)
             ?? throw new InvalidOperationException($"run '{runId}' vanished from the store");
         var report = await RunReportFiles.LoadAsync(context, store, run, target.IsSingleTask ? target.Task : null, CancellationToken.None);

@@ -8,7 +8,8 @@ namespace PromptOpt.Optimizers;
 /// The saved result of an optimization run: the best prompt with where it came from, as versioned JSON
 /// (<c>{"kind": "promptopt.prompt", "version": 1, "system", "user", "method", "scores": {"train", "test", "start_test"},
 /// "models", "seed", "task", "dataset_fingerprint", "promptopt_version", "run_id"}</c>; MetaSPO adds
-/// <c>"source_tasks": [{"task", "user"}]</c>, each source task's best user prompt under the optimized system prompt).
+/// <c>"source_tasks": [{"task", "user"}]</c>, each source task's best user prompt under the optimized system prompt;
+/// a simulated run adds <c>"simulated": true</c>).
 /// <c>promptopt eval --prompt @artifact.json</c> reads it back (<see cref="Parse"/>).
 /// </summary>
 public sealed record PromptArtifact
@@ -65,6 +66,10 @@ public sealed record PromptArtifact
     /// <summary>Gets the run id in the store.</summary>
     public string RunId { get; init; } = string.Empty;
 
+    /// <summary>Gets whether the scores come from the simulator (written as <c>"simulated": true</c> only then).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool Simulated { get; init; }
+
     /// <summary>Gets MetaSPO's per-source-task best user prompts, or <see langword="null"/> for single-task methods.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyList<PromptArtifactTask>? SourceTasks { get; init; }
@@ -84,8 +89,10 @@ public sealed record PromptArtifact
     /// <param name="task">The task name.</param>
     /// <param name="datasetFingerprint">The dataset fingerprint.</param>
     /// <param name="models">The model spec per role.</param>
+    /// <param name="simulated">Whether the run used the simulator.</param>
     /// <returns>The artifact.</returns>
-    public static PromptArtifact FromResult(OptimizationResult result, string runId, string task, string datasetFingerprint, IReadOnlyDictionary<string, string> models)
+    public static PromptArtifact FromResult(
+        OptimizationResult result, string runId, string task, string datasetFingerprint, IReadOnlyDictionary<string, string> models, bool simulated = false)
     {
         ArgumentNullException.ThrowIfNull(result);
         ArgumentNullException.ThrowIfNull(runId);
@@ -103,6 +110,7 @@ public sealed record PromptArtifact
             Task = task,
             DatasetFingerprint = datasetFingerprint,
             RunId = runId,
+            Simulated = simulated,
             SourceTasks = SourceTasksOf(result),
         };
     }

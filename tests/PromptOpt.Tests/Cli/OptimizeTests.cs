@@ -262,5 +262,6 @@ public class OptimizeTests
         using var doc = JsonDocument.Parse(File.ReadAllText(artifact));
         Assert.Equal("promptopt.prompt", doc.RootElement.GetProperty("kind").GetString());
         Assert.Equal(json.GetProperty("runId").GetString(), doc.RootElement.GetProperty("run_id").GetString());
+        Assert.True(doc.RootElement.GetProperty("simulated").GetBoolean());
     }
 }

@@ -38,6 +38,8 @@ public class PromptArtifactTests
         Assert.Equal(0.8, (double?)json["scores"]!["train"]);
         Assert.Equal(PromptOptInfo.Version, (string?)json["promptopt_version"]);
         Assert.Contains("<b>{question}</b>", artifact.ToJson(), StringComparison.Ordinal); // readable, not \u003C-escaped
+        var simulated = PromptArtifact.FromResult(Result(), "run-1", "navigate", "abc123", new Dictionary<string, string>(), simulated: true);
+        Assert.True((bool?)JsonNode.Parse(simulated.ToJson())!["simulated"]);
     }
 
     [Fact]
