@@ -59,7 +59,7 @@ internal static class OptimizeCommand
         var testSize = new Option<int?>("--test-size") { Description = $"Test examples for the final scores. Default: {OptimizeRun.DefaultTestSize}.", HelpName = "N" }.AtLeast(1);
         var set = new Option<string[]>("--set")
         {
-            Description = "A method option, key=value (repeatable), e.g. --set steps=4. Unknown keys are errors listing the valid ones.",
+            Description = "A method option, key=value (repeatable), e.g. --set max-steps=3. Unknown keys are errors listing the valid ones.",
             HelpName = "key=value",
             Arity = ArgumentArity.ZeroOrMore,
         };
@@ -125,7 +125,7 @@ internal static class OptimizeCommand
             int eq = v.IndexOf('=', StringComparison.Ordinal);
             if (eq <= 0)
             {
-                throw new PromptOptInputException($"--set '{v}': expected key=value (e.g. --set steps=4)");
+                throw new PromptOptInputException($"--set '{v}': expected key=value (e.g. --set max-steps=3)");
             }
 
             settings[v[..eq].Trim()] = v[(eq + 1)..].Trim();

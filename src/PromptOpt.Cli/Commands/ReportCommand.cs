@@ -19,11 +19,13 @@ internal static class ReportCommand
             Description = "The output file. Default: reports/<run-id>.html (or .md) next to the store, e.g. .promptopt/reports/.",
             HelpName = "file",
         };
-        var format = new Option<ReportFormat>("--format")
+        var format = new Option<string>("--format")
         {
             Description = "html: one self-contained page (inline CSS and SVG charts, no scripts or network); md: Markdown.",
-            DefaultValueFactory = _ => ReportFormat.Html,
+            HelpName = "html|md",
+            DefaultValueFactory = _ => "html",
         };
+        format.AcceptOnlyFromAmong("html", "md");
         var store = CommonOptions.Store();
         var json = CommonOptions.Json();
         var command = new Command("report", "Write the report of a finished optimization run: summary, prompts, score trajectory, candidates, " +
@@ -32,7 +34,8 @@ internal static class ReportCommand
             runId, output, format, store, json,
         };
         command.SetAction((parse, ct) => CommandRunner.RunAsync(context, parse.GetValue(json), token =>
-            RunAsync(context, parse.GetValue(runId)!, parse.GetValue(output), parse.GetValue(format), parse.GetValue(store), parse.GetValue(json), token), ct));
+            RunAsync(context, parse.GetValue(runId)!, parse.GetValue(output), parse.GetValue(format) == "md" ? ReportFormat.Md : ReportFormat.Html,
+                parse.GetValue(store), parse.GetValue(json), token), ct));
         return command;
     }
 
