@@ -50,6 +50,13 @@ public sealed class TaskDefinition
     /// <summary>Gets or sets a one-line description for listings.</summary>
     public string Description { get; init; } = string.Empty;
 
+    /// <summary>
+    /// Gets or sets the task's domain label (e.g. <c>review</c>, <c>reasoning</c>), used by MetaSPO task suites to group
+    /// unseen-task results per domain; empty when the task belongs to no suite.
+    /// </summary>
+    /// <value>The default is the empty string.</value>
+    public string Domain { get; init; } = string.Empty;
+
     /// <summary>Gets the one-line starting prompt: default instruction, question placeholder, nothing else.</summary>
     public Prompts.Prompt OneLinePrompt => Prompts.Prompt.FromInstruction(DefaultInstruction);
 }

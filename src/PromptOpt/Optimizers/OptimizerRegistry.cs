@@ -10,6 +10,7 @@ public static class OptimizerRegistry
         new(StringComparer.OrdinalIgnoreCase)
         {
             // name → (description, factory). Add a method here.
+            [MetaSpo.MetaSpoOptimizer.MethodName] = ("MetaSPO: a system prompt meta-learned across source tasks (inner user-prompt loop, outer system-prompt loop); unseen-task protocols", MetaSpo.MetaSpoOptimizer.Create),
         };
 
     /// <summary>Gets the registered method names, sorted.</summary>

@@ -1,0 +1,75 @@
+using PromptOpt.Optimizers;
+using PromptOpt.Optimizers.MetaSpo;
+
+namespace PromptOpt.Tests.Optimizers.MetaSpo;
+
+public class MetaSpoOptionsTests
+{
+    [Fact]
+    public void Defaults_MatchAlgorithmsSection34()
+    {
+        var o = new MetaSpoOptions();
+        Assert.Equal(3, o.Iterations);
+        Assert.Equal(MetaSpoVariant.Full, o.Variant);
+        Assert.Equal(9, o.SystemCandidates);
+        Assert.Equal(3, o.UserCandidates);
+        Assert.Equal(3, o.BeamSize);
+        Assert.Equal(3, o.UserFailures);
+        Assert.Equal(2, o.SystemFailuresPerTask);
+        Assert.Equal("You are a helpful assistant.", o.InitialSystemPrompt);
+        Assert.Equal(10, o.ApeUserDemos);
+        Assert.Equal(5, o.ApeSystemDemosPerTask);
+        Assert.Equal(10, o.UnseenUserPrompts);
+        Assert.Equal(10, o.UnseenDemos);
+        Assert.Equal("Let's think step by step.", o.CotSystemPrompt);
+        Assert.Equal(6, o.TtaIterations);
+        Assert.Equal(3, o.TtaBeamSize);
+        Assert.Equal(3, o.TtaCandidates);
+        Assert.True(o.Unseen);
+        Assert.False(o.TestTimeAdaptation);
+        Assert.Equal(3, o.Steps);
+        Assert.Equal(6, new MetaSpoOptions { Variant = MetaSpoVariant.OuterOnly }.Steps);
+    }
+
+    [Fact]
+    public void Constructor_SeveralInvalidValues_OneMessageListsAll()
+    {
+        var ex = Assert.Throws<PromptOptInputException>(() => new MetaSpoOptimizer(new MetaSpoOptions { Iterations = 0, BeamSize = 0, InitialSystemPrompt = "" }));
+        Assert.Contains(nameof(MetaSpoOptions.Iterations), ex.Message);
+        Assert.Contains(nameof(MetaSpoOptions.BeamSize), ex.Message);
+        Assert.Contains(nameof(MetaSpoOptions.InitialSystemPrompt), ex.Message);
+        Assert.DoesNotContain('\n', ex.Message);
+    }
+
+    [Fact]
+    public void Registry_Settings_BindToOptions()
+    {
+        var optimizer = Assert.IsType<MetaSpoOptimizer>(OptimizerRegistry.Create("metaspo", new Dictionary<string, string>
+        {
+            ["iterations"] = "2",
+            ["variant"] = "outer-only",
+            ["system_candidates"] = "5",
+            ["test-time-adaptation"] = "true",
+        }));
+        Assert.Equal(2, optimizer.Options.Iterations);
+        Assert.Equal(MetaSpoVariant.OuterOnly, optimizer.Options.Variant);
+        Assert.Equal(5, optimizer.Options.SystemCandidates);
+        Assert.True(optimizer.Options.TestTimeAdaptation);
+        Assert.Contains("metaspo", OptimizerRegistry.Names);
+        Assert.NotEmpty(OptimizerRegistry.Describe("metaspo"));
+    }
+
+    [Fact]
+    public void Registry_BadSettings_AllErrorsInOneMessage()
+    {
+        var ex = Assert.Throws<PromptOptInputException>(() => OptimizerRegistry.Create("metaspo", new Dictionary<string, string>
+        {
+            ["iteratons"] = "2",
+            ["variant"] = "sideways",
+            ["beam-size"] = "x",
+        }));
+        Assert.Contains("iteratons", ex.Message);
+        Assert.Contains("variant", ex.Message);
+        Assert.Contains("beam-size", ex.Message);
+    }
+}
