@@ -5,6 +5,8 @@ using PromptOpt.Bench;
 var benches = new Dictionary<string, (string Description, Func<string[], Task<int>> Run)>(StringComparer.OrdinalIgnoreCase)
 {
     ["overhead"] = ("evaluator overhead against an instant in-process client (evaluations/s)", OverheadBench.RunAsync),
+    ["cache"] = ("response-cache hit latency and SQLite cache write throughput", CacheBench.RunAsync),
+    ["throughput"] = ("eval throughput over HTTP against the loopback simulator server vs the physical limit", ThroughputBench.RunAsync),
 };
 
 if (args.Length == 0 || !benches.TryGetValue(args[0], out var bench))

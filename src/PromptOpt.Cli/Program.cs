@@ -1,1 +1,3 @@
-class P { static void Main(){} }
+using PromptOpt.Cli;
+
+return await CliApp.InvokeAsync(args, CliContext.FromProcess());

@@ -10,6 +10,7 @@ public static class OptimizerRegistry
         new(StringComparer.OrdinalIgnoreCase)
         {
             // name → (description, factory). Add a method here.
+            [DualPhase.DualPhaseNames.Method] = (DualPhase.DualPhaseNames.Description, s => new DualPhase.DualPhaseOptimizer(DualPhase.DualPhaseOptions.FromSettings(s))),
             [MetaSpo.MetaSpoOptimizer.MethodName] = ("MetaSPO: a system prompt meta-learned across source tasks (inner user-prompt loop, outer system-prompt loop); unseen-task protocols", MetaSpo.MetaSpoOptimizer.Create),
         };
 

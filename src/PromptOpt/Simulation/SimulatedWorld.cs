@@ -157,7 +157,7 @@ public sealed class SimulatedWorld
         if (operation is not null)
         {
             return operation.Name == OperationNames.AgentAct
-                ? SimulatedAgent.Act(operation, string.Join("\n\n", messages.Select(m => m.Text)), Options, sampleIndex)
+                ? ActAsAgent(operation, messages, sampleIndex)
                 : SimulatedOptimizer.Respond(this, operation, sampleIndex);
         }
 
@@ -165,6 +165,10 @@ public sealed class SimulatedWorld
         var user = string.Join("\n\n", messages.Where(m => m.Role == ChatRole.User).Select(m => m.Text));
         return TaskResponder.Respond(this, system.Length == 0 ? null : system, user, sampleIndex);
     }
+
+    /// <summary>The agent role: the one place that calls <see cref="SimulatedAgent"/> (integration point with the EXPO agent).</summary>
+    private string ActAsAgent(LlmOperation operation, IReadOnlyList<ChatMessage> messages, int sampleIndex) =>
+        SimulatedAgent.Act(operation, string.Join("\n\n", messages.Select(m => m.Text)), Options, sampleIndex);
 
     internal SimTask GetTask(string task)
     {

@@ -1,0 +1,64 @@
+using System.Diagnostics;
+using System.Globalization;
+using PromptOpt.Data.BuiltIn;
+using PromptOpt.Evaluation;
+using PromptOpt.Models;
+using PromptOpt.Simulation;
+using PromptOpt.Simulation.Server;
+
+namespace PromptOpt.Bench;
+
+/// <summary>
+/// Evaluation throughput through the REAL HTTP path (OpenAI SDK adapter + middleware, no cache) against the loopback
+/// simulator server with a fixed latency: achieved requests/s next to the physical limit concurrency ÷ latency.
+/// Usage: throughput [latency-ms=100] [concurrency list=1,16,64,256] [examples=1000].
+/// </summary>
+internal static class ThroughputBench
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        int latencyMs = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 100;
+        var levels = (args.Length > 1 ? args[1] : "1,16,64,256").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
+        int n = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 1000;
+
+        var task = BuiltInTasks.Create("multistep_arithmetic", seed: 1, trainSize: 10, testSize: Math.Max(n, 10));
+        await using var server = await SimulatorServer.StartAsync(new SimulatorServerOptions
+        {
+            World = SimulatorModels.CreateWorld([task]),
+            LatencyMean = TimeSpan.FromMilliseconds(latencyMs),
+        });
+        Console.WriteLine($"# {SimulatorServer.Banner}");
+        Console.WriteLine($"# loopback simulator at {server.BaseUrl}, latency {latencyMs} ms, {n} examples per level, {Environment.ProcessorCount} cores, no cache");
+        // Warm-up (JIT, connection pool) so the first level is not charged for it.
+        var warm = ModelFactory.Create(ModelSpec.Parse($"openai-compatible:{server.BaseUrl}|sim-bench"), ModelRoles.Task,
+            new ModelPipelineOptions { Usage = new UsageMeter(), MaxConcurrency = 8, Environment = _ => null });
+        await Evaluator.EvaluateAsync(warm, task.OneLinePrompt, task.Dataset.Train.Take(10).ToList(), task.Metric, new EvaluationOptions { MaxConcurrency = 8 });
+        Console.WriteLine("| concurrency | examples | wall s | requests/s | physical limit req/s | % of limit | accuracy (simulated) |");
+        Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (var c in levels)
+        {
+            int count = Math.Min(n, Math.Max(c * 4, 40));
+            if (c >= 16)
+            {
+                count = n;
+            }
+
+            var examples = task.Dataset.Test.Take(count).ToList();
+            var meter = new UsageMeter();
+            var model = ModelFactory.Create(
+                ModelSpec.Parse($"openai-compatible:{server.BaseUrl}|sim-bench"),
+                ModelRoles.Task,
+                new ModelPipelineOptions { Usage = meter, MaxConcurrency = c, Environment = _ => null });
+            var options = new EvaluationOptions { MaxConcurrency = c };
+            var sw = Stopwatch.StartNew();
+            var result = await Evaluator.EvaluateAsync(model, task.OneLinePrompt, examples, task.Metric, options);
+            sw.Stop();
+            double rps = count / sw.Elapsed.TotalSeconds;
+            double limit = c * 1000.0 / latencyMs;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {c} | {count} | {sw.Elapsed.TotalSeconds:F2} | {rps:F1} | {limit:F1} | {100 * rps / limit:F1} % | {result.Score:F3} |"));
+        }
+
+        return 0;
+    }
+}

@@ -1,0 +1,71 @@
+using PromptOpt.Cli;
+using PromptOpt.Prompts;
+using PromptOpt.Tests.TestDoubles;
+
+namespace PromptOpt.Tests.Cli;
+
+public class PromptInputTests
+{
+    private static CliContext Context(string dir) => new(TextWriter.Null, TextWriter.Null, workingDirectory: dir);
+
+    [Fact]
+    public void Load_LiteralWithoutPlaceholder_AppendsQuestion()
+    {
+        var prompt = PromptInput.Load(Context(Path.GetTempPath()), "Solve it.", null);
+
+        Assert.Equal("Solve it.\n\n" + Prompt.QuestionPlaceholder, prompt.User);
+        Assert.Null(prompt.System);
+    }
+
+    [Fact]
+    public void Load_TextFilesForPromptAndSystem_ReadsBoth()
+    {
+        using var dir = new TempDirectory();
+        dir.Write("p.txt", "Q: {question}\nA:\n");
+        dir.Write("s.txt", "You are careful.\n");
+
+        var prompt = PromptInput.Load(Context(dir.Path), "@p.txt", "@s.txt");
+
+        Assert.Equal("Q: {question}\nA:", prompt.User);
+        Assert.Equal("You are careful.", prompt.System);
+    }
+
+    [Fact]
+    public void Load_PromptArtifact_ReadsSystemAndUser()
+    {
+        using var dir = new TempDirectory();
+        dir.Write("best.json", """{"kind":"promptopt.prompt","prompt":{"system":"Be exact.","user":"Answer: {question}"}}""");
+
+        var prompt = PromptInput.Load(Context(dir.Path), "@best.json", null);
+
+        Assert.Equal(new Prompt("Be exact.", "Answer: {question}"), prompt);
+    }
+
+    [Fact]
+    public void Load_JsonThatIsNotAnArtifact_IsPlainText()
+    {
+        using var dir = new TempDirectory();
+        dir.Write("p.json", """{"note":"x"}""");
+
+        var prompt = PromptInput.Load(Context(dir.Path), "@p.json", null);
+
+        Assert.StartsWith("""{"note":"x"}""", prompt.User);
+    }
+
+    [Theory]
+    [InlineData("@missing.txt", "file not found")]
+    [InlineData("@empty.txt", "file is empty")]
+    [InlineData("@", "file not found")]
+    [InlineData("   ", "is empty")]
+    [InlineData("@bad-artifact.json", "without a \"user\"")]
+    public void Load_BadPrompt_ThrowsInputException(string value, string expected)
+    {
+        using var dir = new TempDirectory();
+        dir.Write("empty.txt", "  \n");
+        dir.Write("bad-artifact.json", """{"kind":"promptopt.prompt"}""");
+
+        var ex = Assert.ThrowsAny<PromptOptInputException>(() => PromptInput.Load(Context(dir.Path), value, null));
+
+        Assert.Contains(expected, ex.Message);
+    }
+}
