@@ -43,9 +43,8 @@ public sealed class TaskSuiteLoadOptions
 /// unseen:                           # meta-test tasks (may be empty), same entry shape
 ///   - task: navigate
 /// </code>
-/// <para>Without <c>prompt:</c>, a task's initial user prompt is its instruction line, the question and its answer-format
-/// line (ALGORITHMS.md 3.3). A <c>prompt:</c> is stored as the task's <see cref="TaskDefinition.DefaultInstruction"/>
-/// (it carries the placeholder, so <see cref="TaskDefinition.OneLinePrompt"/> is exactly it).</para>
+/// <para>A <c>prompt:</c> becomes the task's <see cref="TaskDefinition.InitialUserPrompt"/>; without one, MetaSPO's initial
+/// user prompt is the instruction line, the question and the answer-format line (ALGORITHMS.md 3.3).</para>
 /// </remarks>
 public static class TaskSuiteLoader
 {

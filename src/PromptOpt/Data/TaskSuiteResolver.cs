@@ -32,13 +32,14 @@ internal static class TaskSuiteResolver
             entry.Name ?? task.Name,
             task.Dataset,
             metric,
-            entry.Prompt ?? entry.Instruction ?? task.DefaultInstruction,
+            entry.Instruction ?? task.DefaultInstruction,
             answerFormat,
             task.Skills)
         {
             BaseLogit = task.BaseLogit,
             Description = task.Description,
             Domain = entry.Domain,
+            InitialUserPrompt = entry.Prompt,
         };
     }
 

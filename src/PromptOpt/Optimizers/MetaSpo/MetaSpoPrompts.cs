@@ -13,15 +13,20 @@ public static class MetaSpoPrompts
     public const string CotSystemPrompt = "Let's think step by step.";
 
     /// <summary>
-    /// Gets a task's initial user prompt (ALGORITHMS.md 3.3, "Initial user prompts"): one line of task instruction, the
-    /// question block, and the answer-format line. A task whose instruction already carries the placeholder (a suite's
-    /// <c>prompt:</c>) is used as it is.
+    /// Gets a task's initial user prompt: the suite's (<see cref="TaskDefinition.InitialUserPrompt"/>) when it has one,
+    /// else, as ALGORITHMS.md 3.3 ("Initial user prompts") describes them, one line of task instruction, the question
+    /// block, and the answer-format line.
     /// </summary>
     /// <param name="task">The task.</param>
     /// <returns>The user prompt template.</returns>
     public static string InitialUserPrompt(TaskDefinition task)
     {
         ArgumentNullException.ThrowIfNull(task);
+        if (!string.IsNullOrWhiteSpace(task.InitialUserPrompt) && task.InitialUserPrompt.Contains(Prompt.QuestionPlaceholder, StringComparison.Ordinal))
+        {
+            return task.InitialUserPrompt.Trim();
+        }
+
         var instruction = task.DefaultInstruction.Trim();
         return instruction.Contains(Prompt.QuestionPlaceholder, StringComparison.Ordinal)
             ? instruction

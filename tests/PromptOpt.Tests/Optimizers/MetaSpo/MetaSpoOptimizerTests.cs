@@ -109,6 +109,17 @@ public class MetaSpoOptimizerTests(BuiltInSuiteRun run, ITestOutputHelper output
     }
 
     [Fact]
+    public void BuiltInSuite_Report_RendersTheMetaSpoSection()
+    {
+        var report = new PromptOpt.Reporting.RunReport { RunId = "metaspo-test", Result = run.Result };
+        var html = PromptOpt.Reporting.ReportWriter.WriteHtml(report);
+        Assert.Contains("metaspo-tasks-table", html);
+        Assert.Contains("metaspo-unseen-table", html);
+        Assert.Contains("metaspo-tta-table", html);
+        Assert.Contains("object_counting", html);
+    }
+
+    [Fact]
     public void BuiltInSuite_Events_AnnounceFirstAndCompleteLast()
     {
         var events = run.Events.Events;

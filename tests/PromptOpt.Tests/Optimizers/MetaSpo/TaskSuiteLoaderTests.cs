@@ -143,6 +143,8 @@ public class TaskSuiteLoaderTests
         var src = Assert.Single(resolved.Source);
         Assert.Equal(("parity", "toy", "macro_f1", 10), (src.Name, src.Domain, src.Metric.Name, src.Dataset.Train.Count));
         Assert.Equal("Is it even? {question} Answer <answer>Yes</answer> or <answer>No</answer>.", MetaSpoPrompts.InitialUserPrompt(src));
+        Assert.Equal(src.InitialUserPrompt, MetaSpoPrompts.InitialUserPrompt(src));
+        Assert.DoesNotContain(Prompt.QuestionPlaceholder, src.DefaultInstruction); // the one-line instruction stays one line
         var unseen = Assert.Single(resolved.Unseen);
         Assert.Equal(("other", "toy2"), (unseen.Name, unseen.Domain));
         var user = MetaSpoPrompts.InitialUserPrompt(unseen);
