@@ -25,7 +25,7 @@ public sealed class BuiltInSuiteRun : IAsyncLifetime
         Unseen = suite.Unseen;
         var request = MetaSpoFixture.Request(suite.Source, suite.Unseen, out var world, trainSize: 20, testSize: 100, progress: Events);
         World = world;
-        var options = new MetaSpoOptions { Iterations = 1, UnseenUserPrompts = 3, TestTimeAdaptation = true, TtaIterations = 3 };
+        var options = new MetaSpoOptions { Iterations = 1, UnseenUserPrompts = 3, TestTimeAdaptation = true, TtaIterations = 2 };
         var sw = System.Diagnostics.Stopwatch.StartNew();
         Result = await new MetaSpoOptimizer(options).OptimizeAsync(request);
         Elapsed = sw.Elapsed;
@@ -74,8 +74,8 @@ public class MetaSpoOptimizerTests(BuiltInSuiteRun run, ITestOutputHelper output
         output.WriteLine(tta.Table.ToMarkdown());
         output.WriteLine("default:   " + string.Join(" ", tta.MeanDefault.Select(x => x.ToString("F3"))));
         output.WriteLine("optimized: " + string.Join(" ", tta.MeanOptimized.Select(x => x.ToString("F3"))));
-        Assert.All(tta.Tasks, t => Assert.Equal(4, t.Default.Count));
-        Assert.All(tta.Tasks, t => Assert.Equal(4, t.Optimized.Count));
+        Assert.All(tta.Tasks, t => Assert.Equal(3, t.Default.Count));
+        Assert.All(tta.Tasks, t => Assert.Equal(3, t.Optimized.Count));
         var reached = tta.OptimizedReachesDefaultFinalAt;
         Assert.NotNull(reached);
         Assert.True(reached < tta.MeanDefault.Count - 1, $"optimized reaches the default's final score at iteration {reached}");
