@@ -61,8 +61,9 @@ public sealed class OptimizationRequest
     /// </summary>
     /// <param name="task">The task.</param>
     /// <param name="startPrompt">The task's starting prompt, or <see langword="null"/> for its one-line prompt.</param>
+    /// <param name="keepProgress">Whether the copy reports to <see cref="Progress"/> (false for a nested run whose own events would confuse the host).</param>
     /// <returns>The copy.</returns>
-    public OptimizationRequest ForTask(TaskDefinition task, Prompt? startPrompt = null) => new()
+    public OptimizationRequest ForTask(TaskDefinition task, Prompt? startPrompt = null, bool keepProgress = true) => new()
     {
         Task = task ?? throw new ArgumentNullException(nameof(task)),
         StartPrompt = startPrompt,
@@ -74,7 +75,7 @@ public sealed class OptimizationRequest
         TestSize = TestSize,
         EvaluateOnTest = EvaluateOnTest,
         Evaluation = Evaluation,
-        Progress = Progress,
+        Progress = keepProgress ? Progress : null,
         SourceTasks = SourceTasks,
         UnseenTasks = UnseenTasks,
     };

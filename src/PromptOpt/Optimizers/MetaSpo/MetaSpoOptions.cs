@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using PromptOpt.Optimizers.Baselines.ProTeGi;
 
 namespace PromptOpt.Optimizers.MetaSpo;
 
@@ -92,7 +93,7 @@ public sealed class MetaSpoOptions
     /// <value>The default is <see langword="false"/> (our choice: it costs about as much as the optimization itself).</value>
     public bool TestTimeAdaptation { get; set; }
 
-    /// <summary>Gets or sets the test-time-adaptation iterations (the first expands the start prompt only).</summary>
+    /// <summary>Gets or sets the test-time-adaptation rounds after the initial round of candidates from the start prompt.</summary>
     /// <value>The default is 6 [C].</value>
     [Range(1, 1000)]
     public int TtaIterations { get; set; } = 6;
@@ -102,15 +103,19 @@ public sealed class MetaSpoOptions
     [Range(1, 100)]
     public int TtaBeamSize { get; set; } = 3;
 
-    /// <summary>Gets or sets the candidates per beam member per test-time-adaptation iteration (one textual gradient with this many reasons, one edit per reason).</summary>
+    /// <summary>Gets or sets the test-time-adaptation candidates from the start prompt and per beam member per round.</summary>
     /// <value>The default is 3 [C].</value>
     [Range(1, 100)]
     public int TtaCandidates { get; set; } = 3;
 
-    /// <summary>Gets or sets the errors (sampled at random) each textual gradient is computed from.</summary>
+    /// <summary>Gets or sets the errors (sampled at random) each test-time-adaptation textual gradient is computed from.</summary>
     /// <value>The default is 4 (our choice, ProTeGi's default; the MetaSPO code's value is not given in ALGORITHMS.md).</value>
-    [Range(1, 100)]
+    [Range(1, 64)]
     public int TtaErrors { get; set; } = 4;
+
+    /// <summary>Gets or sets how test-time adaptation writes candidates: ProTeGi's textual gradient → edit, or MetaSPO's analyse → generate.</summary>
+    /// <value>The default is <see cref="ProTeGiExpansion.TextualGradient"/> (ALGORITHMS.md 4.2: "ProTeGi-style user optimization").</value>
+    public ProTeGiExpansion TtaExpansion { get; set; } = ProTeGiExpansion.TextualGradient;
 
     /// <summary>Gets the number of steps (outer iterations) the variant runs: N, or 2·N for <see cref="MetaSpoVariant.OuterOnly"/>.</summary>
     public int Steps => Variant == MetaSpoVariant.OuterOnly ? 2 * Iterations : Iterations;

@@ -101,9 +101,9 @@ internal sealed class MetaSpoRun
 
         if (_request.UnseenTasks.Count > 0 && _o.TestTimeAdaptation)
         {
-            long u = _request.UnseenTasks.Count * 2L;
-            estTask += u * (v + (_o.TtaIterations * _o.TtaBeamSize * _o.TtaCandidates * v));
-            estOpt += u * _o.TtaIterations * _o.TtaBeamSize * (1 + _o.TtaCandidates);
+            long u = _request.UnseenTasks.Count * 2L, parents = 1 + ((long)_o.TtaIterations * _o.TtaBeamSize);
+            estTask += u * (v + (parents * _o.TtaCandidates * v));
+            estOpt += u * parents * 2 * _o.TtaCandidates;
         }
 
         _session.Announce(estTask, estOpt, (t * v) + stepTask, stepOpt);

@@ -1,9 +1,10 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using PromptOpt.Data;
+using PromptOpt.Models;
+using PromptOpt.Optimizers.Baselines.ProTeGi;
 using PromptOpt.Prompts;
 using PromptOpt.Reporting;
-using PromptOpt.Simulation;
 
 namespace PromptOpt.Optimizers.MetaSpo;
 
@@ -97,16 +98,15 @@ public sealed record TestTimeAdaptationResult(IReadOnlyList<TtaTaskResult> Tasks
 
 /// <summary>
 /// The test-time-adaptation protocol (ALGORITHMS.md 3.4–3.5 [C]): with the system prompt fixed, a ProTeGi-style beam
-/// search over each unseen task's user prompt on its training examples, reporting the test score after each iteration,
-/// under the default and under the optimized system prompt. Each iteration, every beam member gets one textual gradient
-/// (<see cref="MetaSpoOptions.TtaCandidates"/> reasons from <see cref="MetaSpoOptions.TtaErrors"/> sampled errors) and one
-/// edit per reason (the shared TextualGradient / ApplyGradient operations); the beam keeps the top
-/// <see cref="MetaSpoOptions.TtaBeamSize"/> of old and new by training score. The first iteration, with the start prompt
-/// as the only member, is "3 candidates from the start prompt" [our reading of the code's schedule].
+/// search over each unseen task's user prompt on its training examples, reporting the test score of the beam's leader
+/// after each round, under the default and under the optimized system prompt. It runs the ProTeGi baseline
+/// (<see cref="ProTeGiOptimizer"/>, which never changes the system prompt) with MetaSPO's schedule: an initial round of
+/// <see cref="MetaSpoOptions.TtaCandidates"/> candidates from the start prompt, a beam of <see cref="MetaSpoOptions.TtaBeamSize"/>,
+/// then <see cref="MetaSpoOptions.TtaIterations"/> rounds of <see cref="MetaSpoOptions.TtaCandidates"/> successors per beam
+/// member, each (with the default <see cref="ProTeGiExpansion.TextualGradient"/>) one textual gradient on
+/// <see cref="MetaSpoOptions.TtaErrors"/> random errors and one edit, with no Monte-Carlo paraphrases; every candidate is
+/// scored on the task's whole V (brute force).
 /// </summary>
-/// <remarks>
-/// This is a small stand-alone loop over the shared operations: the ProTeGi baseline was not on main when it was written.
-/// </remarks>
 public static class TestTimeAdaptation
 {
     /// <summary>Runs the protocol on <see cref="OptimizationRequest.UnseenTasks"/>.</summary>
@@ -115,7 +115,7 @@ public static class TestTimeAdaptation
     /// <param name="options">The options, or <see langword="null"/> for defaults (<see cref="MetaSpoOptions.InitialSystemPrompt"/> is the default system prompt).</param>
     /// <param name="cancellationToken">The cancellation token.</param>
     /// <returns>The result. Training evaluations and optimizer calls are charged; test scores use the uncharged <c>test</c> role.</returns>
-    /// <exception cref="Models.BudgetExhaustedException">The budget ran out.</exception>
+    /// <exception cref="BudgetExhaustedException">The budget ran out.</exception>
     public static async Task<TestTimeAdaptationResult> RunAsync(
         OptimizationRequest request, string optimizedSystemPrompt, MetaSpoOptions? options = null, CancellationToken cancellationToken = default)
     {
@@ -123,78 +123,68 @@ public static class TestTimeAdaptation
         ArgumentNullException.ThrowIfNull(optimizedSystemPrompt);
         options ??= new MetaSpoOptions();
         OptionsValidation.Validate(options);
-        var ops = new PromptOperations(request.OptimizerModel, new PromptOperationOptions
-        {
-            OnDrop = d => request.Progress?.Report(new RunNotice($"test-time adaptation: dropped a candidate ({d.Reason})")),
-        });
         var rows = new List<TtaTaskResult>();
         foreach (var task in request.UnseenTasks)
         {
-            var start = MetaSpoPrompts.InitialUserPrompt(task);
-            var session = new OptimizationSession(MetaSpoOptimizer.MethodName, request.ForTask(task, new Prompt(null, start)));
-            var def = await AdaptAsync(session, ops, options.InitialSystemPrompt, start, options, SimHash.Rng(request.Seed, "metaspo-tta", task.Name, "default"), cancellationToken).ConfigureAwait(false);
-            var opt = await AdaptAsync(session, ops, optimizedSystemPrompt, start, options, SimHash.Rng(request.Seed, "metaspo-tta", task.Name, "optimized"), cancellationToken).ConfigureAwait(false);
+            var def = await AdaptAsync(request, task, options.InitialSystemPrompt, options, cancellationToken).ConfigureAwait(false);
+            var opt = await AdaptAsync(request, task, optimizedSystemPrompt, options, cancellationToken).ConfigureAwait(false);
             var row = new TtaTaskResult(task.Name, UnseenGeneralization.DomainOf(task), def.Curve, opt.Curve, def.BestUser, opt.BestUser);
             rows.Add(row);
-            session.Emit(new RunNotice(string.Create(CultureInfo.InvariantCulture,
+            request.Progress?.Report(new RunNotice(string.Create(CultureInfo.InvariantCulture,
                 $"test-time adaptation on {task.Name}: default {row.Default[0]:F3} → {row.Default[^1]:F3}, optimized {row.Optimized[0]:F3} → {row.Optimized[^1]:F3}")));
         }
 
         return new TestTimeAdaptationResult(rows, TableOf(rows));
     }
 
-    /// <summary>Runs the beam search on one task with one fixed system prompt.</summary>
-    /// <param name="session">The task's session (its V for training scores, its test set for the curve).</param>
-    /// <param name="ops">The operations.</param>
+    /// <summary>Adapts one task's user prompt (from <see cref="MetaSpoPrompts.InitialUserPrompt"/>) under one fixed system prompt.</summary>
+    /// <param name="request">The request (its task is replaced by <paramref name="task"/>; the nested run reports no events).</param>
+    /// <param name="task">The task.</param>
     /// <param name="system">The fixed system prompt.</param>
-    /// <param name="startUser">The start user prompt.</param>
     /// <param name="options">The options.</param>
-    /// <param name="rng">The seeded source of every error sample.</param>
     /// <param name="cancellationToken">The cancellation token.</param>
-    /// <returns>The test curve (element 0 = the start prompt) and the best user prompt.</returns>
+    /// <returns>The test curve (element 0 = the start prompt, then one per round) and the best user prompt.</returns>
+    /// <exception cref="BudgetExhaustedException">The budget ran out during the search.</exception>
     public static async Task<(IReadOnlyList<double> Curve, string BestUser)> AdaptAsync(
-        OptimizationSession session, PromptOperations ops, string system, string startUser, MetaSpoOptions options, Random rng, CancellationToken cancellationToken = default)
+        OptimizationRequest request, TaskDefinition task, string system, MetaSpoOptions options, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(session);
-        ArgumentNullException.ThrowIfNull(ops);
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(task);
         ArgumentNullException.ThrowIfNull(system);
-        ArgumentNullException.ThrowIfNull(startUser);
         ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(rng);
-        var beam = new List<(string User, Evaluation.EvaluationResult Eval)>
+        var protegi = new ProTeGiOptimizer(ProTeGiOptionsFor(options));
+        var sub = request.ForTask(task, new Prompt(system, MetaSpoPrompts.InitialUserPrompt(task)), keepProgress: false);
+        var result = await protegi.OptimizeAsync(sub, cancellationToken).ConfigureAwait(false);
+        if (result.StopReason == "budget")
         {
-            (startUser, await session.EvaluateAsync(new Prompt(system, startUser), session.TrainSet, cancellationToken).ConfigureAwait(false)),
-        };
-        var seen = new HashSet<string>(StringComparer.Ordinal) { startUser };
-        string lastBest = startUser;
-        double lastTest = (await session.TestScoreAsync(new Prompt(system, startUser), cancellationToken).ConfigureAwait(false)).Score;
-        var curve = new List<double> { lastTest };
-        int sample = 0;
-        for (int it = 1; it <= options.TtaIterations; it++)
-        {
-            // Draws first, in beam order; then the calls concurrently.
-            var plans = beam.Select(m => (m.User, Errors: (IReadOnlyList<FailureCase>)MetaSpoSampling.Sample(FailureCase.FromResults(m.Eval.Results), options.TtaErrors, rng), Sample: sample++))
-                .Where(p => p.Errors.Count > 0).ToList();
-            var edits = await Task.WhenAll(plans.Select(async p =>
-            {
-                var prompt = new Prompt(system, p.User);
-                var reasons = await ops.TextualGradientAsync(prompt, p.Errors, options.TtaCandidates, p.Sample, cancellationToken).ConfigureAwait(false);
-                var edited = await Task.WhenAll(reasons.Select((r, k) => ops.ApplyGradientAsync(prompt, p.Errors, r, (p.Sample * 100) + k, cancellationToken))).ConfigureAwait(false);
-                return edited.OfType<Prompt>().Select(e => e.User).ToList();
-            })).ConfigureAwait(false);
-            var fresh = edits.SelectMany(e => e).Where(seen.Add).ToList(); // dedupe before paying
-            var evals = await Task.WhenAll(fresh.Select(u => session.EvaluateAsync(new Prompt(system, u), session.TrainSet, cancellationToken))).ConfigureAwait(false);
-            beam = beam.Concat(fresh.Zip(evals)).OrderByDescending(x => x.Item2.Score).Take(options.TtaBeamSize).ToList();
-            if (beam[0].User != lastBest)
-            {
-                lastBest = beam[0].User;
-                lastTest = (await session.TestScoreAsync(new Prompt(system, lastBest), cancellationToken).ConfigureAwait(false)).Score;
-            }
-
-            curve.Add(lastTest);
+            throw new BudgetExhaustedException($"test-time adaptation on {task.Name} stopped: the budget is spent");
         }
 
-        return (curve, lastBest);
+        var curve = DetailsReader.Objects(result.Details, "iterations").Select(e => DetailsReader.Num(e, "test")).OfType<double>().ToList();
+        return (curve, result.BestPrompt.User);
+    }
+
+    /// <summary>The ProTeGi options of MetaSPO's test-time adaptation (ALGORITHMS.md 3.4, "test-time adaptation").</summary>
+    /// <param name="options">The MetaSPO options.</param>
+    /// <returns>The ProTeGi options.</returns>
+    public static ProTeGiOptions ProTeGiOptionsFor(MetaSpoOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return new ProTeGiOptions
+        {
+            InitialCandidates = options.TtaCandidates,
+            Rounds = options.TtaIterations,
+            BeamSize = options.TtaBeamSize,
+            MaxExpansionsPerParent = options.TtaCandidates,
+            Gradients = options.TtaCandidates,
+            ErrorsPerGradient = options.TtaErrors,
+            ReasonsPerGradient = 1,
+            EditsPerGradient = 1,
+            Paraphrases = 0,
+            Expansion = options.TtaExpansion,
+            Selection = ProTeGiSelection.BruteForce,
+            RecordTestScores = true,
+        };
     }
 
     internal static MetaSpoTable TableOf(IReadOnlyList<TtaTaskResult> rows) =>

@@ -74,8 +74,8 @@ public class MetaSpoOptimizerTests(BuiltInSuiteRun run, ITestOutputHelper output
         output.WriteLine(tta.Table.ToMarkdown());
         output.WriteLine("default:   " + string.Join(" ", tta.MeanDefault.Select(x => x.ToString("F3"))));
         output.WriteLine("optimized: " + string.Join(" ", tta.MeanOptimized.Select(x => x.ToString("F3"))));
-        Assert.All(tta.Tasks, t => Assert.Equal(3, t.Default.Count));
-        Assert.All(tta.Tasks, t => Assert.Equal(3, t.Optimized.Count));
+        Assert.All(tta.Tasks, t => Assert.Equal(4, t.Default.Count));
+        Assert.All(tta.Tasks, t => Assert.Equal(4, t.Optimized.Count));
         var reached = tta.OptimizedReachesDefaultFinalAt;
         Assert.NotNull(reached);
         Assert.True(reached < tta.MeanDefault.Count - 1, $"optimized reaches the default's final score at iteration {reached}");

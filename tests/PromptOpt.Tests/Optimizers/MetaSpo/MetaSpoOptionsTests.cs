@@ -25,10 +25,23 @@ public class MetaSpoOptionsTests
         Assert.Equal(6, o.TtaIterations);
         Assert.Equal(3, o.TtaBeamSize);
         Assert.Equal(3, o.TtaCandidates);
+        Assert.Equal(4, o.TtaErrors);
+        Assert.Equal(PromptOpt.Optimizers.Baselines.ProTeGi.ProTeGiExpansion.TextualGradient, o.TtaExpansion);
         Assert.True(o.Unseen);
         Assert.False(o.TestTimeAdaptation);
         Assert.Equal(3, o.Steps);
         Assert.Equal(6, new MetaSpoOptions { Variant = MetaSpoVariant.OuterOnly }.Steps);
+    }
+
+    [Fact]
+    public void TestTimeAdaptation_ProTeGiOptions_FollowMetaSpoSchedule()
+    {
+        // ALGORITHMS.md 3.4: 3 candidates from the start prompt, keep 3, then 6 iterations × 3 candidates per beam member.
+        var p = TestTimeAdaptation.ProTeGiOptionsFor(new MetaSpoOptions());
+        Assert.Equal((3, 6, 3, 3, 3, 0), (p.InitialCandidates, p.Rounds, p.BeamSize, p.MaxExpansionsPerParent, p.Gradients, p.Paraphrases));
+        Assert.Equal(PromptOpt.Optimizers.Baselines.ProTeGi.ProTeGiSelection.BruteForce, p.Selection);
+        Assert.True(p.RecordTestScores);
+        OptionsValidation.Validate(p);
     }
 
     [Fact]
