@@ -112,12 +112,13 @@ internal static class OptimizeRun
         PromptArtifact.FromResult(result, runId, target.Name, target.Fingerprint, models, simulated).Save(artifactPath);
         var run = await store.GetRunAsync(runId, CancellationToken.None)
             ?? throw new InvalidOperationException($"run '{runId}' vanished from the store");
-        var report = await RunReportFiles.LoadAsync(context, store, run, target.IsSingleTask ? target.Task : null, CancellationToken.None);
+        var report = await RunReportFiles.LoadAsync(context, store, run, target.Task, CancellationToken.None);
         var reportPath = RunReportFiles.ReportPath(store.Path, runId, ReportFormat.Html);
         RunReportFiles.Write(report, reportPath, ReportFormat.Html);
 
         OptimizeOutput.Write(context, new OptimizeOutcome(
-            runId, target.Name, target.Task.Metric.Name, models, simulated, result, view.Started, recorder.Resumed, store.Path, artifactPath, reportPath), args.Json);
+            runId, target.Name, target.IsSingleTask ? null : target.Task.Name, target.Task.Metric.Name, models, simulated, result, view.Started, recorder.Resumed,
+            store.Path, artifactPath, reportPath), args.Json);
         return ExitCodes.Ok;
     }
 

@@ -18,7 +18,7 @@ namespace PromptOpt.Cli.Commands;
 internal sealed record OptimizeTarget(string Name, TaskDefinition Task, IReadOnlyList<TaskDefinition> SourceTasks, IReadOnlyList<TaskDefinition> UnseenTasks, string Fingerprint)
 {
     /// <summary>Gets every task the simulator must know.</summary>
-    public IReadOnlyList<TaskDefinition> AllTasks => [Task, .. SourceTasks.Where(t => t != Task), .. UnseenTasks];
+    public IReadOnlyList<TaskDefinition> AllTasks => [Task, .. SourceTasks.Where(t => !ReferenceEquals(t, Task)), .. UnseenTasks];
 
     /// <summary>Gets whether this is a single task (so the report can show the best prompt's test failures).</summary>
     public bool IsSingleTask => SourceTasks.Count == 0;
@@ -50,10 +50,11 @@ internal sealed record OptimizeTarget(string Name, TaskDefinition Task, IReadOnl
             throw new PromptOptInputException($"'env'/'steps': EXPO environments are not available through 'optimize' in this build (method '{spec.Method}')");
         }
 
-        if (spec.Suite is not null)
+        if (spec.Suite is { } suitePath)
         {
-            // EXTENSION POINT (MetaSPO): load the suite with TaskSuiteLoader once it lands on main.
-            throw new PromptOptInputException("'suite': MetaSPO task suites are not available through 'optimize' in this build");
+            // MetaSPO: the suite's source tasks (the request's Task is the first one) and unseen tasks.
+            var suite = TaskSuiteLoader.Load(context.ResolvePath(suitePath)).Resolve(seed);
+            return new OptimizeTarget(suite.Suite.Name, suite.Source[0], suite.Source, suite.Unseen, CombinedFingerprint(suite.All));
         }
 
         if (spec.Task is null)

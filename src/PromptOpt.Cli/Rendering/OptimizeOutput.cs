@@ -9,6 +9,7 @@ namespace PromptOpt.Cli.Rendering;
 /// <summary>What <c>promptopt optimize</c> reports at the end.</summary>
 /// <param name="RunId">The run id.</param>
 /// <param name="Target">The task (or suite/environment) name.</param>
+/// <param name="ScoredTask">For a multi-task run, the task the scores are measured on (MetaSPO: the first source task); else <see langword="null"/>.</param>
 /// <param name="Metric">The metric name.</param>
 /// <param name="Models">The resolved model spec per role.</param>
 /// <param name="Simulated">Whether any model is the simulator.</param>
@@ -19,7 +20,7 @@ namespace PromptOpt.Cli.Rendering;
 /// <param name="ArtifactPath">The saved prompt artifact.</param>
 /// <param name="ReportPath">The HTML report.</param>
 internal sealed record OptimizeOutcome(
-    string RunId, string Target, string Metric, IReadOnlyDictionary<string, string> Models, bool Simulated, OptimizationResult Result,
+    string RunId, string Target, string? ScoredTask, string Metric, IReadOnlyDictionary<string, string> Models, bool Simulated, OptimizationResult Result,
     RunStarted? Started, bool Resumed, string StorePath, string ArtifactPath, string ReportPath);
 
 /// <summary>Renders an <see cref="OptimizeOutcome"/> as JSON or as plain lines.</summary>
@@ -47,8 +48,8 @@ internal static class OptimizeOutput
             ("method", r.Method),
             ("task", outcome.Target),
             ("models", string.Join(", ", outcome.Models.Select(kv => $"{kv.Key}={kv.Value}")) + sim),
-            ("test score", TestLine(r, outcome.Metric) + sim),
-            ("train score", $"{TextFormat.Score(r.BestTrainScore)} (start {TextFormat.Score(r.StartTrainScore)}){sim}"),
+            ("test score", TestLine(r, outcome.Metric) + On(outcome) + sim),
+            ("train score", $"{TextFormat.Score(r.BestTrainScore)} (start {TextFormat.Score(r.StartTrainScore)}){On(outcome)}{sim}"),
             ("candidates", TextFormat.Int(r.Candidates.Count)),
             ("stopped", r.StopReason),
         };
@@ -99,6 +100,7 @@ internal static class OptimizeOutput
             ["method"] = r.Method,
             ["task"] = outcome.Target,
             ["metric"] = outcome.Metric,
+            ["scoredTask"] = outcome.ScoredTask ?? outcome.Target,
             ["simulated"] = outcome.Simulated,
             ["models"] = new JsonObject(outcome.Models.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)kv.Value))),
             ["seed"] = r.Seed,
@@ -143,6 +145,8 @@ internal static class OptimizeOutput
         var sign = delta >= 0 ? "+" : "-";
         return $"{TextFormat.Score(best)} {metric} (start prompt {TextFormat.Score(start)}, {sign}{TextFormat.Score(Math.Abs(delta))})";
     }
+
+    private static string On(OptimizeOutcome o) => o.ScoredTask is { } t ? $" on {t} (first source task)" : string.Empty;
 
     private static string Dollars(decimal d) => "$" + d.ToString("0.0000", CultureInfo.InvariantCulture);
 

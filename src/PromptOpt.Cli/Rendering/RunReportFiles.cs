@@ -68,7 +68,8 @@ internal static class RunReportFiles
 
     /// <summary>
     /// Builds the report of a finished run. The failures are the best prompt's test evaluation, re-read from the response
-    /// cache (free); when that is impossible (a model that cannot be built here, a multi-task run, responses not cached)
+    /// cache (free) — for MetaSPO, on the first source task, whose scores the result carries; when that is impossible (a
+    /// model that cannot be built here, an environment run, responses not cached)
     /// the report says no failures were recorded.
     /// </summary>
     /// <param name="context">The context.</param>
@@ -129,7 +130,7 @@ internal static class RunReportFiles
         CliContext context, PromptOptStore store, RunRecord run, OptimizationResult result, TaskDefinition? task, CancellationToken cancellationToken)
     {
         var spec = SpecOf(run);
-        if (spec[RunSpecKeys.Suite] is not null || spec[RunSpecKeys.Environment] is not null || result.BestTestScore is null
+        if (spec[RunSpecKeys.Environment] is not null || result.BestTestScore is null
             || !run.Models.TryGetValue(ModelRoles.Task, out var modelSpec))
         {
             return null;
@@ -137,7 +138,12 @@ internal static class RunReportFiles
 
         try
         {
-            if (task is null)
+            if (task is null && spec[RunSpecKeys.Suite]?.GetValue<string>() is { } suite)
+            {
+                // MetaSPO: the result's scores are the first source task's.
+                task = TaskSuiteLoader.Load(suite).Resolve(run.Seed).Source[0];
+            }
+            else if (task is null)
             {
                 if (spec[RunSpecKeys.Task]?.GetValue<string>() is not { } taskArg)
                 {

@@ -84,6 +84,11 @@ public static class RunSpecLoader
         var reader = new Reader(displayPath);
         var root = stream.Documents[0].RootNode as YamlMappingNode
             ?? throw reader.Error(stream.Documents[0].RootNode, "expected a mapping of keys (method, task, …), not a " + Describe(stream.Documents[0].RootNode));
+        if (root.Children.Keys.OfType<YamlScalarNode>().FirstOrDefault(k => k.Value == "source") is { } source)
+        {
+            throw reader.Error(source, "this is a MetaSPO task suite, not a run spec; point a run spec at it with 'suite: <file>' (see examples/metaspo.yaml)");
+        }
+
         var map = reader.Map(root, RunSpecKeys.TopLevel, "run spec");
         return new RunSpec
         {

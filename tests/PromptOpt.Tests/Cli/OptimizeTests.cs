@@ -93,6 +93,39 @@ public class OptimizeTests
     }
 
     [Fact]
+    public async Task Optimize_MetaSpoSuite_SavesTheSystemPromptAndEachSourceTasksUserPrompt()
+    {
+        using var dir = new TempDirectory();
+        dir.Write("suites/tiny.yaml", "name: tiny\nsource:\n  - task: multistep_arithmetic\n  - task: boolean_expressions\nunseen:\n  - task: navigate\n");
+        dir.Write("metaspo.yaml", """
+            method: metaspo
+            suite: suites/tiny.yaml
+            task-model: sim
+            train-size: 10
+            test-size: 20
+            options:
+              iterations: 1
+              system-candidates: 2
+              user-candidates: 1
+              unseen-user-prompts: 1
+            """);
+
+        var run = await CliHarness.RunAsync(["optimize", "metaspo.yaml", "--store", OptimizeFixture.StorePath(dir), "--json"], dir.Path);
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        var json = run.Json();
+        Assert.Equal("metaspo", json.GetProperty("method").GetString());
+        Assert.Equal("tiny", json.GetProperty("task").GetString());
+        Assert.Equal("multistep_arithmetic", json.GetProperty("scoredTask").GetString());
+        Assert.Matches("^metaspo-tiny-s42-[0-9a-f]{8}$", json.GetProperty("runId").GetString());
+        using var artifact = JsonDocument.Parse(File.ReadAllText(json.GetProperty("artifact").GetString()!));
+        Assert.False(string.IsNullOrWhiteSpace(artifact.RootElement.GetProperty("system").GetString()));
+        Assert.Equal(
+            ["multistep_arithmetic", "boolean_expressions"],
+            artifact.RootElement.GetProperty("source_tasks").EnumerateArray().Select(t => t.GetProperty("task").GetString()));
+    }
+
+    [Fact]
     public async Task Optimize_Plain_PrintsTheBestPromptAndLabelsEveryScoreSimulated()
     {
         using var dir = new TempDirectory();

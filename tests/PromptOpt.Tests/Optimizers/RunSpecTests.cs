@@ -74,6 +74,14 @@ public class RunSpecTests
     }
 
     [Fact]
+    public void Parse_ATaskSuiteFile_SaysToReferenceItWithSuite()
+    {
+        var ex = Assert.Throws<RunSpecException>(() => RunSpecLoader.Parse("name: s\nsource:\n  - task: navigate\n", "suite.yaml", "/"));
+
+        Assert.StartsWith("suite.yaml:2: this is a MetaSPO task suite, not a run spec; point a run spec at it with 'suite: <file>'", ex.Message);
+    }
+
+    [Fact]
     public void Parse_UnrelatedKey_ListsTheValidKeys()
     {
         var ex = Assert.Throws<RunSpecException>(() => RunSpecLoader.Parse("flavour: vanilla\n", "s.yaml", "/"));
