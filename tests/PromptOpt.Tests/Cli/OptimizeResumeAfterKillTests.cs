@@ -44,6 +44,7 @@ public class OptimizeResumeAfterKillTests
             Assert.NotEqual(0, child.ExitCode);
         }
 
+        await OptimizeFixture.WaitForQuietAsync(server);
         long paidByKilled = server.Stats.Completed - start;
         Assert.InRange(paidByKilled, paidUninterrupted / 3, paidUninterrupted - 1); // killed midway
 
