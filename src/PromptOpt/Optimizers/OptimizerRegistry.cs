@@ -10,6 +10,7 @@ public static class OptimizerRegistry
         new(StringComparer.OrdinalIgnoreCase)
         {
             // name → (description, factory). Add a method here.
+            [DualPhase.DualPhaseNames.Method] = (DualPhase.DualPhaseNames.Description, s => new DualPhase.DualPhaseOptimizer(DualPhase.DualPhaseOptions.FromSettings(s))),
         };
 
     /// <summary>Gets the registered method names, sorted.</summary>
