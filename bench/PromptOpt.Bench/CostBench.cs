@@ -16,12 +16,13 @@ namespace PromptOpt.Bench;
 /// examples, 200 test examples) through the REAL HTTP path (OpenAI SDK adapter) against the loopback simulator server with a
 /// fixed latency, cold (fresh SQLite store), then the identical run again over the same store (a fresh pipeline, meter and
 /// store connection, as a rerun of the command would have). Reports logical calls, paid calls, requests the server saw and
-/// wall time for both; the goal is a cached replay ≥ 50× faster with zero paid calls and zero server requests, and the
+/// wall time for both (the cached run three times: the first replay is what a rerun gets, the best shows the steady state); the goal is a cached replay ≥ 50× faster with zero paid calls and zero server requests, and the
 /// same result. Usage: cost [methods=all|a,b] [latency-ms=50] [task=multistep_arithmetic] [seed=1] [concurrency=16].
 /// </summary>
 internal static class CostBench
 {
     private const double TargetSpeedup = 50;
+    private const int Replays = 3;
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -53,37 +54,43 @@ internal static class CostBench
             $"# {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC; {Environment.ProcessorCount} cores; load average {PromptfooCompareBench.LoadAverage()}; task {task.Name} (seed {seed}); " +
             $"loopback simulator latency {latencyMs} ms; concurrency {concurrency}; method defaults, V = 50, test = 200"));
         Console.WriteLine();
-        Console.WriteLine("| method | cold: calls | cold: paid | cold: server requests | cold: wall s | cached: calls | cached: paid | cached: server requests | cached: wall s | speed-up | same result |");
-        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
+        Console.WriteLine($"| method | cold: calls | cold: paid | cold: server requests | cold: wall s | cached: calls | cached: paid ({Replays} replays) | cached: server requests ({Replays} replays) | cached: wall s (1st replay) | cached: wall s (best of {Replays}) | speed-up 1st (best) | same result |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
         int exit = 0;
         try
         {
             foreach (var method in methods)
             {
                 var storePath = Path.Combine(dir.FullName, method + ".db");
-                Measured cold, cached;
+                Measured cold;
+                var replays = new List<Measured>();
                 try
                 {
                     cold = await RunOnceAsync(method, task, spec, storePath, server, concurrency, seed);
-                    cached = await RunOnceAsync(method, task, spec, storePath, server, concurrency, seed);
+                    for (int i = 0; i < Replays; i++)
+                    {
+                        replays.Add(await RunOnceAsync(method, task, spec, storePath, server, concurrency, seed));
+                    }
                 }
                 catch (Exception ex) when (ex is not OutOfMemoryException)
                 {
-                    Console.WriteLine($"| {method} | failed: {ex.GetType().Name}: {ex.Message.ReplaceLineEndings(" ")} | | | | | | | | | |");
+                    Console.WriteLine($"| {method} | failed: {ex.GetType().Name}: {ex.Message.ReplaceLineEndings(" ")} | | | | | | | | | | |");
                     exit = 1;
                     continue;
                 }
 
-                double speedup = cold.Wall.TotalSeconds / Math.Max(cached.Wall.TotalSeconds, 1e-6);
-                bool same = cold.Result.BestPrompt == cached.Result.BestPrompt
-                    && cold.Result.BestTrainScore.Equals(cached.Result.BestTrainScore)
-                    && Nullable.Equals(cold.Result.BestTestScore, cached.Result.BestTestScore)
-                    && cold.Result.Candidates.Count == cached.Result.Candidates.Count;
+                var first = replays[0];
+                var best = replays.MinBy(r => r.Wall)!;
+                bool same = replays.All(r => SameResult(cold.Result, r.Result));
+                double speedup = cold.Wall.TotalSeconds / Math.Max(first.Wall.TotalSeconds, 1e-6);
+                double bestSpeedup = cold.Wall.TotalSeconds / Math.Max(best.Wall.TotalSeconds, 1e-6);
                 var c = cold.Usage;
-                var h = cached.Usage;
+                var h = first.Usage;
+                long paid = replays.Sum(r => r.Usage.PaidCalls);
+                long requests = replays.Sum(r => r.ServerRequests);
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"| {method} | {c.Calls} | {c.PaidCalls} | {cold.ServerRequests} | {cold.Wall.TotalSeconds:F2} | {h.Calls} | {h.PaidCalls} | {cached.ServerRequests} | {cached.Wall.TotalSeconds:F3} | {speedup:F0}× | {(same ? "yes" : "NO")} |"));
-                if (h.PaidCalls > 0 || cached.ServerRequests > 0 || !same || speedup < TargetSpeedup)
+                    $"| {method} | {c.Calls} | {c.PaidCalls} | {cold.ServerRequests} | {cold.Wall.TotalSeconds:F2} | {h.Calls} | {paid} | {requests} | {first.Wall.TotalSeconds:F3} | {best.Wall.TotalSeconds:F3} | {speedup:F0}× ({bestSpeedup:F0}×) | {(same ? "yes" : "NO")} |"));
+                if (paid > 0 || requests > 0 || !same || speedup < TargetSpeedup)
                 {
                     exit = 1;
                 }
@@ -129,6 +136,15 @@ internal static class CostBench
         sw.Stop();
         return new Measured(sw.Elapsed, meter.Snapshot().Total, server.Stats.Requests - before, result);
     }
+
+    /// <summary>Same best prompt, scores and candidate list: a replay must reproduce the run exactly.</summary>
+    private static bool SameResult(OptimizationResult a, OptimizationResult b) =>
+        a.BestPrompt == b.BestPrompt
+        && a.BestTrainScore.Equals(b.BestTrainScore)
+        && Nullable.Equals(a.BestTestScore, b.BestTestScore)
+        && Nullable.Equals(a.StartTestScore, b.StartTestScore)
+        && a.StopReason == b.StopReason
+        && a.Candidates.Select(x => (x.Prompt, x.TrainScore)).SequenceEqual(b.Candidates.Select(x => (x.Prompt, x.TrainScore)));
 
     private sealed record Measured(TimeSpan Wall, RoleUsage Usage, long ServerRequests, OptimizationResult Result);
 }
