@@ -95,12 +95,13 @@ internal static class PromptfooCompareBench
             var poEnv = new Dictionary<string, string> { ["NO_COLOR"] = "1", ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1" };
 
             // Warm-up (disk cache, first-run set-up of each tool): 20 examples each, not recorded.
-            await RunPromptOptAsync(cli, dir.FullName, data, baseUrl, 8, 20, seed, "warm", poEnv, window);
-            await RunPromptfooAsync(promptfoo, dir.FullName, 8, "warm", pfEnv, window, task, limit: 20);
+            var warmPo = await RunPromptOptAsync(cli, dir.FullName, data, baseUrl, 8, 20, seed, "warm", poEnv, window);
+            var (warmPf, _) = await RunPromptfooAsync(promptfoo, dir.FullName, 8, "warm", pfEnv, window, task, limit: 20);
+            Console.WriteLine($"# warm-up runs (20 examples, concurrency 8; ≈ start-up cost): PromptOpt wall {warmPo.Wall.TotalSeconds:F2} s, CPU {Cpu(warmPo)} s; promptfoo wall {warmPf.Wall.TotalSeconds:F2} s, CPU {Cpu(warmPf)} s");
 
             Console.WriteLine();
-            Console.WriteLine("| concurrency | physical limit req/s | PromptOpt req/s (server window) | promptfoo req/s (server window) | PromptOpt ÷ promptfoo | max in flight PromptOpt / promptfoo | PromptOpt wall s | promptfoo wall s | PromptOpt accuracy | promptfoo accuracy | reference accuracy |");
-            Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+            Console.WriteLine("| concurrency | physical limit req/s | PromptOpt req/s (server window) | promptfoo req/s (server window) | PromptOpt ÷ promptfoo | max in flight PromptOpt / promptfoo | wall s PromptOpt / promptfoo | CPU s PromptOpt / promptfoo | PromptOpt accuracy | promptfoo accuracy | reference accuracy |");
+            Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
             int exit = 0;
             var notes = new List<string>();
             var checks = new List<PromptfooCheck>();
@@ -120,7 +121,7 @@ internal static class PromptfooCompareBench
                 var b = Median(pf);
                 double limit = c * 1000.0 / latencyMs;
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"| {c} | {limit:F0} | {a.Rps:F1} ({100 * a.Rps / limit:F0} %) | {b.Rps:F1} ({100 * b.Rps / limit:F0} %) | {a.Rps / b.Rps:F2} | {a.MaxInFlight} / {b.MaxInFlight} | {a.Wall.TotalSeconds:F2} | {b.Wall.TotalSeconds:F2} | {a.Accuracy:F3} | {b.Accuracy:F3} | {reference.Score:F3} |"));
+                    $"| {c} | {limit:F0} | {a.Rps:F1} ({100 * a.Rps / limit:F0} %) | {b.Rps:F1} ({100 * b.Rps / limit:F0} %) | {a.Rps / b.Rps:F2} | {a.MaxInFlight} / {b.MaxInFlight} | {a.Wall.TotalSeconds:F2} / {b.Wall.TotalSeconds:F2} | {Cpu(a)} / {Cpu(b)} | {a.Accuracy:F3} | {b.Accuracy:F3} | {reference.Score:F3} |"));
 
                 foreach (var run in po.Concat(pf))
                 {
@@ -175,7 +176,7 @@ internal static class PromptfooCompareBench
                     notes.Add($"{check.Errors} promptfoo errors, e.g. {check.FirstError}");
                 }
 
-                return (new ToolRun("promptfoo", completed / Seconds(span, run.Wall), run.Wall, check.Accuracy, requests, inFlight, notes), check);
+                return (new ToolRun("promptfoo", completed / Seconds(span, run.Wall), run.Wall, run.Cpu, check.Accuracy, requests, inFlight, notes), check);
             }
         }
         finally
@@ -233,7 +234,7 @@ internal static class PromptfooCompareBench
             notes.Add($"{json["usage"]!["cacheHits"]} cache hits in a fresh store");
         }
 
-        return new ToolRun("PromptOpt", completed / Seconds(span, run.Wall), run.Wall, json["score"]!.GetValue<double>(), requests, inFlight, notes);
+        return new ToolRun("PromptOpt", completed / Seconds(span, run.Wall), run.Wall, run.Cpu, json["score"]!.GetValue<double>(), requests, inFlight, notes);
     }
 
     /// <summary>Reads promptfoo's -o JSON: accuracy, errors, and each output compared with the reference and re-scored by our metric.</summary>
@@ -278,6 +279,8 @@ internal static class PromptfooCompareBench
         File.WriteAllText(Path.Combine(work, name + ".stdout.txt"), run.Stdout);
         File.WriteAllText(Path.Combine(work, name + ".stderr.txt"), run.Stderr);
     }
+
+    private static string Cpu(ToolRun run) => run.Cpu is { } cpu ? cpu.TotalSeconds.ToString("F2", CultureInfo.InvariantCulture) : "n/a";
 
     private static double Seconds(TimeSpan window, TimeSpan wall) => window > TimeSpan.Zero ? window.TotalSeconds : wall.TotalSeconds;
 
@@ -361,7 +364,7 @@ internal static class PromptfooCompareBench
         };
         """;
 
-    private sealed record ToolRun(string Tool, double Rps, TimeSpan Wall, double Accuracy, long Requests, long MaxInFlight, IReadOnlyList<string> Notes);
+    private sealed record ToolRun(string Tool, double Rps, TimeSpan Wall, TimeSpan? Cpu, double Accuracy, long Requests, long MaxInFlight, IReadOnlyList<string> Notes);
 
     private sealed record PromptfooCheck(int Outputs, double Accuracy, int Errors, int DifferentFromReference, int MetricDisagreements, string? FirstError);
 }
