@@ -1,0 +1,79 @@
+using Microsoft.Extensions.AI;
+using PromptOpt.Decision;
+
+namespace PromptOpt.Optimizers.Expo;
+
+/// <summary>The exemplar set chosen for one step.</summary>
+/// <param name="Selection">The pool indices, or <see langword="null"/> for the environment's default block.</param>
+/// <param name="Embedding">g(E) of the rendered block.</param>
+/// <param name="Probability">The probability it was chosen with.</param>
+/// <param name="Count">The number of exemplars shown.</param>
+internal sealed record ExemplarChoice(IReadOnlyList<int>? Selection, double[] Embedding, double Probability, int Count);
+
+/// <summary>
+/// EXPO-ES exemplar selection (ALGORITHMS.md §1.3, §5): each step, L candidate sets (random subsets of the pool of the
+/// environment's usual exemplar count; the default block included when so configured) are embedded as rendered
+/// text g(E) and scored by the sum of the predictions of the last ≤ <see cref="ExpoOptions.MaxSnapshots"/> network
+/// snapshots, S_t(E) = Σ_τ M_ES(g(E); θ_τ); a set is drawn from softmax(η_ES·S_t). After the reward, (g(E_t), r_t) joins
+/// the training set, the network is refit and a snapshot is kept.
+/// </summary>
+/// <remarks>When the pool is no larger than the usual count there is only one possible set (the whole pool), so no
+/// choice is made and nothing is learnt that step (e.g. bandits, whose usual block is the whole history).</remarks>
+internal sealed class NeuralExemplarSelector(
+    IEmbeddingGenerator<string, Embedding<float>> embedder,
+    ScoreNetworkOptions network,
+    int candidates,
+    bool includeDefault,
+    int maxSnapshots,
+    ExponentialWeightsSampler sampler)
+{
+    private readonly List<ScoreNetwork> _snapshots = [];
+    private readonly List<double[]> _inputs = [];
+    private readonly List<double> _targets = [];
+    private ScoreNetwork? _network;
+
+    /// <summary>Gets the number of snapshots kept.</summary>
+    public int SnapshotCount => _snapshots.Count;
+
+    public async Task<ExemplarChoice?> ChooseAsync(DecisionEnvironment environment, Random random, CancellationToken cancellationToken)
+    {
+        int pool = environment.ExemplarPoolCount, size = environment.DefaultExemplarCount;
+        if (pool <= size)
+        {
+            return null;
+        }
+
+        var sets = new List<IReadOnlyList<int>?>();
+        if (includeDefault)
+        {
+            sets.Add(null);
+        }
+
+        while (sets.Count < candidates)
+        {
+            var all = Enumerable.Range(0, pool).ToArray();
+            random.Shuffle(all);
+            sets.Add(all.Take(size).ToArray());
+        }
+
+        var embeddings = await embedder.GenerateAsync(sets.Select(s => environment.RenderExemplars(s)), cancellationToken: cancellationToken).ConfigureAwait(false);
+        var xs = embeddings.Select(e => ExpoController.ToDouble(e.Vector.Span)).ToArray();
+        var scores = xs.Select(x => _snapshots.Sum(s => s.Predict(x))).ToArray();
+        var p = sampler.Probabilities(scores);
+        int k = ExponentialWeightsSampler.SampleIndex(p, random);
+        return new ExemplarChoice(sets[k], xs[k], p[k], size);
+    }
+
+    public void Update(double[] embedding, double reward)
+    {
+        _network ??= new ScoreNetwork(embedding.Length, network);
+        _inputs.Add(embedding);
+        _targets.Add(reward);
+        _network.Fit(_inputs, _targets);
+        _snapshots.Add(_network.Snapshot());
+        if (_snapshots.Count > maxSnapshots)
+        {
+            _snapshots.RemoveAt(0);
+        }
+    }
+}

@@ -1,0 +1,66 @@
+using PromptOpt.Decision;
+using PromptOpt.Simulation;
+
+namespace PromptOpt.Tests.Decision;
+
+public class EnvironmentCatalogTests
+{
+    [Fact]
+    public void All_ListsTheSixPresetsWithDescriptions()
+    {
+        Assert.Equal(["bandit-hard", "bandit-easy", "linreg", "tsp-10", "tsp-15", "tsp-20"], EnvironmentCatalog.All.Select(e => e.Name));
+        Assert.All(EnvironmentCatalog.All, e => Assert.False(string.IsNullOrWhiteSpace(e.Description)));
+    }
+
+    [Fact]
+    public void Create_EveryName_BuildsEnvironmentOfItsKind()
+    {
+        foreach (var info in EnvironmentCatalog.All)
+        {
+            var env = EnvironmentCatalog.Create(info.Name, 1);
+            Assert.Equal(info.Name, env.Name);
+            Assert.Equal(info.Kind, env.Kind);
+            Assert.Equal(100, env.Horizon);
+        }
+
+        Assert.Equal(15, ((TspEnvironment)EnvironmentCatalog.Create("TSP-15", 0)).Points.Count);
+    }
+
+    [Fact]
+    public void Create_UnknownName_ThrowsInputExceptionListingNames()
+    {
+        var ex = Assert.Throws<PromptOptInputException>(() => EnvironmentCatalog.Create("maze", 0));
+        Assert.Contains("bandit-hard", ex.Message);
+        Assert.False(EnvironmentCatalog.Contains("maze"));
+    }
+
+    [Fact]
+    public void Create_SameSeed_IsReproducibleAndOtherSeedDiffers()
+    {
+        var a = (TspEnvironment)EnvironmentCatalog.Create("tsp-10", 9);
+        var b = (TspEnvironment)EnvironmentCatalog.Create("tsp-10", 9);
+        var c = (TspEnvironment)EnvironmentCatalog.Create("tsp-10", 10);
+        Assert.Equal(a.Points, b.Points);
+        Assert.Equal(a.RenderExemplars(), b.RenderExemplars());
+        Assert.NotEqual(a.Points, c.Points);
+    }
+
+    [Fact]
+    public void OriginalMetaPrompts_ActivateOnlyTheFormatSkill()
+    {
+        foreach (var info in EnvironmentCatalog.All)
+        {
+            var env = EnvironmentCatalog.Create(info.Name, 0);
+            var skills = AgentSkills.Detect(env.OriginalMetaPrompt.Render(env.RenderExemplars()));
+            Assert.Equal(new AgentSkillSet(false, false, false, false, false, true), skills);
+        }
+    }
+
+    [Fact]
+    public void MetaPromptRender_Parts_InOrderDescriptionExemplarsInstruction()
+    {
+        var text = new MetaPrompt(" D ", "I").Render("E");
+        Assert.Equal("D\n\nE\n\nI", text);
+        Assert.Equal("D\n\nI", new MetaPrompt("D", "I").Render(""));
+    }
+}
