@@ -54,8 +54,8 @@ internal static class CostBench
             $"# {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC; {Environment.ProcessorCount} cores; load average {PromptfooCompareBench.LoadAverage()}; task {task.Name} (seed {seed}); " +
             $"loopback simulator latency {latencyMs} ms; concurrency {concurrency}; method defaults, V = 50, test = 200"));
         Console.WriteLine();
-        Console.WriteLine($"| method | cold: calls | cold: paid | cold: server requests | cold: wall s | cached: calls | cached: paid ({Replays} replays) | cached: server requests ({Replays} replays) | cached: wall s (1st replay) | cached: wall s (best of {Replays}) | speed-up 1st (best) | same result |");
-        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
+        Console.WriteLine($"| method | cold: calls | cold: paid | cold: server requests | cold: wall s | cached: calls | cached: paid ({Replays} replays) | cached: server requests ({Replays} replays) | cached: wall s (1st replay) | cached: wall s (best of {Replays}) | cached: CPU s (1st replay, whole process) | speed-up 1st (best) | same result |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
         int exit = 0;
         try
         {
@@ -74,7 +74,7 @@ internal static class CostBench
                 }
                 catch (Exception ex) when (ex is not OutOfMemoryException)
                 {
-                    Console.WriteLine($"| {method} | failed: {ex.GetType().Name}: {ex.Message.ReplaceLineEndings(" ")} | | | | | | | | | | |");
+                    Console.WriteLine($"| {method} | failed: {ex.GetType().Name}: {ex.Message.ReplaceLineEndings(" ")} | | | | | | | | | | | |");
                     exit = 1;
                     continue;
                 }
@@ -89,7 +89,7 @@ internal static class CostBench
                 long paid = replays.Sum(r => r.Usage.PaidCalls);
                 long requests = replays.Sum(r => r.ServerRequests);
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"| {method} | {c.Calls} | {c.PaidCalls} | {cold.ServerRequests} | {cold.Wall.TotalSeconds:F2} | {h.Calls} | {paid} | {requests} | {first.Wall.TotalSeconds:F3} | {best.Wall.TotalSeconds:F3} | {speedup:F0}× ({bestSpeedup:F0}×) | {(same ? "yes" : "NO")} |"));
+                    $"| {method} | {c.Calls} | {c.PaidCalls} | {cold.ServerRequests} | {cold.Wall.TotalSeconds:F2} | {h.Calls} | {paid} | {requests} | {first.Wall.TotalSeconds:F3} | {best.Wall.TotalSeconds:F3} | {first.Cpu.TotalSeconds:F3} | {speedup:F0}× ({bestSpeedup:F0}×) | {(same ? "yes" : "NO")} |"));
                 if (paid > 0 || requests > 0 || !same || speedup < TargetSpeedup)
                 {
                     exit = 1;
@@ -131,10 +131,12 @@ internal static class CostBench
         };
         var optimizer = OptimizerRegistry.Create(method);
         long before = server.Stats.Requests;
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var sw = Stopwatch.StartNew();
         var result = await optimizer.OptimizeAsync(request);
         sw.Stop();
-        return new Measured(sw.Elapsed, meter.Snapshot().Total, server.Stats.Requests - before, result);
+        cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
+        return new Measured(sw.Elapsed, cpu, meter.Snapshot().Total, server.Stats.Requests - before, result);
     }
 
     /// <summary>Same best prompt, scores and candidate list: a replay must reproduce the run exactly.</summary>
@@ -146,5 +148,5 @@ internal static class CostBench
         && a.StopReason == b.StopReason
         && a.Candidates.Select(x => (x.Prompt, x.TrainScore)).SequenceEqual(b.Candidates.Select(x => (x.Prompt, x.TrainScore)));
 
-    private sealed record Measured(TimeSpan Wall, RoleUsage Usage, long ServerRequests, OptimizationResult Result);
+    private sealed record Measured(TimeSpan Wall, TimeSpan Cpu, RoleUsage Usage, long ServerRequests, OptimizationResult Result);
 }
