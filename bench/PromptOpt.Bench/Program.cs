@@ -6,6 +6,7 @@ var benches = new Dictionary<string, (string Description, Func<string[], Task<in
 {
     ["overhead"] = ("evaluator overhead against an instant in-process client (evaluations/s)", OverheadBench.RunAsync),
     ["cache"] = ("response-cache hit latency and SQLite cache write throughput", CacheBench.RunAsync),
+    ["metaspo"] = ("SIMULATED MetaSPO unseen-generalization and test-time-adaptation tables per suite and seed", MetaSpoBench.RunAsync),
     ["quality"] = ("SIMULATED quality per call: each method's test score ± spread over seeds at equal budgets", QualityBench.RunAsync),
     ["throughput"] = ("eval throughput over HTTP against the loopback simulator server vs the physical limit", ThroughputBench.RunAsync),
     ["export-task"] = ("export a built-in task as train/test JSONL + a promptfoo tests.csv", ExportTaskBench.RunAsync),
