@@ -13,11 +13,12 @@ namespace PromptOpt.Bench;
 
 /// <summary>
 /// Optimization cost per method: a standard simulated run (method defaults; OptimizationRequest defaults: V = 50 train
-/// examples, 200 test examples) through the REAL HTTP path (OpenAI SDK adapter) against the loopback simulator server with a
-/// fixed latency, cold (fresh SQLite store), then the identical run again over the same store (a fresh pipeline, meter and
-/// store connection, as a rerun of the command would have). Reports logical calls, paid calls, requests the server saw and
-/// wall time for both (the cached run five times: the first replay is what a rerun gets, the best is the figure least disturbed by other load on the machine); the goal is a cached replay ≥ 50× faster with zero paid calls and zero server requests, and the
-/// same result. Usage: cost [methods=all|a,b] [latency-ms=50] [task=multistep_arithmetic] [seed=1] [concurrency=16].
+/// examples, 200 test examples; MetaSPO on the one task) through the REAL HTTP path (OpenAI SDK adapter) against the
+/// loopback simulator server with a fixed latency, cold (fresh SQLite store), then the identical run again over the same
+/// store (a fresh pipeline, meter and store connection, as a rerun of the command would have), five times: the first replay
+/// is what a rerun gets, the best is the figure least disturbed by other load on the machine. Reports logical calls, paid
+/// calls, requests the server saw, wall and CPU time. Goal: cached replay ≥ 50× faster, zero paid calls and zero server
+/// requests, the same result. Usage: cost [methods=all|a,b] [latency-ms=50] [task=multistep_arithmetic] [seed=1] [concurrency=16].
 /// </summary>
 internal static class CostBench
 {
