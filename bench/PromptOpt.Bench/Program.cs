@@ -9,6 +9,9 @@ var benches = new Dictionary<string, (string Description, Func<string[], Task<in
     ["metaspo"] = ("SIMULATED MetaSPO unseen-generalization and test-time-adaptation tables per suite and seed", MetaSpoBench.RunAsync),
     ["quality"] = ("SIMULATED quality per call: each method's test score ± spread over seeds at equal budgets", QualityBench.RunAsync),
     ["throughput"] = ("eval throughput over HTTP against the loopback simulator server vs the physical limit", ThroughputBench.RunAsync),
+    ["export-task"] = ("export a built-in task as train/test JSONL + a promptfoo tests.csv", ExportTaskBench.RunAsync),
+    ["promptfoo-compare"] = ("eval throughput and accuracy side by side with promptfoo on the loopback simulator server", PromptfooCompareBench.RunAsync),
+    ["cost"] = ("optimization cost per method: calls and wall time cold (HTTP simulator) vs fully cached replay", CostBench.RunAsync),
 };
 
 if (args.Length == 0 || !benches.TryGetValue(args[0], out var bench))
