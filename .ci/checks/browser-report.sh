@@ -5,8 +5,14 @@
 set -uo pipefail
 
 # >>> PRODUCING COMMAND: writes report-*.html into the directory "$1" from a short simulated run. <<<
-# (Later: promptopt optimize examples/<spec>.yaml --run-id ci-sim && promptopt report ci-sim --html "$1/report-ci.html")
-produce() { dotnet run -c Release --file .ci/checks/report-sample.cs -- "$1"; }
+# A real run: `promptopt optimize examples/quickstart.yaml` on the simulator, then `promptopt report` (HTML and Markdown).
+produce() {
+  local cli=(dotnet src/PromptOpt.Cli/bin/Release/net10.0/PromptOpt.Cli.dll) store="$1/store/promptopt.db"
+  dotnet build src/PromptOpt.Cli -c Release -v q --nologo \
+    && "${cli[@]}" optimize examples/quickstart.yaml --task-model sim --optimizer-model sim --run-id ci-sim --store "$store" \
+    && "${cli[@]}" report ci-sim --store "$store" --out "$1/report-ci.html" \
+    && "${cli[@]}" report ci-sim --store "$store" --format md --out "$1/report-ci.md"
+}
 
 cd "$(dirname "$0")/../.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1

@@ -6,7 +6,12 @@ var benches = new Dictionary<string, (string Description, Func<string[], Task<in
 {
     ["overhead"] = ("evaluator overhead against an instant in-process client (evaluations/s)", OverheadBench.RunAsync),
     ["cache"] = ("response-cache hit latency and SQLite cache write throughput", CacheBench.RunAsync),
+    ["metaspo"] = ("SIMULATED MetaSPO unseen-generalization and test-time-adaptation tables per suite and seed", MetaSpoBench.RunAsync),
+    ["quality"] = ("SIMULATED quality per call: each method's test score ± spread over seeds at equal budgets", QualityBench.RunAsync),
     ["throughput"] = ("eval throughput over HTTP against the loopback simulator server vs the physical limit", ThroughputBench.RunAsync),
+    ["export-task"] = ("export a built-in task as train/test JSONL + a promptfoo tests.csv", ExportTaskBench.RunAsync),
+    ["promptfoo-compare"] = ("eval throughput and accuracy side by side with promptfoo on the loopback simulator server", PromptfooCompareBench.RunAsync),
+    ["cost"] = ("optimization cost per method: calls and wall time cold (HTTP simulator) vs fully cached replay", CostBench.RunAsync),
     ["expo"] = ("EXPO / EXPO-ES regret and optimality-gap curves vs the baselines and ablations on the simulator", ExpoBench.RunAsync),
 };
 

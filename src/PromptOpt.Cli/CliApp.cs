@@ -29,6 +29,8 @@ internal static class CliApp
             new VersionOption(),
             CommonOptions.Verbose(),
         };
+        root.Subcommands.Add(OptimizeCommand.Create(context));
+        root.Subcommands.Add(ReportCommand.Create(context));
         root.Subcommands.Add(TasksCommand.Create(context));
         root.Subcommands.Add(EvalCommand.Create(context));
         root.Subcommands.Add(RunsCommand.Create(context));

@@ -76,7 +76,7 @@ internal sealed partial class CliContext
             Cache = store,
             MaxConcurrency = maxConcurrency,
             Environment = Environment,
-            OnNotice = notice => Note("note: " + notice),
+            OnNotice = notice => NoteOnce("note: " + notice),
             SimulatorFactory = SimulatorModels.CreateFactory(simulatedTasks, new SimOptions { Seed = seed }),
         };
         var resolved = ModelFactory.ResolveAuto(parsed, Environment);

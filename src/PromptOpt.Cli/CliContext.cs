@@ -10,6 +10,8 @@ namespace PromptOpt.Cli;
 /// </summary>
 internal sealed partial class CliContext
 {
+    private readonly HashSet<string> _notes = new(StringComparer.Ordinal);
+
     /// <summary>Initializes a new instance of the <see cref="CliContext"/> class.</summary>
     /// <param name="output">Standard output.</param>
     /// <param name="error">Standard error.</param>
@@ -79,6 +81,21 @@ internal sealed partial class CliContext
     /// <summary>Writes a note line to stderr (banners, hints). Never to stdout: stdout may be a single JSON object.</summary>
     /// <param name="message">The message.</param>
     public void Note(string message) => Err.WriteLine(message);
+
+    /// <summary>Writes a note line to stderr unless the same line was already written (e.g. one banner for several models).</summary>
+    /// <param name="message">The message.</param>
+    public void NoteOnce(string message)
+    {
+        lock (_notes)
+        {
+            if (!_notes.Add(message))
+            {
+                return;
+            }
+        }
+
+        Note(message);
+    }
 
     private static IAnsiConsole CreateConsole(TextWriter writer, bool terminal) => AnsiConsole.Create(new AnsiConsoleSettings
     {

@@ -1,4 +1,4 @@
-using System.Text.Json;
+using PromptOpt.Optimizers;
 using PromptOpt.Prompts;
 
 namespace PromptOpt.Cli;
@@ -10,9 +10,6 @@ namespace PromptOpt.Cli;
 /// </summary>
 internal static class PromptInput
 {
-    /// <summary>The <c>kind</c> of a saved prompt artifact.</summary>
-    public const string ArtifactKind = "promptopt.prompt";
-
     /// <summary>Builds the prompt from the option values.</summary>
     /// <param name="context">The context (for resolving paths).</param>
     /// <param name="prompt">The <c>--prompt</c> value.</param>
@@ -76,45 +73,7 @@ internal static class PromptInput
             : (text.Trim(), null);
     }
 
-    /// <summary>
-    /// HOOK for saved prompt artifacts: reads <c>{"kind":"promptopt.prompt", …}</c>. Until the artifact writer lands
-    /// (with <c>optimize</c>), this accepts the prompt's parts either at the top level (<c>"system"</c>, <c>"user"</c>)
-    /// or under <c>"prompt"</c>; replace the body with the library's artifact reader when it exists.
-    /// JSON that is not an artifact is treated as plain prompt text.
-    /// </summary>
-    private static Prompt? TryReadArtifact(string text, string displayPath)
-    {
-        JsonDocument doc;
-        try
-        {
-            doc = JsonDocument.Parse(text);
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-
-        using (doc)
-        {
-            var root = doc.RootElement;
-            if (root.ValueKind != JsonValueKind.Object
-                || !root.TryGetProperty("kind", out var kind)
-                || kind.ValueKind != JsonValueKind.String
-                || kind.GetString() != ArtifactKind)
-            {
-                return null;
-            }
-
-            var parts = root.TryGetProperty("prompt", out var nested) && nested.ValueKind == JsonValueKind.Object ? nested : root;
-            string? user = parts.TryGetProperty("user", out var u) && u.ValueKind == JsonValueKind.String ? u.GetString() : null;
-            string? system = parts.TryGetProperty("system", out var s) && s.ValueKind == JsonValueKind.String ? s.GetString() : null;
-            if (string.IsNullOrWhiteSpace(user))
-            {
-                throw new PromptOptInputException($"--prompt: {displayPath} is a prompt artifact without a \"user\" string.");
-            }
-
-            var prompt = new Prompt(string.IsNullOrWhiteSpace(system) ? null : system, user);
-            return prompt.HasPlaceholder ? prompt : Prompt.FromInstruction(user) with { System = prompt.System };
-        }
-    }
+    // A saved prompt artifact (PromptArtifact, written by 'optimize'); other JSON is plain prompt text.
+    private static Prompt? TryReadArtifact(string text, string displayPath) =>
+        PromptArtifact.IsArtifact(text) ? PromptArtifact.Parse(text, "--prompt: " + displayPath).ToPrompt() : null;
 }

@@ -50,6 +50,21 @@ public sealed class TaskDefinition
     /// <summary>Gets or sets a one-line description for listings.</summary>
     public string Description { get; init; } = string.Empty;
 
+    /// <summary>
+    /// Gets or sets the task's domain label (e.g. <c>review</c>, <c>reasoning</c>), used by MetaSPO task suites to group
+    /// unseen-task results per domain; empty when the task belongs to no suite.
+    /// </summary>
+    /// <value>The default is the empty string.</value>
+    public string Domain { get; init; } = string.Empty;
+
+    /// <summary>
+    /// Gets or sets the task's initial user prompt when a task suite gives one (a template with the question placeholder
+    /// and an answer-format line, as MetaSPO starts from), or <see langword="null"/> when the task has none (MetaSPO then
+    /// builds it from <see cref="DefaultInstruction"/> and <see cref="AnswerFormat"/>).
+    /// </summary>
+    /// <value>The default is <see langword="null"/>.</value>
+    public string? InitialUserPrompt { get; init; }
+
     /// <summary>Gets the one-line starting prompt: default instruction, question placeholder, nothing else.</summary>
     public Prompts.Prompt OneLinePrompt => Prompts.Prompt.FromInstruction(DefaultInstruction);
 }

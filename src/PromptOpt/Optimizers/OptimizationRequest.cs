@@ -53,4 +53,30 @@ public sealed class OptimizationRequest
 
     /// <summary>Gets the effective starting prompt.</summary>
     public Prompt EffectiveStartPrompt => StartPrompt ?? Task.OneLinePrompt;
+
+    /// <summary>
+    /// Returns a copy of this request for another task (every other setting shared), so a multi-task method such as
+    /// MetaSPO can give each task its own <see cref="OptimizationSession"/> (its own V, test set and memoised evaluation).
+    /// Keep this copy in step when adding a property.
+    /// </summary>
+    /// <param name="task">The task.</param>
+    /// <param name="startPrompt">The task's starting prompt, or <see langword="null"/> for its one-line prompt.</param>
+    /// <param name="keepProgress">Whether the copy reports to <see cref="Progress"/> (false for a nested run whose own events would confuse the host).</param>
+    /// <returns>The copy.</returns>
+    public OptimizationRequest ForTask(TaskDefinition task, Prompt? startPrompt = null, bool keepProgress = true) => new()
+    {
+        Task = task ?? throw new ArgumentNullException(nameof(task)),
+        StartPrompt = startPrompt,
+        TaskModel = TaskModel,
+        OptimizerModel = OptimizerModel,
+        Usage = Usage,
+        Seed = Seed,
+        TrainSize = TrainSize,
+        TestSize = TestSize,
+        EvaluateOnTest = EvaluateOnTest,
+        Evaluation = Evaluation,
+        Progress = keepProgress ? Progress : null,
+        SourceTasks = SourceTasks,
+        UnseenTasks = UnseenTasks,
+    };
 }

@@ -11,6 +11,10 @@ public static class OptimizerRegistry
         {
             // name → (description, factory). Add a method here.
             [DualPhase.DualPhaseNames.Method] = (DualPhase.DualPhaseNames.Description, s => new DualPhase.DualPhaseOptimizer(DualPhase.DualPhaseOptions.FromSettings(s))),
+            [Baselines.Ape.ApeOptimizer.MethodName] = (Baselines.Ape.ApeOptimizer.Description, Baselines.Ape.ApeOptimizer.FromSettings),
+            [Baselines.Opro.OproOptimizer.MethodName] = (Baselines.Opro.OproOptimizer.Description, Baselines.Opro.OproOptimizer.FromSettings),
+            [Baselines.ProTeGi.ProTeGiOptimizer.MethodName] = (Baselines.ProTeGi.ProTeGiOptimizer.Description, Baselines.ProTeGi.ProTeGiOptimizer.FromSettings),
+            [MetaSpo.MetaSpoOptimizer.MethodName] = ("MetaSPO: a system prompt meta-learned across source tasks (inner user-prompt loop, outer system-prompt loop); unseen-task protocols", MetaSpo.MetaSpoOptimizer.Create),
         };
 
     private static readonly Dictionary<string, (string Description, Func<IReadOnlyDictionary<string, string>?, IDecisionOptimizer> Create)> DecisionMethods =

@@ -34,7 +34,7 @@ public class PromptInputTests
     public void Load_PromptArtifact_ReadsSystemAndUser()
     {
         using var dir = new TempDirectory();
-        dir.Write("best.json", """{"kind":"promptopt.prompt","prompt":{"system":"Be exact.","user":"Answer: {question}"}}""");
+        dir.Write("best.json", """{"kind":"promptopt.prompt","version":1,"system":"Be exact.","user":"Answer: {question}"}""");
 
         var prompt = PromptInput.Load(Context(dir.Path), "@best.json", null);
 

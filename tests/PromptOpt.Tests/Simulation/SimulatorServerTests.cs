@@ -200,7 +200,9 @@ public class SimulatorServerTests
         {
             Usage = meter,
             MaxConcurrency = 16,
-            RequestTimeout = TimeSpan.FromSeconds(1),
+            // Only the timeout fault needs a short client timeout; elsewhere a short one would make slow answers on a
+            // loaded machine look like timeouts (retried, so the server completes more than 200).
+            RequestTimeout = fault == "timeout" ? TimeSpan.FromSeconds(2) : TimeSpan.FromSeconds(60),
             Retry = new ModelRetryOptions { MaxAttempts = 8, BaseDelay = TimeSpan.FromMilliseconds(5), MaxDelay = TimeSpan.FromMilliseconds(50), JitterSeed = 1 },
         };
         var client = ModelFactory.Create(ModelSpec.OpenAICompatible(server.BaseUrl, "sim-1"), ModelRoles.Task, pipeline);

@@ -1,0 +1,150 @@
+using PromptOpt.Cli.Rendering;
+using PromptOpt.Evaluation;
+using PromptOpt.Models;
+using PromptOpt.Optimizers;
+using PromptOpt.Storage;
+
+namespace PromptOpt.Cli.Commands;
+
+/// <summary>The body of <c>promptopt optimize</c>: validate everything, run the method, record, save, report.</summary>
+internal static class OptimizeRun
+{
+    /// <summary>The default number of training examples (<see cref="OptimizationRequest.TrainSize"/>'s default).</summary>
+    public const int DefaultTrainSize = 50;
+
+    /// <summary>The default number of test examples (<see cref="OptimizationRequest.TestSize"/>'s default).</summary>
+    public const int DefaultTestSize = 200;
+
+    /// <summary>The default model spec.</summary>
+    public const string DefaultModel = "auto";
+
+    /// <summary>Runs the command.</summary>
+    /// <param name="context">The context.</param>
+    /// <param name="args">The parsed command line.</param>
+    /// <param name="cancellationToken">Ctrl-C.</param>
+    /// <returns>The exit code.</returns>
+    public static async Task<int> RunAsync(CliContext context, OptimizeArgs args, CancellationToken cancellationToken)
+    {
+        // 1. Validate every input before the first model call (bad input → exit 2).
+        var fromFile = args.SpecPath is null ? new RunSpec() : RunSpecLoader.Load(args.SpecPath, context.WorkingDirectory);
+        var spec = fromFile.OverrideWith(args.Flags);
+        var method = spec.Method
+            ?? throw new PromptOptInputException($"no method: give --method or 'method:' in the spec (known: {string.Join(", ", OptimizerRegistry.Names)})");
+        var optimizer = OptimizerRegistry.Create(method, spec.Options.Count == 0 ? null : spec.Options);
+        method = optimizer.Name;
+        int seed = spec.Seed ?? CommonOptions.DefaultSeed;
+        ValidateBudget(spec.Budget);
+        var target = OptimizeTarget.Resolve(context, spec, seed);
+        var prices = ParsePrices(args.Prices);
+        var taskModelSpec = spec.TaskModel ?? DefaultModel;
+        var optimizerModelSpec = spec.OptimizerModel ?? taskModelSpec;
+        var resolvedTaskModel = ModelFactory.ResolveAuto(ModelSpec.Parse(taskModelSpec), context.Environment).ToString();
+        var resolvedOptimizerModel = ModelFactory.ResolveAuto(ModelSpec.Parse(optimizerModelSpec), context.Environment).ToString();
+        int trainSize = spec.TrainSize ?? DefaultTrainSize;
+        int testSize = spec.TestSize ?? DefaultTestSize;
+
+        // 2. The run's identity: the spec with defaults filled in and models resolved, plus the data's fingerprint. The
+        //    default run id hashes it, so the same command (same data, same models) reopens the same run.
+        var identity = (spec with
+        {
+            Method = method,
+            Seed = seed,
+            TrainSize = trainSize,
+            TestSize = testSize,
+            TaskModel = resolvedTaskModel,
+            OptimizerModel = resolvedOptimizerModel,
+            RunId = null,
+        }).ToJson();
+        identity["dataset"] = target.Fingerprint;
+        var specJson = identity.ToJsonString();
+        var runId = spec.RunId is { } given ? RunIds.Validate(given) : RunSpec.DeriveRunId(method, target.Name, seed, specJson);
+        context.Note($"run {runId}: {method} on {target.Name}, seed {seed} (interrupted? run the same command again to resume)");
+
+        // 3. Models and the run record.
+        using var store = context.OpenStore(args.Store);
+        var meter = new UsageMeter(spec.ToBudget(), prices);
+        var taskModel = await context.CreateModelAsync(taskModelSpec, ModelRoles.Task, store, meter, args.Concurrency, seed, target.AllTasks, cancellationToken);
+        var optimizerModel = await context.CreateModelAsync(optimizerModelSpec, ModelRoles.Optimizer, store, meter, args.Concurrency, seed, target.AllTasks, cancellationToken);
+        bool simulated = taskModel.Simulated || optimizerModel.Simulated;
+        var models = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            [ModelRoles.Task] = taskModel.Spec,
+            [ModelRoles.Optimizer] = optimizerModel.Spec,
+        };
+        var view = new OptimizeProgressView(context, meter, simulated);
+        var recorder = await RunRecorder.StartAsync(store, new RunStart(runId, method, specJson, seed, models), view, cancellationToken);
+        if (recorder.Resumed)
+        {
+            context.Note($"resuming run {runId}: calls it already made are answered from the cache");
+        }
+
+        var request = new OptimizationRequest
+        {
+            Task = target.Task,
+            SourceTasks = target.SourceTasks,
+            UnseenTasks = target.UnseenTasks,
+            TaskModel = taskModel.Client,
+            OptimizerModel = optimizerModel.Client,
+            Usage = meter,
+            Seed = seed,
+            TrainSize = trainSize,
+            TestSize = testSize,
+            Evaluation = new EvaluationOptions { MaxConcurrency = args.Concurrency },
+            Progress = recorder,
+        };
+
+        // 4. Run. A cancelled run is marked interrupted (resumable); a failed one failed.
+        OptimizationResult result;
+        try
+        {
+            result = await view.RunAsync(() => optimizer.OptimizeAsync(request, cancellationToken));
+        }
+        catch (Exception ex)
+        {
+            await recorder.StopAsync(ex is OperationCanceledException ? RunStatus.Interrupted : RunStatus.Failed);
+            throw;
+        }
+
+        await recorder.CompleteAsync(result, simulated);
+
+        // 5. Save the best prompt and the report next to the store.
+        var artifactPath = RunReportFiles.ArtifactPath(store.Path, runId);
+        PromptArtifact.FromResult(result, runId, target.Name, target.Fingerprint, models, simulated).Save(artifactPath);
+        var run = await store.GetRunAsync(runId, CancellationToken.None)
+            ?? throw new InvalidOperationException($"run '{runId}' vanished from the store");
+        var report = await RunReportFiles.LoadAsync(context, store, run, target.Task, CancellationToken.None);
+        var reportPath = RunReportFiles.ReportPath(store.Path, runId, ReportFormat.Html);
+        RunReportFiles.Write(report, reportPath, ReportFormat.Html);
+
+        OptimizeOutput.Write(context, new OptimizeOutcome(
+            runId, target.Name, target.IsSingleTask ? null : target.Task.Name, target.Task.Metric.Name, models, simulated, result, view.Started, recorder.Resumed,
+            store.Path, artifactPath, reportPath), args.Json);
+        return ExitCodes.Ok;
+    }
+
+    private static void ValidateBudget(RunSpecBudget budget)
+    {
+        if (budget.TaskCalls is < 0 || budget.OptimizerCalls is < 0 || budget.Tokens is < 0 || budget.Dollars is < 0)
+        {
+            throw new PromptOptInputException("budget limits must be 0 or more");
+        }
+    }
+
+    private static PriceTable ParsePrices(IEnumerable<string> overrides)
+    {
+        var table = PriceTable.Default;
+        foreach (var p in overrides)
+        {
+            try
+            {
+                table = table.WithOverride(p);
+            }
+            catch (FormatException ex)
+            {
+                throw new PromptOptInputException("--price: " + ex.Message, ex);
+            }
+        }
+
+        return table;
+    }
+}

@@ -1,0 +1,78 @@
+using PromptOpt.Data;
+using PromptOpt.Evaluation;
+using PromptOpt.Prompts;
+
+namespace PromptOpt.Optimizers.Baselines.ProTeGi;
+
+/// <summary>
+/// Every per-example result a run has paid for, by prompt and example id, so that evaluating a prompt on a set that
+/// overlaps what it was already evaluated on (a minibatch of V, a bandit pull, the final V score) pays only for the
+/// examples it has not seen. The task model runs at temperature 0 with a fixed sample index within a run, so a result is
+/// the same however the examples are grouped. Not thread-safe: the optimizer evaluates one prompt at a time.
+/// </summary>
+internal sealed class ExampleLedger(OptimizationSession session)
+{
+    private readonly Dictionary<string, Dictionary<string, ExampleResult>> _known = new(StringComparer.Ordinal);
+
+    /// <summary>Evaluates <paramref name="prompt"/> on <paramref name="examples"/>, paying only for unseen examples.</summary>
+    /// <param name="prompt">The prompt.</param>
+    /// <param name="examples">The examples, in the order the result lists them.</param>
+    /// <param name="cancellationToken">The cancellation token.</param>
+    /// <returns>The results (in <paramref name="examples"/> order) with the metric's aggregate score.</returns>
+    public async Task<EvaluationResult> EvaluateAsync(Prompt prompt, IReadOnlyList<Example> examples, CancellationToken cancellationToken)
+    {
+        var known = Of(prompt);
+        var missing = examples.Where(e => !known.ContainsKey(e.Id)).DistinctBy(e => e.Id).ToList();
+        if (missing.Count > 0)
+        {
+            // The session memoises per (prompt, set) and the response cache makes repeats free across runs.
+            var fresh = await session.EvaluateAsync(prompt, missing, cancellationToken).ConfigureAwait(false);
+            foreach (var r in fresh.Results)
+            {
+                known[r.Example.Id] = r;
+            }
+        }
+
+        var results = examples.Select(e => known[e.Id]).ToList();
+        var score = session.Request.Task.Metric.Aggregate(results.Select(r => (r.Prediction, r.Example, r.Score)).ToList());
+        return new EvaluationResult(score, results);
+    }
+
+    /// <summary>Counts how many of <paramref name="examples"/> are already known for <paramref name="prompt"/>.</summary>
+    /// <param name="prompt">The prompt.</param>
+    /// <param name="examples">The examples.</param>
+    /// <returns>The count.</returns>
+    public int CountKnown(Prompt prompt, IEnumerable<Example> examples)
+    {
+        var known = Of(prompt);
+        return examples.Count(e => known.ContainsKey(e.Id));
+    }
+
+    /// <summary>Returns the length of the longest prefix of <paramref name="order"/> already known for <paramref name="prompt"/>.</summary>
+    /// <param name="prompt">The prompt.</param>
+    /// <param name="order">The examples in order.</param>
+    /// <returns>The prefix length.</returns>
+    public int KnownPrefix(Prompt prompt, IReadOnlyList<Example> order)
+    {
+        var known = Of(prompt);
+        int n = 0;
+        while (n < order.Count && known.ContainsKey(order[n].Id))
+        {
+            n++;
+        }
+
+        return n;
+    }
+
+    private Dictionary<string, ExampleResult> Of(Prompt prompt)
+    {
+        var key = BaselineSupport.Key(prompt);
+        if (!_known.TryGetValue(key, out var known))
+        {
+            known = new Dictionary<string, ExampleResult>(StringComparer.Ordinal);
+            _known[key] = known;
+        }
+
+        return known;
+    }
+}
