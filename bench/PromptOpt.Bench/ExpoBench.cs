@@ -44,6 +44,11 @@ internal static class ExpoBench
 
     public static async Task<int> RunAsync(string[] args)
     {
+        if (args.Contains("--skills"))
+        {
+            return await SkillsAsync(StrArg(args, "--envs")?.Split(',') ?? ["bandit-hard"], IntArg(args, "--seeds", 40), IntArg(args, "--seed0", 1000));
+        }
+
         int seeds = IntArg(args, "--seeds", 30), steps = IntArg(args, "--steps", 100), seed0 = IntArg(args, "--seed0", 1000);
         bool full = args.Contains("--full-network");
         var envs = StrArg(args, "--envs")?.Split(',') ?? DefaultEnvs;
@@ -51,13 +56,15 @@ internal static class ExpoBench
         var network = full ? new Dictionary<string, string>() : new Dictionary<string, string> { ["network-hidden-units"] = "32", ["network-epochs"] = "20" };
         var embedder = new HashingEmbeddingGenerator(full ? null : new HashingEmbeddingOptions { Dimensions = 128 });
 
-        Console.WriteLine($"# EXPO / EXPO-ES on the simulator (SIMULATED results)\n");
+        Console.WriteLine("## EXPO / EXPO-ES on the simulator (SIMULATED results)\n");
         Console.WriteLine($"{seeds} seeds ({seed0}…{seed0 + seeds - 1}), {steps} steps, network: {(full ? "default (128 hidden, 50 epochs, 512-d embeddings)" : "test setting (32 hidden, 20 epochs, 128-d embeddings)")}, {Environment.ProcessorCount} cores.");
-        Console.WriteLine("Cells: mean ± standard error over the seeds. Bandits: cumulative regret Σ(μ* − μ_a). LR: optimality gap (best loss − least-squares loss). TSP: relative gap to the optimal tour. Lower is better.\n");
+        Console.WriteLine("Cells: mean ± standard error over the seeds; lower is better. Bandits: cumulative regret Σ(μ* − μ_a). LR: optimality gap (best loss − least-squares loss) " +
+            "and cumulative regret Σ(1 − r_t) with r_t = clip(1 − loss/loss_ref, 0, 1). TSP: relative gap to the optimal tour and Σ(1 − r_t) with r_t = optimum/length.\n");
         var total = Stopwatch.StartNew();
         foreach (var env in envs)
         {
             var curves = new Dictionary<string, double[][]>();
+            var regrets = new Dictionary<string, double[][]>();
             var times = new Dictionary<string, double>();
             foreach (var (label, method, settings) in methods)
             {
@@ -68,22 +75,28 @@ internal static class ExpoBench
                     merged[k] = v;
                 }
 
-                curves[label] = await RunSeedsAsync(env, method, merged, embedder, seeds, seed0, steps);
+                (curves[label], regrets[label]) = await RunSeedsAsync(env, method, merged, embedder, seeds, seed0, steps);
                 times[label] = sw.Elapsed.TotalSeconds;
             }
 
-            Console.WriteLine(Table(env, steps, curves, times));
+            bool bandit = env.StartsWith("bandit", StringComparison.Ordinal);
+            Console.WriteLine(Table(env + (bandit ? ": cumulative regret Σ(μ* − μ_a)" : ": optimality gap"), steps, curves, times));
+            if (!bandit)
+            {
+                Console.WriteLine(Table(env + ": cumulative regret Σ(1 − r_t) (what EXPO's reward optimises)", steps, regrets, times));
+            }
         }
 
         Console.WriteLine($"Total time: {total.Elapsed.TotalMinutes:F1} min.");
         return 0;
     }
 
-    /// <summary>Runs one method on <paramref name="seeds"/> seeds in parallel; returns each seed's per-step measure.</summary>
-    private static async Task<double[][]> RunSeedsAsync(
+    /// <summary>Runs one method on <paramref name="seeds"/> seeds in parallel; returns each seed's per-step measure and cumulative regret.</summary>
+    private static async Task<(double[][] Measure, double[][] Regret)> RunSeedsAsync(
         string env, string method, Dictionary<string, string> settings, HashingEmbeddingGenerator embedder, int seeds, int seed0, int steps)
     {
         var curves = new double[seeds][];
+        var regrets = new double[seeds][];
         await Parallel.ForEachAsync(Enumerable.Range(0, seeds), new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, async (s, ct) =>
         {
             int seed = seed0 + s;
@@ -101,9 +114,56 @@ internal static class ExpoBench
                 Steps = steps,
             };
             var result = await OptimizerRegistry.CreateDecision(method, settings).OptimizeAsync(request, ct);
-            curves[s] = Measure(EnvironmentCatalog.Create(env, seed), (JsonArray)result.Details["steps"]!);
+            var details = (JsonArray)result.Details["steps"]!;
+            curves[s] = Measure(EnvironmentCatalog.Create(env, seed), details);
+            regrets[s] = details.Select(x => (double)x!["cumulative_regret"]!).ToArray();
         });
-        return curves;
+        return (curves, regrets);
+    }
+
+    /// <summary>
+    /// The landscape behind the numbers: every combination of the five agent skills (SIMULATOR.md "Agent role") as one
+    /// fixed meta-prompt (the original with one trigger sentence per skill added to its instruction) against the uniform
+    /// arm over a simulated 5 × 5 domain, final regret (bandits) or Σ(1 − r_t), mean ± s.e. over the seeds.
+    /// </summary>
+    private static async Task<int> SkillsAsync(string[] envs, int seeds, int seed0)
+    {
+        string[] names = ["explore", "exploit", "stats", "refine", "diverse"];
+        string[] phrases = ["Explore options you have not tried.", "Exploit the best so far.", "Compute the average reward of each option.",
+            "Make small adjustments near the best.", "Propose something different from before."];
+        Console.WriteLine($"## Fixed meta-prompts by agent skill (SIMULATED), {seeds} seeds\n");
+        foreach (var env in envs)
+        {
+            var rows = new List<(string Name, double[] Values)>();
+            for (int mask = 0; mask < 32; mask++)
+            {
+                var extra = string.Join(" ", Enumerable.Range(0, 5).Where(b => (mask & (1 << b)) != 0).Select(b => phrases[b]));
+                var values = new double[seeds];
+                await Parallel.ForEachAsync(Enumerable.Range(0, seeds), async (i, ct) =>
+                {
+                    var e = EnvironmentCatalog.Create(env, seed0 + i);
+                    var meta = new MetaPrompt(e.OriginalTaskDescription, (extra + " " + e.OriginalMetaInstruction).Trim());
+                    var world = new SimulatedWorld(new SimOptions { Seed = seed0 + i });
+                    await new AgentRunner(world.CreateClient()).RunAsync(e, meta, cancellationToken: ct);
+                    values[i] = e.CumulativeRegret;
+                });
+                var label = string.Join("+", Enumerable.Range(0, 5).Where(b => (mask & (1 << b)) != 0).Select(b => names[b]));
+                rows.Add((label.Length == 0 ? "(original)" : label, values));
+            }
+
+            var (uniform, _) = await RunSeedsAsync(env, ExpoNames.Uniform, [], new HashingEmbeddingGenerator(), seeds, seed0, 100);
+            var u = uniform.Select(x => x[^1]).ToArray();
+            var table = new StringBuilder($"### {env}: final cumulative regret of each fixed skill combination\n\n| meta-prompt skills | regret | vs expo-uniform ({Pm(Mean(u), Se(u))}) |\n|---|---:|---:|\n");
+            foreach (var (name, v) in rows.OrderBy(r => r.Values.Average()))
+            {
+                table.Append(CultureInfo.InvariantCulture, $"| {name} | {Pm(Mean(v), Se(v))} | {(Mean(v) < Mean(u) ? "better" : "worse")} |\n");
+            }
+
+            Console.WriteLine(table);
+            Console.WriteLine($"{rows.Count(r => Mean(r.Values) > Mean(u))} of 32 fixed combinations have a higher mean regret than the uniform arm.\n");
+        }
+
+        return 0;
     }
 
     /// <summary>The performance measure per step from the report details: regret (bandits) or the optimality gap.</summary>
@@ -115,10 +175,10 @@ internal static class ExpoBench
         _ => throw new InvalidOperationException(env.Name),
     };
 
-    private static string Table(string env, int steps, Dictionary<string, double[][]> curves, Dictionary<string, double> times)
+    private static string Table(string title, int steps, Dictionary<string, double[][]> curves, Dictionary<string, double> times)
     {
         var points = Checkpoints.Where(c => c < steps).Append(steps).Distinct().ToArray();
-        var sb = new StringBuilder($"## {env}\n\n| method |");
+        var sb = new StringBuilder($"### {title}\n\n| method |");
         foreach (var p in points)
         {
             sb.Append(CultureInfo.InvariantCulture, $" step {p}{(p == steps ? " (final)" : string.Empty)} |");
