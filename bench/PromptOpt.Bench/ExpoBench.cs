@@ -124,7 +124,8 @@ internal static class ExpoBench
     /// <summary>
     /// The landscape behind the numbers: every combination of the five agent skills (SIMULATOR.md "Agent role") as one
     /// fixed meta-prompt (the original with one trigger sentence per skill added to its instruction) against the uniform
-    /// arm over a simulated 5 × 5 domain, final regret (bandits) or Σ(1 − r_t), mean ± s.e. over the seeds.
+    /// arm over a simulated 5 × 5 domain: the final cumulative regret (bandits: Σ(μ* − μ_a); LR, TSP: Σ(1 − r_t)), mean ±
+    /// s.e. over the seeds.
     /// </summary>
     private static async Task<int> SkillsAsync(string[] envs, int seeds, int seed0)
     {
@@ -151,9 +152,9 @@ internal static class ExpoBench
                 rows.Add((label.Length == 0 ? "(original)" : label, values));
             }
 
-            var (uniform, _) = await RunSeedsAsync(env, ExpoNames.Uniform, [], new HashingEmbeddingGenerator(), seeds, seed0, 100);
+            var (_, uniform) = await RunSeedsAsync(env, ExpoNames.Uniform, [], new HashingEmbeddingGenerator(), seeds, seed0, 100);
             var u = uniform.Select(x => x[^1]).ToArray();
-            var table = new StringBuilder($"### {env}: final cumulative regret of each fixed skill combination\n\n| meta-prompt skills | regret | vs expo-uniform ({Pm(Mean(u), Se(u))}) |\n|---|---:|---:|\n");
+            var table = new StringBuilder($"### {env}: final cumulative regret of each fixed skill combination (100 steps)\n\n| meta-prompt skills | regret | vs expo-uniform ({Pm(Mean(u), Se(u))}) |\n|---|---:|---:|\n");
             foreach (var (name, v) in rows.OrderBy(r => r.Values.Average()))
             {
                 table.Append(CultureInfo.InvariantCulture, $"| {name} | {Pm(Mean(v), Se(v))} | {(Mean(v) < Mean(u) ? "better" : "worse")} |\n");

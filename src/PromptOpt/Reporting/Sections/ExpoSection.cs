@@ -18,7 +18,7 @@ internal sealed class ExpoSection : IReportSection
 
     public string Title => "EXPO: regret and arm probabilities";
 
-    public bool AppliesTo(string method) => ReportSections.MethodIs(method, "expo", "expo-es");
+    public bool AppliesTo(string method) => ReportSections.MethodIs(method, "expo", "expo-es", "expo-fixed", "expo-uniform", "expo-exp3", "expo-egreedy");
 
     public string RenderHtml(RunReport report)
     {
