@@ -103,7 +103,7 @@ internal static class RunsCommand
         return ExitCodes.Ok;
     }
 
-    // The task a run names in its spec ("task" for eval and single-task methods; "tasks" for multi-task ones).
+    // The task a run names in its spec ("task" for eval and single-task methods; "env" for EXPO; "tasks" for multi-task ones).
     private static string? TaskOf(RunRecord? record)
     {
         if (record is null)
@@ -123,6 +123,11 @@ internal static class RunsCommand
             if (root.TryGetProperty("task", out var t) && t.ValueKind == JsonValueKind.String)
             {
                 return t.GetString();
+            }
+
+            if (root.TryGetProperty("env", out var env) && env.ValueKind == JsonValueKind.String)
+            {
+                return env.GetString(); // EXPO methods: the environment
             }
 
             return root.TryGetProperty("tasks", out var ts) && ts.ValueKind == JsonValueKind.Array
