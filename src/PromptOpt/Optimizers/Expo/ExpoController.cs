@@ -17,6 +17,8 @@ namespace PromptOpt.Optimizers.Expo;
 /// </remarks>
 public sealed class ExpoController
 {
+    private static readonly UsageSnapshot EmptyUsage = new UsageMeter().Snapshot();
+
     private readonly IChatClient _agent;
     private readonly IEmbeddingGenerator<string, Embedding<float>> _embedder;
     private readonly IExpoDomainSource _domainSource;
@@ -193,6 +195,7 @@ public sealed class ExpoController
         ArgumentNullException.ThrowIfNull(step);
         return kind == DecisionTaskKind.Bandit ? step.CumulativeRegret : step.BestValue;
     }
+
     /// <summary>Converts a float vector to doubles.</summary>
     /// <param name="vector">The vector.</param>
     /// <returns>The copy.</returns>
@@ -221,8 +224,6 @@ public sealed class ExpoController
     /// <summary>The <paramref name="count"/> most likely arms, largest first (ties: lower index first).</summary>
     internal static IEnumerable<(int Arm, double P)> Top(IReadOnlyList<double> probabilities, int count) =>
         probabilities.Select((p, a) => (Arm: a, P: p)).OrderByDescending(x => x.P).ThenBy(x => x.Arm).Take(count);
-
-    private static readonly UsageSnapshot EmptyUsage = new UsageMeter().Snapshot();
 
     private long ChargedCalls()
     {
