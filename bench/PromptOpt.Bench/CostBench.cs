@@ -18,7 +18,9 @@ namespace PromptOpt.Bench;
 /// store (a fresh pipeline, meter and store connection, as a rerun of the command would have), five times: the first replay
 /// is what a rerun gets, the best is the figure least disturbed by other load on the machine. Reports logical calls, paid
 /// calls, requests the server saw, wall and CPU time. Goal: cached replay ≥ 50× faster, zero paid calls and zero server
-/// requests, the same result. Usage: cost [methods=all|a,b] [latency-ms=50] [task=multistep_arithmetic] [seed=1] [concurrency=16].
+/// requests, the same result. Then the same through the CLI: <c>promptopt optimize</c> run twice as child processes (the
+/// rerun reopens the run id and is answered from the cache). Usage: cost [methods=all|a,b] [latency-ms=50]
+/// [task=multistep_arithmetic] [seed=1] [concurrency=16] [mode=both|library|cli].
 /// </summary>
 internal static class CostBench
 {
@@ -34,6 +36,12 @@ internal static class CostBench
         var taskName = args.Length > 2 ? args[2] : "multistep_arithmetic";
         int seed = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 1;
         int concurrency = args.Length > 4 ? int.Parse(args[4], CultureInfo.InvariantCulture) : 16;
+        var mode = args.Length > 5 ? args[5] : "both";
+        if (mode is not ("both" or "library" or "cli"))
+        {
+            Console.Error.WriteLine("cost: mode must be both, library or cli");
+            return 2;
+        }
         if (methods.Length == 0)
         {
             Console.WriteLine("cost: no optimizer is registered in OptimizerRegistry yet; nothing to measure.");
@@ -54,47 +62,17 @@ internal static class CostBench
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"# {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC; {Environment.ProcessorCount} cores; load average {PromptfooCompareBench.LoadAverage()}; task {task.Name} (seed {seed}); " +
             $"loopback simulator latency {latencyMs} ms; concurrency {concurrency}; method defaults, V = 50, test = 200"));
-        Console.WriteLine();
-        Console.WriteLine($"| method | cold: calls | cold: paid | cold: server requests | cold: wall s | cached: calls | cached: paid ({Replays} replays) | cached: server requests ({Replays} replays) | cached: wall s (1st replay) | cached: wall s (best of {Replays}) | cached: CPU s (1st replay, whole process) | speed-up 1st (best) | same result |");
-        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
         int exit = 0;
         try
         {
-            foreach (var method in methods)
+            if (mode != "cli")
             {
-                var storePath = Path.Combine(dir.FullName, method + ".db");
-                Measured cold;
-                var replays = new List<Measured>();
-                try
-                {
-                    cold = await RunOnceAsync(method, task, spec, storePath, server, concurrency, seed);
-                    for (int i = 0; i < Replays; i++)
-                    {
-                        replays.Add(await RunOnceAsync(method, task, spec, storePath, server, concurrency, seed));
-                    }
-                }
-                catch (Exception ex) when (ex is not OutOfMemoryException)
-                {
-                    Console.WriteLine($"| {method} | failed: {ex.GetType().Name}: {ex.Message.ReplaceLineEndings(" ")} | | | | | | | | | | | |");
-                    exit = 1;
-                    continue;
-                }
+                exit |= await LibraryTableAsync(methods, task, spec, dir.FullName, server, concurrency, seed);
+            }
 
-                var first = replays[0];
-                var best = replays.MinBy(r => r.Wall)!;
-                bool same = replays.All(r => SameResult(cold.Result, r.Result));
-                double speedup = cold.Wall.TotalSeconds / Math.Max(first.Wall.TotalSeconds, 1e-6);
-                double bestSpeedup = cold.Wall.TotalSeconds / Math.Max(best.Wall.TotalSeconds, 1e-6);
-                var c = cold.Usage;
-                var h = first.Usage;
-                long paid = replays.Sum(r => r.Usage.PaidCalls);
-                long requests = replays.Sum(r => r.ServerRequests);
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"| {method} | {c.Calls} | {c.PaidCalls} | {cold.ServerRequests} | {cold.Wall.TotalSeconds:F2} | {h.Calls} | {paid} | {requests} | {first.Wall.TotalSeconds:F3} | {best.Wall.TotalSeconds:F3} | {first.Cpu.TotalSeconds:F3} | {speedup:F0}× ({bestSpeedup:F0}×) | {(same ? "yes" : "NO")} |"));
-                if (paid > 0 || requests > 0 || !same || bestSpeedup < TargetSpeedup)
-                {
-                    exit = 1;
-                }
+            if (mode != "library")
+            {
+                exit |= await CliTableAsync(methods, task, spec, dir.FullName, server, concurrency, seed);
             }
         }
         finally
@@ -110,10 +88,128 @@ internal static class CostBench
             }
         }
 
+        return exit;
+    }
+
+    /// <summary>The library path: OptimizerRegistry.Create(name).OptimizeAsync cold, then replayed over the same store.</summary>
+    private static async Task<int> LibraryTableAsync(
+        string[] methods, TaskDefinition task, ModelSpec spec, string dir, SimulatorServer server, int concurrency, int seed)
+    {
+        Console.WriteLine();
+        Console.WriteLine("## library: OptimizerRegistry.Create(method).OptimizeAsync(request), cold, then replayed over the same store");
+        Console.WriteLine();
+        Console.WriteLine($"| method | cold: calls | cold: paid | cold: server requests | cold: wall s | cached: calls | cached: paid ({Replays} replays) | cached: server requests ({Replays} replays) | cached: wall s (1st replay) | cached: wall s (best of {Replays}) | cached: CPU s (1st replay, whole process) | speed-up 1st (best) | same result |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
+        int exit = 0;
+        foreach (var method in methods)
+        {
+            var storePath = Path.Combine(dir, method + ".db");
+            Measured cold;
+            var replays = new List<Measured>();
+            try
+            {
+                cold = await RunOnceAsync(method, task, spec, storePath, server, concurrency, seed);
+                for (int i = 0; i < Replays; i++)
+                {
+                    replays.Add(await RunOnceAsync(method, task, spec, storePath, server, concurrency, seed));
+                }
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                Console.WriteLine($"| {method} | failed: {ex.GetType().Name}: {ex.Message.ReplaceLineEndings(" ")} | | | | | | | | | | | |");
+                exit = 1;
+                continue;
+            }
+
+            var first = replays[0];
+            var best = replays.MinBy(r => r.Wall)!;
+            bool same = replays.All(r => SameResult(cold.Result, r.Result));
+            double speedup = cold.Wall.TotalSeconds / Math.Max(first.Wall.TotalSeconds, 1e-6);
+            double bestSpeedup = cold.Wall.TotalSeconds / Math.Max(best.Wall.TotalSeconds, 1e-6);
+            var c = cold.Usage;
+            var h = first.Usage;
+            long paid = replays.Sum(r => r.Usage.PaidCalls);
+            long requests = replays.Sum(r => r.ServerRequests);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {method} | {c.Calls} | {c.PaidCalls} | {cold.ServerRequests} | {cold.Wall.TotalSeconds:F2} | {h.Calls} | {paid} | {requests} | {first.Wall.TotalSeconds:F3} | {best.Wall.TotalSeconds:F3} | {first.Cpu.TotalSeconds:F3} | {speedup:F0}× ({bestSpeedup:F0}×) | {(same ? "yes" : "NO")} |"));
+            if (paid > 0 || requests > 0 || !same || bestSpeedup < TargetSpeedup)
+            {
+                exit = 1;
+            }
+        }
+
         Console.WriteLine();
         Console.WriteLine($"# goal: cached replay ≥ {TargetSpeedup:F0}× faster (best of {Replays}: the figure least disturbed by other load), 0 paid calls and 0 server requests in every replay, same result (exit code 1 otherwise)");
         return exit;
     }
+
+    /// <summary>
+    /// The command-line path: <c>promptopt optimize</c> (the Release CLI next to this bench) run twice with the same command
+    /// and store: the second run reopens the same run id and is answered from the cache. Includes process start-up, the
+    /// run record, the HTML report and the artifact, i.e. what a user's rerun costs.
+    /// </summary>
+    private static async Task<int> CliTableAsync(
+        string[] methods, TaskDefinition task, ModelSpec spec, string dir, SimulatorServer server, int concurrency, int seed)
+    {
+        var cli = Path.Combine(AppContext.BaseDirectory, OperatingSystem.IsWindows() ? "PromptOpt.Cli.exe" : "PromptOpt.Cli");
+        Console.WriteLine();
+        Console.WriteLine("## CLI: the same `promptopt optimize` command run twice over one store (second run = same run id, answered from the cache; child processes)");
+        Console.WriteLine();
+        Console.WriteLine("| method | cold: calls | cold: paid | cold: server requests | cold: wall s | rerun: calls | rerun: paid | rerun: server requests | rerun: wall s | rerun: CPU s | speed-up | same best prompt and scores |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
+        int exit = 0;
+        foreach (var method in methods)
+        {
+            var argv = new List<string>
+            {
+                "optimize", "--method", method, "--task", task.Name, "--seed", seed.ToString(CultureInfo.InvariantCulture),
+                "--task-model", spec.ToString(), "--concurrency", concurrency.ToString(CultureInfo.InvariantCulture),
+                "--store", Path.Combine(dir, "cli-" + method + ".db"), "--json",
+            };
+            var env = new Dictionary<string, string> { ["NO_COLOR"] = "1", ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1" };
+            var runs = new List<(ChildProcess.Result Run, long Requests, System.Text.Json.Nodes.JsonNode Json)>();
+            try
+            {
+                for (int i = 0; i < 2; i++)
+                {
+                    long before = server.Stats.Requests;
+                    var run = await ChildProcess.RunAsync(cli, argv, env, dir, TimeSpan.FromMinutes(10));
+                    long requests = server.Stats.Requests - before;
+                    if (run.ExitCode != 0)
+                    {
+                        throw new InvalidOperationException($"exit {run.ExitCode}: {LastLine(run.Stderr)}");
+                    }
+
+                    runs.Add((run, requests, System.Text.Json.Nodes.JsonNode.Parse(run.Stdout)!));
+                }
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                Console.WriteLine($"| {method} | failed: {ex.Message.ReplaceLineEndings(" ")} | | | | | | | | | | |");
+                exit = 1;
+                continue;
+            }
+
+            var (c, r) = (runs[0], runs[1]);
+            static string Usage(System.Text.Json.Nodes.JsonNode j, string key) => j["usage"]![key]!.ToString();
+            bool same = c.Json["bestPrompt"]!.ToJsonString() == r.Json["bestPrompt"]!.ToJsonString()
+                && c.Json["scores"]!.ToJsonString() == r.Json["scores"]!.ToJsonString();
+            double speedup = c.Run.Wall.TotalSeconds / Math.Max(r.Run.Wall.TotalSeconds, 1e-6);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {method} | {Usage(c.Json, "calls")} | {Usage(c.Json, "paidCalls")} | {c.Requests} | {c.Run.Wall.TotalSeconds:F2} | {Usage(r.Json, "calls")} | {Usage(r.Json, "paidCalls")} | {r.Requests} | {r.Run.Wall.TotalSeconds:F2} | {(r.Run.Cpu is { } cpu ? cpu.TotalSeconds.ToString("F2", CultureInfo.InvariantCulture) : "n/a")} | {speedup:F0}× | {(same ? "yes" : "NO")} |"));
+            if (Usage(r.Json, "paidCalls") != "0" || r.Requests > 0 || !same)
+            {
+                exit = 1;
+            }
+        }
+
+        Console.WriteLine();
+        Console.WriteLine("# CLI goal: the rerun makes 0 paid calls and 0 server requests and reports the same best prompt and scores (its wall time includes process start-up, JIT and writing the report)");
+        return exit;
+    }
+
+    private static string LastLine(string text) =>
+        text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault() ?? string.Empty;
 
     private static async Task<Measured> RunOnceAsync(
         string method, TaskDefinition task, ModelSpec spec, string storePath, SimulatorServer server, int concurrency, int seed)
