@@ -45,6 +45,17 @@ internal static class OptimizeCommand
             Description = "The optimizer model (analyses failures, writes candidates). Default: the task model's spec.",
             HelpName = "spec",
         };
+        var env = new Option<string?>("--env")
+        {
+            Description = "EXPO methods: the decision-making environment the agent acts in (see 'promptopt tasks'), instead of --task.",
+            HelpName = "name",
+        };
+        var steps = new Option<int?>("--steps") { Description = "EXPO methods: the number of agent steps. Default: the environment's horizon.", HelpName = "N" }.AtLeast(1);
+        var agentModel = new Option<string?>("--agent-model")
+        {
+            Description = "EXPO methods: the agent model (acts once per step). Default: the task model's spec.",
+            HelpName = "spec",
+        };
         var taskCalls = new Option<long?>("--budget-task-calls") { Description = "Stop after this many task-model calls (cache hits count). Default: unlimited.", HelpName = "N" };
         var optimizerCalls = new Option<long?>("--budget-optimizer-calls") { Description = "Stop after this many optimizer-model calls. Default: unlimited.", HelpName = "N" };
         var tokens = new Option<long?>("--budget-tokens") { Description = "Stop after this many tokens (charged roles). Default: unlimited.", HelpName = "N" };
@@ -82,7 +93,7 @@ internal static class OptimizeCommand
             "its test score next to the start prompt's, usage, and the paths of the saved prompt artifact and the HTML report. " +
             "Ctrl-C stops cleanly; the same command resumes from the cache.")
         {
-            spec, method, task, taskModel, optimizerModel, taskCalls, optimizerCalls, tokens, dollars, seed, runId, trainSize, testSize, set,
+            spec, method, task, env, steps, taskModel, agentModel, optimizerModel, taskCalls, optimizerCalls, tokens, dollars, seed, runId, trainSize, testSize, set,
             concurrency, price, store, json,
         };
 
@@ -92,6 +103,9 @@ internal static class OptimizeCommand
             {
                 Method = parse.GetValue(method),
                 Task = parse.GetValue(task),
+                Environment = parse.GetValue(env),
+                Steps = parse.GetValue(steps),
+                AgentModel = parse.GetValue(agentModel),
                 TaskModel = parse.GetValue(taskModel),
                 OptimizerModel = parse.GetValue(optimizerModel),
                 Seed = parse.GetValue(seed),
@@ -136,7 +150,7 @@ internal static class OptimizeCommand
 
     private static string MethodList()
     {
-        var names = OptimizerRegistry.Names;
+        var names = OptimizerRegistry.Names.Concat(OptimizerRegistry.DecisionNames).ToList();
         return names.Count == 0 ? "dual-phase | ape | opro | protegi | metaspo | expo | expo-es" : string.Join(" | ", names);
     }
 }

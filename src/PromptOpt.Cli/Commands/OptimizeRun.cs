@@ -29,7 +29,12 @@ internal static class OptimizeRun
         var fromFile = args.SpecPath is null ? new RunSpec() : RunSpecLoader.Load(args.SpecPath, context.WorkingDirectory);
         var spec = fromFile.OverrideWith(args.Flags);
         var method = spec.Method
-            ?? throw new PromptOptInputException($"no method: give --method or 'method:' in the spec (known: {string.Join(", ", OptimizerRegistry.Names)})");
+            ?? throw new PromptOptInputException($"no method: give --method or 'method:' in the spec (known: {string.Join(", ", OptimizerRegistry.Names.Concat(OptimizerRegistry.DecisionNames))})");
+        if (OptimizerRegistry.IsDecisionMethod(method))
+        {
+            return await OptimizeDecisionRun.RunAsync(context, args, spec, method, cancellationToken); // EXPO: an agent in an environment
+        }
+
         var optimizer = OptimizerRegistry.Create(method, spec.Options.Count == 0 ? null : spec.Options);
         method = optimizer.Name;
         int seed = spec.Seed ?? CommonOptions.DefaultSeed;
@@ -122,7 +127,7 @@ internal static class OptimizeRun
         return ExitCodes.Ok;
     }
 
-    private static void ValidateBudget(RunSpecBudget budget)
+    internal static void ValidateBudget(RunSpecBudget budget)
     {
         if (budget.TaskCalls is < 0 || budget.OptimizerCalls is < 0 || budget.Tokens is < 0 || budget.Dollars is < 0)
         {
@@ -130,7 +135,7 @@ internal static class OptimizeRun
         }
     }
 
-    private static PriceTable ParsePrices(IEnumerable<string> overrides)
+    internal static PriceTable ParsePrices(IEnumerable<string> overrides)
     {
         var table = PriceTable.Default;
         foreach (var p in overrides)

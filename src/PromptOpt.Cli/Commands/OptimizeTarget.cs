@@ -45,9 +45,9 @@ internal sealed record OptimizeTarget(string Name, TaskDefinition Task, IReadOnl
 
         if (spec.Environment is not null || spec.Steps is not null)
         {
-            // EXTENSION POINT (EXPO): resolve spec.Environment with the Decision environment catalog and carry it (and
-            // spec.Steps, spec.AgentModel) into the request once EXPO's request shape lands on main.
-            throw new PromptOptInputException($"'env'/'steps': EXPO environments are not available through 'optimize' in this build (method '{spec.Method}')");
+            // EXPO methods never get here (OptimizeDecisionRun handles them); a task-prompt method cannot use an environment.
+            throw new PromptOptInputException(
+                $"'env'/'steps' are for the agent methods ({string.Join(", ", OptimizerRegistry.DecisionNames)}); method '{spec.Method}' optimizes a task prompt: give a task instead");
         }
 
         if (spec.Suite is { } suitePath)

@@ -27,8 +27,7 @@ internal static class TasksCommand
         return command;
     }
 
-    // HOOK: when Decision/ lands, list the EXPO environments too (an "environments" array in JSON, a second table/section
-    // in text), leaving the "tasks" array as it is.
+    // The EXPO environments follow the tasks: an "environments" array in JSON, a second table / lines in text.
     private static int Run(CliContext context, bool json, int seed)
     {
         var tasks = CliContext.ListBuiltInTasks(seed);
@@ -49,7 +48,13 @@ internal static class TasksCommand
                 });
             }
 
-            JsonOutput.Write(context.Out, new JsonObject { ["seed"] = seed, ["tasks"] = array });
+            var environments = new JsonArray(Decision.EnvironmentCatalog.All.Select(e => (JsonNode?)new JsonObject
+            {
+                ["name"] = e.Name,
+                ["kind"] = Kind(e.Kind),
+                ["description"] = e.Description,
+            }).ToArray());
+            JsonOutput.Write(context.Out, new JsonObject { ["seed"] = seed, ["tasks"] = array, ["environments"] = environments });
             return ExitCodes.Ok;
         }
 
@@ -65,6 +70,14 @@ internal static class TasksCommand
             }
 
             context.OutConsole.Write(table);
+            var envs = new Table().Border(TableBorder.Rounded).Title("environments (EXPO methods: --env)")
+                .AddColumn(new TableColumn("environment").NoWrap()).AddColumn(new TableColumn("kind").NoWrap()).AddColumn("description");
+            foreach (var e in Decision.EnvironmentCatalog.All)
+            {
+                envs.AddRow(Markup.Escape(e.Name), Kind(e.Kind), Markup.Escape(e.Description));
+            }
+
+            context.OutConsole.Write(envs);
             return ExitCodes.Ok;
         }
 
@@ -74,6 +87,18 @@ internal static class TasksCommand
                 $"{t.Name}\t{t.Metric.Name}\ttrain={TextFormat.Int(t.Dataset.Train.Count)} dev={TextFormat.Int(t.Dataset.Dev.Count)} test={TextFormat.Int(t.Dataset.Test.Count)}\t{t.Description}");
         }
 
+        foreach (var e in Decision.EnvironmentCatalog.All)
+        {
+            context.Out.WriteLine($"{e.Name}\tenvironment ({Kind(e.Kind)})\t--env\t{e.Description}");
+        }
+
         return ExitCodes.Ok;
     }
+
+    private static string Kind(Decision.DecisionTaskKind kind) => kind switch
+    {
+        Decision.DecisionTaskKind.Bandit => "bandit",
+        Decision.DecisionTaskKind.LinearRegression => "linreg",
+        _ => "tsp",
+    };
 }

@@ -17,6 +17,8 @@ internal sealed class OptimizeProgressView : IProgress<OptimizationEvent>
     private readonly CliContext _context;
     private readonly UsageMeter _meter;
     private readonly string _simulated;
+    private readonly string? _valueLabel;
+    private readonly int _detailWidth;
     private readonly Lock _gate = new();
     private readonly List<string> _notices = [];
     private RunStarted? _started;
@@ -31,11 +33,15 @@ internal sealed class OptimizeProgressView : IProgress<OptimizationEvent>
     /// <param name="context">The context.</param>
     /// <param name="meter">The run's usage meter (calls used, cache hits, budget).</param>
     /// <param name="simulated">Whether scores are simulated (labelled "(simulated)").</param>
-    public OptimizeProgressView(CliContext context, UsageMeter meter, bool simulated)
+    /// <param name="valueLabel">What a step's score is, when it is not the best training score (EXPO: <c>cumulative regret</c>, <c>best loss</c>), or <see langword="null"/>.</param>
+    /// <param name="detailWidth">How many characters of a step's detail to show.</param>
+    public OptimizeProgressView(CliContext context, UsageMeter meter, bool simulated, string? valueLabel = null, int detailWidth = 60)
     {
         _context = context;
         _meter = meter;
         _simulated = simulated ? " (simulated)" : string.Empty;
+        _valueLabel = valueLabel;
+        _detailWidth = detailWidth;
     }
 
     /// <summary>Gets the <see cref="RunStarted"/> event, once it arrived.</summary>
@@ -118,6 +124,11 @@ internal sealed class OptimizeProgressView : IProgress<OptimizationEvent>
                     _step = s.Step;
                     _totalSteps = Math.Max(_totalSteps, s.Step);
                     _best = s.BestTrainScore;
+                    if (_valueLabel is not null && s.Detail is not null)
+                    {
+                        _stepDetail = s.Detail; // EXPO: the arm, reward and top arms of the step just done
+                    }
+
                     line = StepLine(s.Step, s.BestTrainScore, s.Usage, s.Detail);
                     break;
                 case RunNotice n:
@@ -155,8 +166,9 @@ internal sealed class OptimizeProgressView : IProgress<OptimizationEvent>
     private string StepLine(int step, double best, UsageSnapshot usage, string? detail)
     {
         var of = _totalSteps > 0 ? "/" + TextFormat.Int(_totalSteps) : string.Empty;
-        return $"step {TextFormat.Int(step)}{of}  best {TextFormat.Score(best)} (train){_simulated}  calls: {CallsText(usage)}"
-            + (string.IsNullOrWhiteSpace(detail) ? string.Empty : "  " + TextFormat.Excerpt(detail, 60));
+        var value = _valueLabel is null ? $"best {TextFormat.Score(best)} (train)" : $"{_valueLabel} {TextFormat.Score(best)}";
+        return $"step {TextFormat.Int(step)}{of}  {value}{_simulated}  calls: {CallsText(usage)}"
+            + (string.IsNullOrWhiteSpace(detail) ? string.Empty : "  " + TextFormat.Excerpt(detail, _detailWidth));
     }
 
     private string CallsText(UsageSnapshot usage)
@@ -187,8 +199,8 @@ internal sealed class OptimizeProgressView : IProgress<OptimizationEvent>
             }
 
             var of = _totalSteps > 0 ? " of " + TextFormat.Int(_totalSteps) : string.Empty;
-            Row("step", TextFormat.Int(_step) + of + (string.IsNullOrWhiteSpace(_stepDetail) ? string.Empty : "  " + TextFormat.Excerpt(_stepDetail, 60)));
-            Row("best", (_best is { } b ? TextFormat.Score(b) + " (train)" : "-") + _simulated);
+            Row("step", TextFormat.Int(_step) + of + (string.IsNullOrWhiteSpace(_stepDetail) ? string.Empty : "  " + TextFormat.Excerpt(_stepDetail, _detailWidth)));
+            Row(_valueLabel ?? "best", (_best is { } b ? TextFormat.Score(b) + (_valueLabel is null ? " (train)" : string.Empty) : "-") + _simulated);
             Row("candidates", TextFormat.Int(_candidates));
             var usage = _meter.Snapshot();
             Row("calls", CallsText(usage));

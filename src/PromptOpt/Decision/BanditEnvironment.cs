@@ -81,11 +81,27 @@ public sealed partial class BanditEnvironment : DecisionEnvironment
     public override double Performance => _regret;
 
     /// <inheritdoc/>
+    public override double CumulativeRegret => _regret;
+
+    /// <inheritdoc/>
+    public override string BestValueName => "cumulative_reward";
+
+    /// <inheritdoc/>
+    /// <remarks>For a bandit, the objective value so far is the total reward collected.</remarks>
+    public override double BestValue => CumulativeReward;
+
+    /// <inheritdoc/>
+    public override bool BestValueHigherIsBetter => true;
+
+    /// <inheritdoc/>
     public override int ExemplarPoolCount => _pulls.Count;
 
     /// <inheritdoc/>
     /// <remarks>The whole history (ALGORITHMS.md §5: "MAB: the whole history summarised").</remarks>
     public override int DefaultExemplarCount => int.MaxValue;
+
+    /// <inheritdoc/>
+    public override DecisionEnvironment CreateFresh() => new BanditEnvironment(Name, Seed, Options);
 
     /// <inheritdoc/>
     public override string RenderExemplars(IReadOnlyList<int>? selection = null)

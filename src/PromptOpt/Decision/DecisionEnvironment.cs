@@ -16,6 +16,7 @@ namespace PromptOpt.Decision;
 public abstract class DecisionEnvironment
 {
     private readonly List<StepRecord> _steps = [];
+    private double _normalisedRegret;
 
     /// <summary>Initializes a new instance of the <see cref="DecisionEnvironment"/> class.</summary>
     /// <param name="name">The catalog name.</param>
@@ -57,6 +58,22 @@ public abstract class DecisionEnvironment
     /// <summary>Gets the current performance measure (cumulative regret for bandits; optimality gap for LR/TSP).</summary>
     public abstract double Performance { get; }
 
+    /// <summary>
+    /// Gets the cumulative regret so far. Bandits: Σ(μ* − μ_{a_t}) (the same as <see cref="Performance"/>). Black-box
+    /// tasks (LR, TSP): Σ_t (1 − r_t), the regret in normalised reward against a perfect score of 1 (our choice: it is
+    /// bounded by the step count and comparable across tasks; an unparseable step adds 1).
+    /// </summary>
+    public virtual double CumulativeRegret => _normalisedRegret;
+
+    /// <summary>Gets the name of <see cref="BestValue"/>: <c>cumulative_reward</c> (bandits, higher is better), <c>best_loss</c> or <c>best_length</c> (lower is better).</summary>
+    public abstract string BestValueName { get; }
+
+    /// <summary>Gets the best objective value so far: the cumulative reward (bandits), the best loss (LR) or the best tour length (TSP), starting points included.</summary>
+    public abstract double BestValue { get; }
+
+    /// <summary>Gets whether a larger <see cref="BestValue"/> is better.</summary>
+    public virtual bool BestValueHigherIsBetter => false;
+
     /// <summary>Gets the number of items in the exemplar pool.</summary>
     public abstract int ExemplarPoolCount { get; }
 
@@ -74,6 +91,10 @@ public abstract class DecisionEnvironment
 
     /// <summary>Gets the sum of the normalised rewards so far.</summary>
     public double CumulativeReward { get; private set; }
+
+    /// <summary>Creates a fresh instance of this environment in its initial state: same name, seed and options, no steps.</summary>
+    /// <returns>The new instance.</returns>
+    public abstract DecisionEnvironment CreateFresh();
 
     /// <summary>Renders the exemplars block (the state as the agent sees it).</summary>
     /// <param name="selection">Pool indices to show, or <see langword="null"/> for the default block.</param>
@@ -100,7 +121,12 @@ public abstract class DecisionEnvironment
 
         double reward = Math.Clamp(outcome.Reward, 0, 1);
         CumulativeReward += reward;
-        var record = new StepRecord(step, response, outcome.Action, reward, outcome.Value, Performance, outcome.Note);
+        _normalisedRegret += 1 - reward;
+        var record = new StepRecord(step, response, outcome.Action, reward, outcome.Value, Performance, outcome.Note)
+        {
+            CumulativeRegret = CumulativeRegret,
+            BestValue = BestValue,
+        };
         _steps.Add(record);
         return record;
     }

@@ -111,6 +111,12 @@ public sealed partial class LinearRegressionEnvironment : DecisionEnvironment
     public override double Performance => _bestLoss - OptimalLoss;
 
     /// <inheritdoc/>
+    public override string BestValueName => "best_loss";
+
+    /// <inheritdoc/>
+    public override double BestValue => _bestLoss;
+
+    /// <inheritdoc/>
     public override int ExemplarPoolCount => _pool.Count;
 
     /// <inheritdoc/>
@@ -154,6 +160,9 @@ public sealed partial class LinearRegressionEnvironment : DecisionEnvironment
 
         return ((int)Math.Round(w, MidpointRounding.AwayFromZero), (int)Math.Round(b, MidpointRounding.AwayFromZero));
     }
+
+    /// <inheritdoc/>
+    public override DecisionEnvironment CreateFresh() => new LinearRegressionEnvironment(Name, Seed, Options);
 
     /// <inheritdoc/>
     public override string RenderExemplars(IReadOnlyList<int>? selection = null)

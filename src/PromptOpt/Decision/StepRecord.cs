@@ -10,6 +10,12 @@ namespace PromptOpt.Decision;
 /// <param name="Note">Why the action was rejected, or <see langword="null"/>.</param>
 public sealed record StepRecord(int Step, string Response, string? Action, double Reward, double? Value, double Performance, string? Note = null)
 {
+    /// <summary>Gets the environment's cumulative regret after this step (<see cref="DecisionEnvironment.CumulativeRegret"/>).</summary>
+    public double CumulativeRegret { get; init; }
+
+    /// <summary>Gets the environment's best objective value after this step (<see cref="DecisionEnvironment.BestValue"/>).</summary>
+    public double BestValue { get; init; }
+
     /// <summary>Gets whether the response held a valid action.</summary>
     public bool Parsed => Action is not null;
 }

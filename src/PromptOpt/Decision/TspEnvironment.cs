@@ -81,6 +81,12 @@ public sealed partial class TspEnvironment : DecisionEnvironment
     public override double Performance => (_bestLength - ReferenceLength) / ReferenceLength;
 
     /// <inheritdoc/>
+    public override string BestValueName => "best_length";
+
+    /// <inheritdoc/>
+    public override double BestValue => _bestLength;
+
+    /// <inheritdoc/>
     public override int ExemplarPoolCount => _pool.Count;
 
     /// <inheritdoc/>
@@ -120,6 +126,9 @@ public sealed partial class TspEnvironment : DecisionEnvironment
     /// <param name="tour">The tour.</param>
     /// <returns>The reason, or <see langword="null"/>.</returns>
     public string? ValidateTour(IReadOnlyList<int> tour) => TspSolver.Validate(tour, Points.Count);
+
+    /// <inheritdoc/>
+    public override DecisionEnvironment CreateFresh() => new TspEnvironment(Name, Seed, Options);
 
     /// <inheritdoc/>
     public override string RenderExemplars(IReadOnlyList<int>? selection = null)

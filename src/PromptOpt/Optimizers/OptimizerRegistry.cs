@@ -17,13 +17,67 @@ public static class OptimizerRegistry
             [MetaSpo.MetaSpoOptimizer.MethodName] = ("MetaSPO: a system prompt meta-learned across source tasks (inner user-prompt loop, outer system-prompt loop); unseen-task protocols", MetaSpo.MetaSpoOptimizer.Create),
         };
 
+    private static readonly Dictionary<string, (string Description, Func<IReadOnlyDictionary<string, string>?, IDecisionOptimizer> Create)> DecisionMethods =
+        new(StringComparer.OrdinalIgnoreCase)
+        {
+            // Online decision methods (an environment instead of a task): name → (description, factory).
+            [Expo.ExpoNames.Expo] = (Expo.ExpoNames.Describe(Expo.ExpoStrategy.Expo), s => new Expo.ExpoOptimizer(Expo.ExpoOptions.FromSettings(Expo.ExpoStrategy.Expo, s))),
+            [Expo.ExpoNames.ExpoEs] = (Expo.ExpoNames.Describe(Expo.ExpoStrategy.ExpoEs), s => new Expo.ExpoOptimizer(Expo.ExpoOptions.FromSettings(Expo.ExpoStrategy.ExpoEs, s))),
+            [Expo.ExpoNames.Fixed] = (Expo.ExpoNames.Describe(Expo.ExpoStrategy.Fixed), s => new Expo.ExpoOptimizer(Expo.ExpoOptions.FromSettings(Expo.ExpoStrategy.Fixed, s))),
+            [Expo.ExpoNames.Uniform] = (Expo.ExpoNames.Describe(Expo.ExpoStrategy.Uniform), s => new Expo.ExpoOptimizer(Expo.ExpoOptions.FromSettings(Expo.ExpoStrategy.Uniform, s))),
+            [Expo.ExpoNames.Exp3] = (Expo.ExpoNames.Describe(Expo.ExpoStrategy.Exp3), s => new Expo.ExpoOptimizer(Expo.ExpoOptions.FromSettings(Expo.ExpoStrategy.Exp3, s))),
+            [Expo.ExpoNames.EpsilonGreedy] = (Expo.ExpoNames.Describe(Expo.ExpoStrategy.EpsilonGreedy), s => new Expo.ExpoOptimizer(Expo.ExpoOptions.FromSettings(Expo.ExpoStrategy.EpsilonGreedy, s))),
+        };
+
     /// <summary>Gets the registered method names, sorted.</summary>
     public static IReadOnlyList<string> Names => Methods.Keys.Order(StringComparer.Ordinal).ToList();
 
     /// <summary>Gets a method's one-line description.</summary>
     /// <param name="name">The method name.</param>
     /// <returns>The description.</returns>
-    public static string Describe(string name) => Methods.TryGetValue(name, out var m) ? m.Description : string.Empty;
+    public static string Describe(string name) =>
+        Methods.TryGetValue(name, out var m) ? m.Description
+        : DecisionMethods.TryGetValue(name, out var d) ? d.Description
+        : string.Empty;
+
+    /// <summary>Gets the registered online decision method names (<see cref="IDecisionOptimizer"/>: EXPO and its baselines), sorted.</summary>
+    public static IReadOnlyList<string> DecisionNames => DecisionMethods.Keys.Order(StringComparer.Ordinal).ToList();
+
+    /// <summary>Gets whether <paramref name="name"/> is an online decision method (it runs in an environment, not on a task).</summary>
+    /// <param name="name">The method name.</param>
+    /// <returns><see langword="true"/> for a registered decision method.</returns>
+    public static bool IsDecisionMethod(string? name) => name is not null && DecisionMethods.ContainsKey(name);
+
+    /// <summary>Creates an online decision optimizer by name with settings bound to its options.</summary>
+    /// <param name="name">The method name (e.g. <c>expo</c>, <c>expo-uniform</c>).</param>
+    /// <param name="settings">Method settings, or <see langword="null"/> for the defaults.</param>
+    /// <returns>The optimizer.</returns>
+    /// <exception cref="PromptOptInputException">Unknown decision method (the message lists the known ones) or bad settings.</exception>
+    public static IDecisionOptimizer CreateDecision(string name, IReadOnlyDictionary<string, string>? settings = null)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        if (!DecisionMethods.TryGetValue(name, out var m))
+        {
+            var hint = Methods.ContainsKey(name) ? $"'{name}' optimizes a task prompt, not an agent in an environment; " : string.Empty;
+            throw new PromptOptInputException($"{hint}unknown decision method '{name}' (known: {string.Join(", ", DecisionNames)})");
+        }
+
+        return m.Create(settings);
+    }
+
+    /// <summary>Registers an online decision method (used by the built-in registrations and by extensions).</summary>
+    /// <param name="name">The method name.</param>
+    /// <param name="description">A one-line description.</param>
+    /// <param name="create">The factory.</param>
+    public static void RegisterDecision(string name, string description, Func<IReadOnlyDictionary<string, string>?, IDecisionOptimizer> create)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        ArgumentNullException.ThrowIfNull(create);
+        lock (DecisionMethods)
+        {
+            DecisionMethods[name] = (description, create);
+        }
+    }
 
     /// <summary>Creates an optimizer by name with settings bound to its options.</summary>
     /// <param name="name">The method name.</param>
@@ -35,7 +89,8 @@ public static class OptimizerRegistry
         ArgumentNullException.ThrowIfNull(name);
         if (!Methods.TryGetValue(name, out var m))
         {
-            throw new PromptOptInputException($"unknown method '{name}' (known: {string.Join(", ", Names)})");
+            var hint = DecisionMethods.ContainsKey(name) ? $"'{name}' runs an agent in an environment: use {nameof(CreateDecision)} with a {nameof(DecisionRequest)}; " : string.Empty;
+            throw new PromptOptInputException($"{hint}unknown method '{name}' (known: {string.Join(", ", Names)})");
         }
 
         return m.Create(settings);

@@ -31,7 +31,8 @@ public class CommandTests
         var run = await CliHarness.RunAsync("tasks");
 
         var lines = run.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal(BuiltInNames, lines.Select(l => l.Split('\t')[0]));
+        Assert.Equal(BuiltInNames, lines.Take(BuiltInNames.Length).Select(l => l.Split('\t')[0]));
+        Assert.Equal(PromptOpt.Decision.EnvironmentCatalog.All.Select(e => e.Name), lines.Skip(BuiltInNames.Length).Select(l => l.Split('\t')[0])); // then the EXPO environments
     }
 
     [Fact]

@@ -53,9 +53,14 @@ public sealed class ExpoController
     /// <summary>Runs the strategy in <paramref name="environment"/> (a fresh instance; it is stepped in place).</summary>
     /// <param name="environment">The environment.</param>
     /// <param name="seed">The seed of arm and exemplar sampling and of the networks' initialisation.</param>
-    /// <param name="progress">The progress sink, or <see langword="null"/>.</param>
+    /// <param name="progress">
+    /// The progress sink, or <see langword="null"/>: <see cref="RunStarted"/> with the call estimate before the first
+    /// call, <see cref="StepStarted"/> and <see cref="StepCompleted"/> per step (its score is the environment's headline
+    /// measure, see <see cref="HeadlineValue"/>; its detail names the arm, its probability, the reward, the measure and the
+    /// three most likely arms), notices, and <see cref="RunCompleted"/>.
+    /// </param>
     /// <param name="cancellationToken">The cancellation token.</param>
-    /// <returns>The run result.</returns>
+    /// <returns>The run result; a spent budget ends the run early with stop reason <c>budget</c>.</returns>
     public async Task<ExpoRunResult> RunAsync(
         DecisionEnvironment environment,
         int seed,
@@ -66,9 +71,28 @@ public sealed class ExpoController
         var o = Options;
         int steps = o.Steps ?? environment.Horizon;
         var random = new Random(seed);
-        var domain = o.Strategy == ExpoStrategy.Fixed
-            ? new ExpoDomain([environment.OriginalTaskDescription], [environment.OriginalMetaInstruction])
-            : await _domainSource.GetDomainAsync(environment.OriginalMetaPrompt, o.DescriptionCount, o.InstructionCount, cancellationToken).ConfigureAwait(false);
+        bool isFixed = o.Strategy == ExpoStrategy.Fixed;
+        bool compare = o.CompareWithOriginal && !isFixed;
+        long domainCalls = isFixed ? 0 : _domainSource.EstimatedCalls(o.DescriptionCount, o.InstructionCount);
+        long callsAtStart = ChargedCalls();
+        progress?.Report(new RunStarted(ExpoNames.Of(o.Strategy), steps * (compare ? 2L : 1L), domainCalls, BudgetWarning(domainCalls)));
+
+        // §1.2 step 1: the domain (k1 descriptions × k2 instructions, originals first).
+        string stop = "completed";
+        var original = new ExpoDomain([environment.OriginalTaskDescription], [environment.OriginalMetaInstruction]);
+        ExpoDomain domain;
+        try
+        {
+            domain = isFixed ? original
+                : await _domainSource.GetDomainAsync(environment.OriginalMetaPrompt, o.DescriptionCount, o.InstructionCount, cancellationToken).ConfigureAwait(false);
+        }
+        catch (BudgetExhaustedException ex)
+        {
+            progress?.Report(new RunNotice("the budget ran out while writing the meta-prompt variants: " + ex.Message));
+            domain = original;
+            stop = "budget";
+        }
+
         if (domain.Descriptions.Count == 0 || domain.Instructions.Count == 0)
         {
             throw new InvalidOperationException("The EXPO domain must hold at least one task description and one meta-instruction.");
@@ -84,21 +108,23 @@ public sealed class ExpoController
                 new ExponentialWeightsSampler(o.ExemplarEta ?? ExponentialWeightsSampler.DefaultEta(Math.Max(1, o.ExemplarCandidates), steps)))
             : null;
 
-        progress?.Report(new RunStarted(Name(o.Strategy), steps, 0, null));
         var runner = new AgentRunner(_agent, o.Agent);
         var records = new List<ExpoStepRecord>(steps);
+        var history = new List<IReadOnlyList<double>>(steps);
         var pulls = new int[arms.Length];
-        string stop = "completed";
         double[] probabilities = policy.Probabilities();
-        for (int t = 1; t <= steps; t++)
+        for (int t = 1; t <= steps && stop == "completed"; t++)
         {
             cancellationToken.ThrowIfCancellationRequested();
+
+            // §1.2 steps 3.1–3.2: a_t ~ P_t.
             int arm = ExponentialWeightsSampler.SampleIndex(probabilities, random);
             progress?.Report(new StepStarted(t, steps, $"arm {arm} (D{arms[arm].DescriptionIndex}, I{arms[arm].InstructionIndex})"));
             var choice = selector is null ? null : await selector.ChooseAsync(environment, random, cancellationToken).ConfigureAwait(false);
             StepRecord step;
             try
             {
+                // §1.2 steps 3.3–3.5: render Q_t, the agent acts, the environment scores it and extends the history.
                 step = await runner.StepAsync(environment, arms[arm].MetaPrompt, choice?.Selection, cancellationToken).ConfigureAwait(false);
             }
             catch (BudgetExhaustedException)
@@ -108,36 +134,65 @@ public sealed class ExpoController
             }
 
             pulls[arm]++;
+            history.Add(probabilities);
+
+            // §1.2 steps 3.6–3.7 (and §1.3 for the exemplar network): learn from r_t, update every arm's score.
             policy.Update(arm, step.Reward, probabilities[arm]);
             if (choice is not null)
             {
                 selector!.Update(choice.Embedding, step.Reward);
             }
 
-            records.Add(new ExpoStepRecord(t, arm, probabilities[arm], step.Reward, step.Parsed, step.Performance, step.Action, choice?.Count));
+            var record = new ExpoStepRecord(t, arm, probabilities[arm], step.Reward, step.Parsed, step.Performance, step.Action, choice?.Count,
+                step.CumulativeRegret, step.BestValue, Calls(callsAtStart, t));
+            records.Add(record);
+            var p = probabilities;
             probabilities = policy.Probabilities();
-            progress?.Report(new StepCompleted(t, environment.CumulativeReward / t, _usage?.Snapshot() ?? new UsageMeter().Snapshot(),
-                string.Create(CultureInfo.InvariantCulture, $"arm {arm}, reward {step.Reward:0.###}, {environment.PerformanceMeasureName} {step.Performance:0.###}")));
+            progress?.Report(new StepCompleted(t, HeadlineValue(environment.Kind, record), _usage?.Snapshot() ?? EmptyUsage, Describe(environment, record, p, probabilities)));
         }
+
+        var baseline = compare && stop == "completed"
+            ? await RunOriginalAsync(environment, steps, callsAtStart, progress, cancellationToken).ConfigureAwait(false)
+            : ([], stop);
+        stop = baseline.Stop;
 
         progress?.Report(new RunCompleted(stop));
         return new ExpoRunResult
         {
             Strategy = o.Strategy,
             Environment = environment.Name,
+            Kind = environment.Kind,
             Seed = seed,
             Arms = arms,
             Steps = records,
+            ProbabilityHistory = history,
             PerformanceMeasureName = environment.PerformanceMeasureName,
             FinalPerformance = environment.Performance,
+            FinalCumulativeRegret = environment.CumulativeRegret,
+            BestValueName = environment.BestValueName,
+            BestValueHigherIsBetter = environment.BestValueHigherIsBetter,
+            FinalBestValue = environment.BestValue,
             CumulativeReward = environment.CumulativeReward,
             ParseFailures = environment.ParseFailures,
             ArmPulls = pulls,
             FinalProbabilities = probabilities,
+            OriginalBaseline = baseline.Steps,
             StopReason = stop,
         };
     }
 
+    /// <summary>
+    /// Gets the headline measure of a step for progress and trajectories: the cumulative regret for bandits, the best
+    /// objective value so far (best loss, best tour length) for black-box tasks.
+    /// </summary>
+    /// <param name="kind">The environment family.</param>
+    /// <param name="step">The step.</param>
+    /// <returns>The value.</returns>
+    public static double HeadlineValue(DecisionTaskKind kind, ExpoStepRecord step)
+    {
+        ArgumentNullException.ThrowIfNull(step);
+        return kind == DecisionTaskKind.Bandit ? step.CumulativeRegret : step.BestValue;
+    }
     /// <summary>Converts a float vector to doubles.</summary>
     /// <param name="vector">The vector.</param>
     /// <returns>The copy.</returns>
@@ -152,15 +207,78 @@ public sealed class ExpoController
         return x;
     }
 
-    private static string Name(ExpoStrategy strategy) => strategy switch
+    /// <summary>The step's one-line summary: "arm 3 (p=0.21), reward 1, regret 4.2; top arms 3 (0.21), 7 (0.15), 12 (0.09)".</summary>
+    internal static string Describe(DecisionEnvironment environment, ExpoStepRecord step, IReadOnlyList<double> used, IReadOnlyList<double> next)
     {
-        ExpoStrategy.Expo => "expo",
-        ExpoStrategy.ExpoEs => "expo-es",
-        ExpoStrategy.Fixed => "expo-fixed",
-        ExpoStrategy.Uniform => "expo-uniform",
-        ExpoStrategy.Exp3 => "expo-exp3",
-        _ => "expo-epsilon-greedy",
-    };
+        var measure = environment.Kind == DecisionTaskKind.Bandit
+            ? string.Create(CultureInfo.InvariantCulture, $"regret {step.CumulativeRegret:0.##}")
+            : string.Create(CultureInfo.InvariantCulture, $"{environment.BestValueName.Replace('_', ' ')} {step.BestValue:0.##}");
+        var top = string.Join(", ", Top(next, 3).Select(a => string.Create(CultureInfo.InvariantCulture, $"{a.Arm} ({a.P:0.00})")));
+        var reward = step.Parsed ? step.Reward.ToString("0.###", CultureInfo.InvariantCulture) : "0 (unparseable)";
+        return string.Create(CultureInfo.InvariantCulture, $"arm {step.Arm} (p={used[step.Arm]:0.00}), reward {reward}, {measure}; top arms {top}");
+    }
+
+    /// <summary>The <paramref name="count"/> most likely arms, largest first (ties: lower index first).</summary>
+    internal static IEnumerable<(int Arm, double P)> Top(IReadOnlyList<double> probabilities, int count) =>
+        probabilities.Select((p, a) => (Arm: a, P: p)).OrderByDescending(x => x.P).ThenBy(x => x.Arm).Take(count);
+
+    private static readonly UsageSnapshot EmptyUsage = new UsageMeter().Snapshot();
+
+    private long ChargedCalls()
+    {
+        if (_usage is null)
+        {
+            return 0;
+        }
+
+        var u = _usage.Snapshot();
+        return u.For(ModelRoles.Task).Calls + u.For(ModelRoles.Optimizer).Calls + u.For(ModelRoles.Agent).Calls;
+    }
+
+    /// <summary>Calls used so far: from the meter when there is one, else the domain's estimate plus one agent call per step.</summary>
+    private long Calls(long callsAtStart, int agentSteps) =>
+        _usage is null ? _domainSource.EstimatedCalls(Options.DescriptionCount, Options.InstructionCount) + agentSteps : ChargedCalls() - callsAtStart;
+
+    private string? BudgetWarning(long domainCalls)
+    {
+        var b = _usage?.Budget;
+        if (b is null)
+        {
+            return null;
+        }
+
+        return (b.MaxTaskCalls is < 1) || (b.MaxOptimizerCalls is { } m && m < domainCalls)
+            ? $"the budget ({b}) is too small for one meaningful {ExpoNames.Of(Options.Strategy)} step, which needs {domainCalls} optimizer calls for the meta-prompt variants and 1 agent call"
+            : null;
+    }
+
+    /// <summary>The comparison run: the original meta-prompt in a fresh copy of the environment (same seed, options and steps).</summary>
+    private async Task<(IReadOnlyList<ExpoStepRecord> Steps, string Stop)> RunOriginalAsync(
+        DecisionEnvironment environment, int steps, long callsAtStart, IProgress<OptimizationEvent>? progress, CancellationToken cancellationToken)
+    {
+        var copy = environment.CreateFresh();
+        progress?.Report(new RunNotice(string.Create(CultureInfo.InvariantCulture, $"comparison: the original meta-prompt for {steps} steps in the same environment")));
+        var runner = new AgentRunner(_agent, Options.Agent);
+        var records = new List<ExpoStepRecord>(steps);
+        for (int t = 1; t <= steps; t++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            StepRecord step;
+            try
+            {
+                step = await runner.StepAsync(copy, copy.OriginalMetaPrompt, null, cancellationToken).ConfigureAwait(false);
+            }
+            catch (BudgetExhaustedException)
+            {
+                progress?.Report(new RunNotice(string.Create(CultureInfo.InvariantCulture, $"the budget ran out after {t - 1} comparison steps")));
+                return (records, "budget");
+            }
+
+            records.Add(new ExpoStepRecord(t, 0, 1, step.Reward, step.Parsed, step.Performance, step.Action, null, step.CumulativeRegret, step.BestValue, ChargedCalls() - callsAtStart));
+        }
+
+        return (records, "completed");
+    }
 
     private async Task<IArmPolicy> CreatePolicyAsync(ExpoDomain domain, int armCount, int steps, Random random, CancellationToken cancellationToken)
     {

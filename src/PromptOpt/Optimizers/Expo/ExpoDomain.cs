@@ -40,6 +40,12 @@ public interface IExpoDomainSource
     /// <param name="cancellationToken">The cancellation token.</param>
     /// <returns>The domain; each list starts with the original and has at most the requested count.</returns>
     Task<ExpoDomain> GetDomainAsync(MetaPrompt original, int descriptionCount, int instructionCount, CancellationToken cancellationToken = default);
+
+    /// <summary>Estimates the optimizer-model calls <see cref="GetDomainAsync"/> makes (for the run's announced estimate).</summary>
+    /// <param name="descriptionCount">k1.</param>
+    /// <param name="instructionCount">k2.</param>
+    /// <returns>The estimated calls (0 for sources that call no model).</returns>
+    long EstimatedCalls(int descriptionCount, int instructionCount) => 0;
 }
 
 /// <summary>A domain from fixed lists of variants (tests, hand-written pools): the original first, then the distinct variants, truncated to the counts.</summary>

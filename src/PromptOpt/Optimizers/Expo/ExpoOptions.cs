@@ -105,6 +105,67 @@ public sealed record ExpoOptions
     /// <value>The default is <see langword="null"/>.</value>
     public double? Exp3Eta { get; init; }
 
+    /// <summary>
+    /// Gets whether the run is followed by a comparison run of the original meta-prompt (same environment seed, same
+    /// number of steps) whose curve is reported next to the run's own (our choice; it costs T more agent calls).
+    /// </summary>
+    /// <value>The default is <see langword="false"/>.</value>
+    public bool CompareWithOriginal { get; init; }
+
+    /// <summary>
+    /// Binds key/value settings (a run spec's <c>options</c> or <c>--set key=value</c>) to options for
+    /// <paramref name="strategy"/>. Keys are the property names in any case or separator style (<c>eta</c>,
+    /// <c>description-count</c>, <c>labels=importance-weighted</c>, <c>joint-arms=false</c>); keys starting with
+    /// <c>network-</c> set both score networks (<c>network-hidden-units=32</c>, <c>network-epochs=20</c>), keys starting
+    /// with <c>exemplar-network-</c> then override the EXPO-ES network, and keys starting with <c>agent-</c> set the agent
+    /// loop (<c>agent-temperature</c>, <c>agent-max-output-tokens</c>). The strategy comes from the method name.
+    /// </summary>
+    /// <param name="strategy">The strategy (from the method name).</param>
+    /// <param name="settings">The settings, or <see langword="null"/> for the defaults.</param>
+    /// <returns>The validated options.</returns>
+    /// <exception cref="PromptOptInputException">An unknown key, a malformed value or an out-of-range option; all problems in one message.</exception>
+    public static ExpoOptions FromSettings(ExpoStrategy strategy, IReadOnlyDictionary<string, string>? settings)
+    {
+        var top = new Dictionary<string, string>(StringComparer.Ordinal);
+        var network = new Dictionary<string, string>(StringComparer.Ordinal);
+        var exemplarNetwork = new Dictionary<string, string>(StringComparer.Ordinal);
+        var agent = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            var c = new string(key.Where(char.IsLetterOrDigit).ToArray()).ToLowerInvariant();
+            if (c == "strategy")
+            {
+                throw new PromptOptInputException($"option '{key}': the strategy is chosen by the method name ({string.Join(", ", ExpoNames.All)})");
+            }
+
+            var (target, rest) = c.StartsWith("exemplarnetwork", StringComparison.Ordinal) ? (exemplarNetwork, c["exemplarnetwork".Length..])
+                : c.StartsWith("network", StringComparison.Ordinal) ? (network, c["network".Length..])
+                : c.StartsWith("agent", StringComparison.Ordinal) ? (agent, c["agent".Length..])
+                : (top, key);
+            target[rest] = value;
+        }
+
+        var options = new ExpoOptions { Strategy = strategy };
+        OptionsValidation.Bind(options, top);
+        var net = new ScoreNetworkOptions();
+        OptionsValidation.Bind(net, network);
+        var exemplarNet = net with { };
+        OptionsValidation.Bind(exemplarNet, exemplarNetwork);
+        var agentOptions = new AgentRunnerOptions();
+        OptionsValidation.Bind(agentOptions, agent);
+        options = options with { Network = net, ExemplarNetwork = exemplarNet, Agent = agentOptions };
+        try
+        {
+            options.Validate();
+        }
+        catch (ArgumentException ex)
+        {
+            throw new PromptOptInputException(ex.Message, ex);
+        }
+
+        return options;
+    }
+
     /// <summary>Validates the options.</summary>
     /// <exception cref="ArgumentException">An option is out of range; the message lists every problem.</exception>
     public void Validate()
@@ -148,6 +209,20 @@ public sealed record ExpoOptions
         if (MaxSnapshots < 1)
         {
             errors.Add("MaxSnapshots must be at least 1");
+        }
+
+        foreach (var (name, n) in new[] { ("Network", Network), ("ExemplarNetwork", ExemplarNetwork) })
+        {
+            if (n is null)
+            {
+                errors.Add($"{name} must be set");
+                continue;
+            }
+
+            if (n.HiddenUnits < 1 || n.Epochs < 0 || !(n.LearningRate > 0) || n.BatchSize is < 1)
+            {
+                errors.Add($"{name} needs HiddenUnits ≥ 1, Epochs ≥ 0, LearningRate > 0 and BatchSize ≥ 1 (or none)");
+            }
         }
 
         if (errors.Count > 0)

@@ -33,4 +33,8 @@ public sealed class LlmExpoDomainSource : IExpoDomainSource
             : [];
         return ExpoDomain.Create(original, d, i, descriptionCount, instructionCount);
     }
+
+    /// <inheritdoc/>
+    /// <remarks>One call per pool that has variants to write (a reply without usable variants is retried once more).</remarks>
+    public long EstimatedCalls(int descriptionCount, int instructionCount) => (descriptionCount > 1 ? 1 : 0) + (instructionCount > 1 ? 1 : 0);
 }

@@ -1,0 +1,199 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Nodes;
+using PromptOpt.Decision;
+using PromptOpt.Models;
+using PromptOpt.Optimizers;
+using PromptOpt.Optimizers.Expo;
+using PromptOpt.Simulation;
+
+namespace PromptOpt.Bench;
+
+/// <summary>
+/// EXPO / EXPO-ES regret and optimality-gap curves on the simulator: every decision method (and the two ablations of
+/// ALGORITHMS.md §1.7) in every environment over many seeds, through the public <see cref="IDecisionOptimizer"/>
+/// contract. Prints Markdown tables (mean ± standard error at steps 10/25/50/100 and at the final step, the median
+/// final value, and paired differences against the fixed original meta-prompt and the uniform arm).
+/// </summary>
+/// <remarks>
+/// <para>Usage: <c>expo [--seeds N] [--steps T] [--envs a,b] [--methods a,b] [--full-network] [--seed0 S]</c>.</para>
+/// <para>Seed s (s = seed0 … seed0 + N − 1) fixes the environment instance, the simulated world and the method's random
+/// choices; every method sees the same N environments, so differences are paired.</para>
+/// <para>By default the score networks use the documented test setting (32 hidden units, 20 epochs, 128-d hashing
+/// embeddings): the default network (128 units, 50 epochs, 512-d) costs ~50× more per run, which would put the full
+/// table far beyond ten minutes on two cores. <c>--full-network</c> uses the defaults.</para>
+/// </remarks>
+internal static class ExpoBench
+{
+    private static readonly string[] DefaultEnvs = ["bandit-hard", "bandit-easy", "linreg", "tsp-10"];
+
+    private static readonly (string Label, string Method, Dictionary<string, string> Settings)[] AllMethods =
+    [
+        ("expo", ExpoNames.Expo, []),
+        ("expo-es", ExpoNames.ExpoEs, []),
+        ("expo-fixed", ExpoNames.Fixed, []),
+        ("expo-uniform", ExpoNames.Uniform, []),
+        ("expo-exp3", ExpoNames.Exp3, []),
+        ("expo-egreedy", ExpoNames.EpsilonGreedy, []),
+        ("expo (separate D, I)", ExpoNames.Expo, new() { ["joint-arms"] = "false" }),
+        ("expo (IW labels)", ExpoNames.Expo, new() { ["labels"] = "importance-weighted" }),
+    ];
+
+    private static readonly int[] Checkpoints = [10, 25, 50, 100];
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        int seeds = IntArg(args, "--seeds", 30), steps = IntArg(args, "--steps", 100), seed0 = IntArg(args, "--seed0", 1000);
+        bool full = args.Contains("--full-network");
+        var envs = StrArg(args, "--envs")?.Split(',') ?? DefaultEnvs;
+        var methods = StrArg(args, "--methods") is { } m ? AllMethods.Where(x => m.Split(',').Contains(x.Label)).ToArray() : AllMethods;
+        var network = full ? new Dictionary<string, string>() : new Dictionary<string, string> { ["network-hidden-units"] = "32", ["network-epochs"] = "20" };
+        var embedder = new HashingEmbeddingGenerator(full ? null : new HashingEmbeddingOptions { Dimensions = 128 });
+
+        Console.WriteLine($"# EXPO / EXPO-ES on the simulator (SIMULATED results)\n");
+        Console.WriteLine($"{seeds} seeds ({seed0}…{seed0 + seeds - 1}), {steps} steps, network: {(full ? "default (128 hidden, 50 epochs, 512-d embeddings)" : "test setting (32 hidden, 20 epochs, 128-d embeddings)")}, {Environment.ProcessorCount} cores.");
+        Console.WriteLine("Cells: mean ± standard error over the seeds. Bandits: cumulative regret Σ(μ* − μ_a). LR: optimality gap (best loss − least-squares loss). TSP: relative gap to the optimal tour. Lower is better.\n");
+        var total = Stopwatch.StartNew();
+        foreach (var env in envs)
+        {
+            var curves = new Dictionary<string, double[][]>();
+            var times = new Dictionary<string, double>();
+            foreach (var (label, method, settings) in methods)
+            {
+                var sw = Stopwatch.StartNew();
+                var merged = new Dictionary<string, string>(settings);
+                foreach (var (k, v) in network)
+                {
+                    merged[k] = v;
+                }
+
+                curves[label] = await RunSeedsAsync(env, method, merged, embedder, seeds, seed0, steps);
+                times[label] = sw.Elapsed.TotalSeconds;
+            }
+
+            Console.WriteLine(Table(env, steps, curves, times));
+        }
+
+        Console.WriteLine($"Total time: {total.Elapsed.TotalMinutes:F1} min.");
+        return 0;
+    }
+
+    /// <summary>Runs one method on <paramref name="seeds"/> seeds in parallel; returns each seed's per-step measure.</summary>
+    private static async Task<double[][]> RunSeedsAsync(
+        string env, string method, Dictionary<string, string> settings, HashingEmbeddingGenerator embedder, int seeds, int seed0, int steps)
+    {
+        var curves = new double[seeds][];
+        await Parallel.ForEachAsync(Enumerable.Range(0, seeds), new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, async (s, ct) =>
+        {
+            int seed = seed0 + s;
+            var world = new SimulatedWorld(new SimOptions { Seed = seed });
+            var meter = new UsageMeter();
+            var pipeline = new ModelPipelineOptions { Usage = meter, SimulatorFactory = _ => world.CreateClient() };
+            var request = new DecisionRequest
+            {
+                EnvironmentName = env,
+                AgentModel = ModelFactory.Create(ModelSpec.Parse("sim"), ModelRoles.Agent, pipeline),
+                OptimizerModel = ModelFactory.Create(ModelSpec.Parse("sim"), ModelRoles.Optimizer, pipeline),
+                Embedder = embedder,
+                Usage = meter,
+                Seed = seed,
+                Steps = steps,
+            };
+            var result = await OptimizerRegistry.CreateDecision(method, settings).OptimizeAsync(request, ct);
+            curves[s] = Measure(EnvironmentCatalog.Create(env, seed), (JsonArray)result.Details["steps"]!);
+        });
+        return curves;
+    }
+
+    /// <summary>The performance measure per step from the report details: regret (bandits) or the optimality gap.</summary>
+    private static double[] Measure(DecisionEnvironment env, JsonArray steps) => env switch
+    {
+        BanditEnvironment => steps.Select(s => (double)s!["cumulative_regret"]!).ToArray(),
+        LinearRegressionEnvironment lr => steps.Select(s => (double)s!["best_value"]! - lr.OptimalLoss).ToArray(),
+        TspEnvironment tsp => steps.Select(s => ((double)s!["best_value"]! - tsp.ReferenceLength) / tsp.ReferenceLength).ToArray(),
+        _ => throw new InvalidOperationException(env.Name),
+    };
+
+    private static string Table(string env, int steps, Dictionary<string, double[][]> curves, Dictionary<string, double> times)
+    {
+        var points = Checkpoints.Where(c => c < steps).Append(steps).Distinct().ToArray();
+        var sb = new StringBuilder($"## {env}\n\n| method |");
+        foreach (var p in points)
+        {
+            sb.Append(CultureInfo.InvariantCulture, $" step {p}{(p == steps ? " (final)" : string.Empty)} |");
+        }
+
+        sb.Append(" median final | Δ final vs fixed | Δ final vs uniform | time |\n|---|");
+        sb.Append(string.Concat(Enumerable.Repeat("---:|", points.Length + 4))).Append('\n');
+        curves.TryGetValue("expo-fixed", out var fixedCurves);
+        curves.TryGetValue("expo-uniform", out var uniformCurves);
+        foreach (var (label, c) in curves)
+        {
+            sb.Append(CultureInfo.InvariantCulture, $"| {label} |");
+            foreach (var p in points)
+            {
+                var v = c.Select(x => x[Math.Min(p, x.Length) - 1]).ToArray();
+                sb.Append(CultureInfo.InvariantCulture, $" {Pm(Mean(v), Se(v))} |");
+            }
+
+            var final = c.Select(x => x[^1]).ToArray();
+            sb.Append(CultureInfo.InvariantCulture, $" {F(Median(final))} | {Paired(final, fixedCurves, label == "expo-fixed")} | {Paired(final, uniformCurves, label == "expo-uniform")} | {times[label]:F0} s |\n");
+        }
+
+        sb.Append("\nΔ = this method − the baseline, paired by seed (mean ± s.e., t = mean / s.e.); negative is better.\n");
+        return sb.ToString();
+    }
+
+    private static string Paired(double[] final, double[][]? baseline, bool self)
+    {
+        if (baseline is null || self)
+        {
+            return "—";
+        }
+
+        var d = final.Zip(baseline.Select(x => x[^1]), (a, b) => a - b).ToArray();
+        double se = Se(d);
+        return string.Create(CultureInfo.InvariantCulture, $"{Pm(Mean(d), se)} (t = {(se > 0 ? Mean(d) / se : 0):F1})");
+    }
+
+    private static double Mean(double[] v) => v.Average();
+
+    private static double Se(double[] v)
+    {
+        if (v.Length < 2)
+        {
+            return 0;
+        }
+
+        double m = v.Average();
+        return Math.Sqrt(v.Sum(x => (x - m) * (x - m)) / (v.Length - 1) / v.Length);
+    }
+
+    private static double Median(double[] v)
+    {
+        var s = v.Order().ToArray();
+        return s.Length % 2 == 1 ? s[s.Length / 2] : (s[(s.Length / 2) - 1] + s[s.Length / 2]) / 2;
+    }
+
+    private static string F(double v) => F(v, Math.Abs(v));
+
+    /// <summary>Formats with decimals chosen by the magnitude <paramref name="scale"/> (0 from 100, 2 from 1, else 3).</summary>
+    private static string F(double v, double scale) =>
+        v.ToString(scale >= 100 ? "F0" : scale >= 1 ? "F2" : "F3", CultureInfo.InvariantCulture);
+
+    private static string Pm(double mean, double se)
+    {
+        double scale = Math.Max(Math.Abs(mean), se);
+        return F(mean, scale) + " ± " + F(se, scale);
+    }
+
+    private static int IntArg(string[] args, string name, int fallback) =>
+        StrArg(args, name) is { } v ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
+
+    private static string? StrArg(string[] args, string name)
+    {
+        int i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+    }
+}
