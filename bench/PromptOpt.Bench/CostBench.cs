@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using PromptOpt.Data;
 using PromptOpt.Data.BuiltIn;
+using PromptOpt.Decision;
 using PromptOpt.Evaluation;
 using PromptOpt.Models;
 using PromptOpt.Optimizers;
@@ -13,14 +14,14 @@ namespace PromptOpt.Bench;
 
 /// <summary>
 /// Optimization cost per method: a standard simulated run (method defaults; OptimizationRequest defaults: V = 50 train
-/// examples, 200 test examples; MetaSPO on the one task) through the REAL HTTP path (OpenAI SDK adapter) against the
+/// examples, 200 test examples; MetaSPO on the one task; the EXPO family in a decision environment) through the REAL HTTP path (OpenAI SDK adapter) against the
 /// loopback simulator server with a fixed latency, cold (fresh SQLite store), then the identical run again over the same
 /// store (a fresh pipeline, meter and store connection, as a rerun of the command would have), five times: the first replay
 /// is what a rerun gets, the best is the figure least disturbed by other load on the machine. Reports logical calls, paid
 /// calls, requests the server saw, wall and CPU time. Goal: cached replay ≥ 50× faster, zero paid calls and zero server
 /// requests, the same result. Then the same through the CLI: <c>promptopt optimize</c> run twice as child processes (the
 /// rerun reopens the run id and is answered from the cache). Usage: cost [methods=all|a,b] [latency-ms=50]
-/// [task=multistep_arithmetic] [seed=1] [concurrency=16] [mode=both|library|cli].
+/// [task=multistep_arithmetic] [seed=1] [concurrency=16] [mode=both|library|cli] [env=bandit-hard].
 /// </summary>
 internal static class CostBench
 {
@@ -31,12 +32,13 @@ internal static class CostBench
     {
         var methods = args.Length > 0 && args[0] != "all"
             ? args[0].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            : OptimizerRegistry.Names.ToArray();
+            : OptimizerRegistry.Names.Concat(OptimizerRegistry.DecisionNames).ToArray();
         int latencyMs = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 50;
         var taskName = args.Length > 2 ? args[2] : "multistep_arithmetic";
         int seed = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 1;
         int concurrency = args.Length > 4 ? int.Parse(args[4], CultureInfo.InvariantCulture) : 16;
         var mode = args.Length > 5 ? args[5] : "both";
+        var env = args.Length > 6 ? args[6] : "bandit-hard";
         if (mode is not ("both" or "library" or "cli"))
         {
             Console.Error.WriteLine("cost: mode must be both, library or cli");
@@ -61,18 +63,18 @@ internal static class CostBench
         Console.WriteLine($"# {SimulatorServer.Banner}");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"# {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC; {Environment.ProcessorCount} cores; load average {PromptfooCompareBench.LoadAverage()}; task {task.Name} (seed {seed}); " +
-            $"loopback simulator latency {latencyMs} ms; concurrency {concurrency}; method defaults, V = 50, test = 200"));
+            $"loopback simulator latency {latencyMs} ms; concurrency {concurrency}; method defaults, V = 50, test = 200; EXPO family in {env} (its horizon)"));
         int exit = 0;
         try
         {
             if (mode != "cli")
             {
-                exit |= await LibraryTableAsync(methods, task, spec, dir.FullName, server, concurrency, seed);
+                exit |= await LibraryTableAsync(methods, task, env, spec, dir.FullName, server, concurrency, seed);
             }
 
             if (mode != "library")
             {
-                exit |= await CliTableAsync(methods, task, spec, dir.FullName, server, concurrency, seed);
+                exit |= await CliTableAsync(methods, task, env, spec, dir.FullName, server, concurrency, seed);
             }
         }
         finally
@@ -93,7 +95,7 @@ internal static class CostBench
 
     /// <summary>The library path: OptimizerRegistry.Create(name).OptimizeAsync cold, then replayed over the same store.</summary>
     private static async Task<int> LibraryTableAsync(
-        string[] methods, TaskDefinition task, ModelSpec spec, string dir, SimulatorServer server, int concurrency, int seed)
+        string[] methods, TaskDefinition task, string env, ModelSpec spec, string dir, SimulatorServer server, int concurrency, int seed)
     {
         Console.WriteLine();
         Console.WriteLine("## library: OptimizerRegistry.Create(method).OptimizeAsync(request), cold, then replayed over the same store");
@@ -108,10 +110,10 @@ internal static class CostBench
             var replays = new List<Measured>();
             try
             {
-                cold = await RunOnceAsync(method, task, spec, storePath, server, concurrency, seed);
+                cold = await RunOnceAsync(method, task, env, spec, storePath, server, concurrency, seed);
                 for (int i = 0; i < Replays; i++)
                 {
-                    replays.Add(await RunOnceAsync(method, task, spec, storePath, server, concurrency, seed));
+                    replays.Add(await RunOnceAsync(method, task, env, spec, storePath, server, concurrency, seed));
                 }
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
@@ -149,7 +151,7 @@ internal static class CostBench
     /// run record, the HTML report and the artifact, i.e. what a user's rerun costs.
     /// </summary>
     private static async Task<int> CliTableAsync(
-        string[] methods, TaskDefinition task, ModelSpec spec, string dir, SimulatorServer server, int concurrency, int seed)
+        string[] methods, TaskDefinition task, string env, ModelSpec spec, string dir, SimulatorServer server, int concurrency, int seed)
     {
         var cli = Path.Combine(AppContext.BaseDirectory, OperatingSystem.IsWindows() ? "PromptOpt.Cli.exe" : "PromptOpt.Cli");
         Console.WriteLine();
@@ -160,20 +162,21 @@ internal static class CostBench
         int exit = 0;
         foreach (var method in methods)
         {
+            bool decision = OptimizerRegistry.IsDecisionMethod(method);
             var argv = new List<string>
             {
-                "optimize", "--method", method, "--task", task.Name, "--seed", seed.ToString(CultureInfo.InvariantCulture),
-                "--task-model", spec.ToString(), "--concurrency", concurrency.ToString(CultureInfo.InvariantCulture),
+                "optimize", "--method", method, decision ? "--env" : "--task", decision ? env : task.Name, "--seed", seed.ToString(CultureInfo.InvariantCulture),
+                decision ? "--agent-model" : "--task-model", spec.ToString(), "--concurrency", concurrency.ToString(CultureInfo.InvariantCulture),
                 "--store", Path.Combine(dir, "cli-" + method + ".db"), "--json",
             };
-            var env = new Dictionary<string, string> { ["NO_COLOR"] = "1", ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1" };
+            var childEnv = new Dictionary<string, string> { ["NO_COLOR"] = "1", ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1" };
             var runs = new List<(ChildProcess.Result Run, long Requests, System.Text.Json.Nodes.JsonNode Json)>();
             try
             {
                 for (int i = 0; i < 2; i++)
                 {
                     long before = server.Stats.Requests;
-                    var run = await ChildProcess.RunAsync(cli, argv, env, dir, TimeSpan.FromMinutes(10));
+                    var run = await ChildProcess.RunAsync(cli, argv, childEnv, dir, TimeSpan.FromMinutes(10));
                     long requests = server.Stats.Requests - before;
                     if (run.ExitCode != 0)
                     {
@@ -211,26 +214,46 @@ internal static class CostBench
     private static string LastLine(string text) =>
         text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault() ?? string.Empty;
 
+    /// <summary>One run: a prompt method on the task, or a decision method (EXPO family) in the environment.</summary>
     private static async Task<Measured> RunOnceAsync(
-        string method, TaskDefinition task, ModelSpec spec, string storePath, SimulatorServer server, int concurrency, int seed)
+        string method, TaskDefinition task, string env, ModelSpec spec, string storePath, SimulatorServer server, int concurrency, int seed)
     {
         using var store = new PromptOptStore(storePath);
         var meter = new UsageMeter();
         ModelPipelineOptions Options() => new() { Usage = meter, Cache = store, MaxConcurrency = concurrency, Environment = _ => null };
-        var request = new OptimizationRequest
+        Func<Task<OptimizationResult>> run;
+        if (OptimizerRegistry.IsDecisionMethod(method))
         {
-            Task = task,
-            TaskModel = ModelFactory.Create(spec, ModelRoles.Task, Options()),
-            OptimizerModel = ModelFactory.Create(spec, ModelRoles.Optimizer, Options()),
-            Usage = meter,
-            Seed = seed,
-            Evaluation = new EvaluationOptions { MaxConcurrency = concurrency },
-        };
-        var optimizer = OptimizerRegistry.Create(method);
+            var request = new DecisionRequest
+            {
+                Environment = EnvironmentCatalog.Create(env, seed),
+                AgentModel = ModelFactory.Create(spec, ModelRoles.Agent, Options()),
+                OptimizerModel = ModelFactory.Create(spec, ModelRoles.Optimizer, Options()),
+                Usage = meter,
+                Seed = seed,
+            };
+            var optimizer = OptimizerRegistry.CreateDecision(method);
+            run = () => optimizer.OptimizeAsync(request);
+        }
+        else
+        {
+            var request = new OptimizationRequest
+            {
+                Task = task,
+                TaskModel = ModelFactory.Create(spec, ModelRoles.Task, Options()),
+                OptimizerModel = ModelFactory.Create(spec, ModelRoles.Optimizer, Options()),
+                Usage = meter,
+                Seed = seed,
+                Evaluation = new EvaluationOptions { MaxConcurrency = concurrency },
+            };
+            var optimizer = OptimizerRegistry.Create(method);
+            run = () => optimizer.OptimizeAsync(request);
+        }
+
         long before = server.Stats.Requests;
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var sw = Stopwatch.StartNew();
-        var result = await optimizer.OptimizeAsync(request);
+        var result = await run();
         sw.Stop();
         cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
         return new Measured(sw.Elapsed, cpu, meter.Snapshot().Total, server.Stats.Requests - before, result);
