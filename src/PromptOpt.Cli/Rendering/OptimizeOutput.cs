@@ -77,6 +77,16 @@ internal static class OptimizeOutput
         fields.Add(("artifact", outcome.ArtifactPath));
         fields.Add(("report", outcome.ReportPath));
         TextFormat.WriteFields(w, fields);
+
+        // MetaSPO protocols: the unseen-generalization and test-time-adaptation tables, per domain and overall, as in the paper.
+        foreach (var key in new[] { PromptOpt.Optimizers.MetaSpo.MetaSpoDetails.UnseenTable, PromptOpt.Optimizers.MetaSpo.MetaSpoDetails.TtaTable })
+        {
+            if (PromptOpt.Optimizers.MetaSpo.MetaSpoTable.FromJson(r.Details[key]) is { } table)
+            {
+                w.WriteLine();
+                w.WriteLine(table.ToMarkdown() + sim);
+            }
+        }
     }
 
     /// <summary>Builds the JSON object of the outcome.</summary>
