@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using PromptOpt.Data;
 using PromptOpt.Data.BuiltIn;
+using PromptOpt.Decision;
 using PromptOpt.Evaluation;
 using PromptOpt.Models;
 using PromptOpt.Optimizers;
@@ -13,12 +14,14 @@ namespace PromptOpt.Bench;
 
 /// <summary>
 /// Optimization cost per method: a standard simulated run (method defaults; OptimizationRequest defaults: V = 50 train
-/// examples, 200 test examples; MetaSPO on the one task) through the REAL HTTP path (OpenAI SDK adapter) against the
+/// examples, 200 test examples; MetaSPO on the one task; the EXPO family in a decision environment) through the REAL HTTP path (OpenAI SDK adapter) against the
 /// loopback simulator server with a fixed latency, cold (fresh SQLite store), then the identical run again over the same
 /// store (a fresh pipeline, meter and store connection, as a rerun of the command would have), five times: the first replay
 /// is what a rerun gets, the best is the figure least disturbed by other load on the machine. Reports logical calls, paid
 /// calls, requests the server saw, wall and CPU time. Goal: cached replay ≥ 50× faster, zero paid calls and zero server
-/// requests, the same result. Usage: cost [methods=all|a,b] [latency-ms=50] [task=multistep_arithmetic] [seed=1] [concurrency=16].
+/// requests, the same result. Then the same through the CLI: <c>promptopt optimize</c> run twice as child processes (the
+/// rerun reopens the run id and is answered from the cache). Usage: cost [methods=all|a,b] [latency-ms=50]
+/// [task=multistep_arithmetic] [seed=1] [concurrency=16] [mode=both|library|cli] [env=bandit-hard].
 /// </summary>
 internal static class CostBench
 {
@@ -29,11 +32,18 @@ internal static class CostBench
     {
         var methods = args.Length > 0 && args[0] != "all"
             ? args[0].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            : OptimizerRegistry.Names.ToArray();
+            : OptimizerRegistry.Names.Concat(OptimizerRegistry.DecisionNames).ToArray();
         int latencyMs = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 50;
         var taskName = args.Length > 2 ? args[2] : "multistep_arithmetic";
         int seed = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 1;
         int concurrency = args.Length > 4 ? int.Parse(args[4], CultureInfo.InvariantCulture) : 16;
+        var mode = args.Length > 5 ? args[5] : "both";
+        var env = args.Length > 6 ? args[6] : "bandit-hard";
+        if (mode is not ("both" or "library" or "cli"))
+        {
+            Console.Error.WriteLine("cost: mode must be both, library or cli");
+            return 2;
+        }
         if (methods.Length == 0)
         {
             Console.WriteLine("cost: no optimizer is registered in OptimizerRegistry yet; nothing to measure.");
@@ -53,48 +63,18 @@ internal static class CostBench
         Console.WriteLine($"# {SimulatorServer.Banner}");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"# {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC; {Environment.ProcessorCount} cores; load average {PromptfooCompareBench.LoadAverage()}; task {task.Name} (seed {seed}); " +
-            $"loopback simulator latency {latencyMs} ms; concurrency {concurrency}; method defaults, V = 50, test = 200"));
-        Console.WriteLine();
-        Console.WriteLine($"| method | cold: calls | cold: paid | cold: server requests | cold: wall s | cached: calls | cached: paid ({Replays} replays) | cached: server requests ({Replays} replays) | cached: wall s (1st replay) | cached: wall s (best of {Replays}) | cached: CPU s (1st replay, whole process) | speed-up 1st (best) | same result |");
-        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
+            $"loopback simulator latency {latencyMs} ms; concurrency {concurrency}; method defaults, V = 50, test = 200; EXPO family in {env} (its horizon)"));
         int exit = 0;
         try
         {
-            foreach (var method in methods)
+            if (mode != "cli")
             {
-                var storePath = Path.Combine(dir.FullName, method + ".db");
-                Measured cold;
-                var replays = new List<Measured>();
-                try
-                {
-                    cold = await RunOnceAsync(method, task, spec, storePath, server, concurrency, seed);
-                    for (int i = 0; i < Replays; i++)
-                    {
-                        replays.Add(await RunOnceAsync(method, task, spec, storePath, server, concurrency, seed));
-                    }
-                }
-                catch (Exception ex) when (ex is not OutOfMemoryException)
-                {
-                    Console.WriteLine($"| {method} | failed: {ex.GetType().Name}: {ex.Message.ReplaceLineEndings(" ")} | | | | | | | | | | | |");
-                    exit = 1;
-                    continue;
-                }
+                exit |= await LibraryTableAsync(methods, task, env, spec, dir.FullName, server, concurrency, seed);
+            }
 
-                var first = replays[0];
-                var best = replays.MinBy(r => r.Wall)!;
-                bool same = replays.All(r => SameResult(cold.Result, r.Result));
-                double speedup = cold.Wall.TotalSeconds / Math.Max(first.Wall.TotalSeconds, 1e-6);
-                double bestSpeedup = cold.Wall.TotalSeconds / Math.Max(best.Wall.TotalSeconds, 1e-6);
-                var c = cold.Usage;
-                var h = first.Usage;
-                long paid = replays.Sum(r => r.Usage.PaidCalls);
-                long requests = replays.Sum(r => r.ServerRequests);
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"| {method} | {c.Calls} | {c.PaidCalls} | {cold.ServerRequests} | {cold.Wall.TotalSeconds:F2} | {h.Calls} | {paid} | {requests} | {first.Wall.TotalSeconds:F3} | {best.Wall.TotalSeconds:F3} | {first.Cpu.TotalSeconds:F3} | {speedup:F0}× ({bestSpeedup:F0}×) | {(same ? "yes" : "NO")} |"));
-                if (paid > 0 || requests > 0 || !same || bestSpeedup < TargetSpeedup)
-                {
-                    exit = 1;
-                }
+            if (mode != "library")
+            {
+                exit |= await CliTableAsync(methods, task, env, spec, dir.FullName, server, concurrency, seed);
             }
         }
         finally
@@ -110,31 +90,170 @@ internal static class CostBench
             }
         }
 
+        return exit;
+    }
+
+    /// <summary>The library path: OptimizerRegistry.Create(name).OptimizeAsync cold, then replayed over the same store.</summary>
+    private static async Task<int> LibraryTableAsync(
+        string[] methods, TaskDefinition task, string env, ModelSpec spec, string dir, SimulatorServer server, int concurrency, int seed)
+    {
+        Console.WriteLine();
+        Console.WriteLine("## library: OptimizerRegistry.Create(method).OptimizeAsync(request), cold, then replayed over the same store");
+        Console.WriteLine();
+        Console.WriteLine($"| method | cold: calls | cold: paid | cold: server requests | cold: wall s | cached: calls | cached: paid ({Replays} replays) | cached: server requests ({Replays} replays) | cached: wall s (1st replay) | cached: wall s (best of {Replays}) | cached: CPU s (1st replay, whole process) | speed-up 1st (best) | same result |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
+        int exit = 0;
+        foreach (var method in methods)
+        {
+            var storePath = Path.Combine(dir, method + ".db");
+            Measured cold;
+            var replays = new List<Measured>();
+            try
+            {
+                cold = await RunOnceAsync(method, task, env, spec, storePath, server, concurrency, seed);
+                for (int i = 0; i < Replays; i++)
+                {
+                    replays.Add(await RunOnceAsync(method, task, env, spec, storePath, server, concurrency, seed));
+                }
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                Console.WriteLine($"| {method} | failed: {ex.GetType().Name}: {ex.Message.ReplaceLineEndings(" ")} | | | | | | | | | | | |");
+                exit = 1;
+                continue;
+            }
+
+            var first = replays[0];
+            var best = replays.MinBy(r => r.Wall)!;
+            bool same = replays.All(r => SameResult(cold.Result, r.Result));
+            double speedup = cold.Wall.TotalSeconds / Math.Max(first.Wall.TotalSeconds, 1e-6);
+            double bestSpeedup = cold.Wall.TotalSeconds / Math.Max(best.Wall.TotalSeconds, 1e-6);
+            var c = cold.Usage;
+            var h = first.Usage;
+            long paid = replays.Sum(r => r.Usage.PaidCalls);
+            long requests = replays.Sum(r => r.ServerRequests);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {method} | {c.Calls} | {c.PaidCalls} | {cold.ServerRequests} | {cold.Wall.TotalSeconds:F2} | {h.Calls} | {paid} | {requests} | {first.Wall.TotalSeconds:F3} | {best.Wall.TotalSeconds:F3} | {first.Cpu.TotalSeconds:F3} | {speedup:F0}× ({bestSpeedup:F0}×) | {(same ? "yes" : "NO")} |"));
+            if (paid > 0 || requests > 0 || !same || bestSpeedup < TargetSpeedup)
+            {
+                exit = 1;
+            }
+        }
+
         Console.WriteLine();
         Console.WriteLine($"# goal: cached replay ≥ {TargetSpeedup:F0}× faster (best of {Replays}: the figure least disturbed by other load), 0 paid calls and 0 server requests in every replay, same result (exit code 1 otherwise)");
         return exit;
     }
 
+    /// <summary>
+    /// The command-line path: <c>promptopt optimize</c> (the Release CLI next to this bench) run twice with the same command
+    /// and store: the second run reopens the same run id and is answered from the cache. Includes process start-up, the
+    /// run record, the HTML report and the artifact, i.e. what a user's rerun costs.
+    /// </summary>
+    private static async Task<int> CliTableAsync(
+        string[] methods, TaskDefinition task, string env, ModelSpec spec, string dir, SimulatorServer server, int concurrency, int seed)
+    {
+        var cli = Path.Combine(AppContext.BaseDirectory, OperatingSystem.IsWindows() ? "PromptOpt.Cli.exe" : "PromptOpt.Cli");
+        Console.WriteLine();
+        Console.WriteLine("## CLI: the same `promptopt optimize` command run twice over one store (second run = same run id, answered from the cache; child processes)");
+        Console.WriteLine();
+        Console.WriteLine("| method | cold: calls | cold: paid | cold: server requests | cold: wall s | rerun: calls | rerun: paid | rerun: server requests | rerun: wall s | rerun: CPU s | speed-up | same best prompt and scores |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
+        int exit = 0;
+        foreach (var method in methods)
+        {
+            bool decision = OptimizerRegistry.IsDecisionMethod(method);
+            var argv = new List<string>
+            {
+                "optimize", "--method", method, decision ? "--env" : "--task", decision ? env : task.Name, "--seed", seed.ToString(CultureInfo.InvariantCulture),
+                decision ? "--agent-model" : "--task-model", spec.ToString(), "--concurrency", concurrency.ToString(CultureInfo.InvariantCulture),
+                "--store", Path.Combine(dir, "cli-" + method + ".db"), "--json",
+            };
+            var childEnv = new Dictionary<string, string> { ["NO_COLOR"] = "1", ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1" };
+            var runs = new List<(ChildProcess.Result Run, long Requests, System.Text.Json.Nodes.JsonNode Json)>();
+            try
+            {
+                for (int i = 0; i < 2; i++)
+                {
+                    long before = server.Stats.Requests;
+                    var run = await ChildProcess.RunAsync(cli, argv, childEnv, dir, TimeSpan.FromMinutes(10));
+                    long requests = server.Stats.Requests - before;
+                    if (run.ExitCode != 0)
+                    {
+                        throw new InvalidOperationException($"exit {run.ExitCode}: {LastLine(run.Stderr)}");
+                    }
+
+                    runs.Add((run, requests, System.Text.Json.Nodes.JsonNode.Parse(run.Stdout)!));
+                }
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                Console.WriteLine($"| {method} | failed: {ex.Message.ReplaceLineEndings(" ")} | | | | | | | | | | |");
+                exit = 1;
+                continue;
+            }
+
+            var (c, r) = (runs[0], runs[1]);
+            static string Usage(System.Text.Json.Nodes.JsonNode j, string key) => j["usage"]![key]!.ToString();
+            bool same = c.Json["bestPrompt"]!.ToJsonString() == r.Json["bestPrompt"]!.ToJsonString()
+                && c.Json["scores"]!.ToJsonString() == r.Json["scores"]!.ToJsonString();
+            double speedup = c.Run.Wall.TotalSeconds / Math.Max(r.Run.Wall.TotalSeconds, 1e-6);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {method} | {Usage(c.Json, "calls")} | {Usage(c.Json, "paidCalls")} | {c.Requests} | {c.Run.Wall.TotalSeconds:F2} | {Usage(r.Json, "calls")} | {Usage(r.Json, "paidCalls")} | {r.Requests} | {r.Run.Wall.TotalSeconds:F2} | {(r.Run.Cpu is { } cpu ? cpu.TotalSeconds.ToString("F2", CultureInfo.InvariantCulture) : "n/a")} | {speedup:F0}× | {(same ? "yes" : "NO")} |"));
+            if (Usage(r.Json, "paidCalls") != "0" || r.Requests > 0 || !same)
+            {
+                exit = 1;
+            }
+        }
+
+        Console.WriteLine();
+        Console.WriteLine("# CLI goal: the rerun makes 0 paid calls and 0 server requests and reports the same best prompt and scores (its wall time includes process start-up, JIT and writing the report)");
+        return exit;
+    }
+
+    private static string LastLine(string text) =>
+        text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault() ?? string.Empty;
+
+    /// <summary>One run: a prompt method on the task, or a decision method (EXPO family) in the environment.</summary>
     private static async Task<Measured> RunOnceAsync(
-        string method, TaskDefinition task, ModelSpec spec, string storePath, SimulatorServer server, int concurrency, int seed)
+        string method, TaskDefinition task, string env, ModelSpec spec, string storePath, SimulatorServer server, int concurrency, int seed)
     {
         using var store = new PromptOptStore(storePath);
         var meter = new UsageMeter();
         ModelPipelineOptions Options() => new() { Usage = meter, Cache = store, MaxConcurrency = concurrency, Environment = _ => null };
-        var request = new OptimizationRequest
+        Func<Task<OptimizationResult>> run;
+        if (OptimizerRegistry.IsDecisionMethod(method))
         {
-            Task = task,
-            TaskModel = ModelFactory.Create(spec, ModelRoles.Task, Options()),
-            OptimizerModel = ModelFactory.Create(spec, ModelRoles.Optimizer, Options()),
-            Usage = meter,
-            Seed = seed,
-            Evaluation = new EvaluationOptions { MaxConcurrency = concurrency },
-        };
-        var optimizer = OptimizerRegistry.Create(method);
+            var request = new DecisionRequest
+            {
+                Environment = EnvironmentCatalog.Create(env, seed),
+                AgentModel = ModelFactory.Create(spec, ModelRoles.Agent, Options()),
+                OptimizerModel = ModelFactory.Create(spec, ModelRoles.Optimizer, Options()),
+                Usage = meter,
+                Seed = seed,
+            };
+            var optimizer = OptimizerRegistry.CreateDecision(method);
+            run = () => optimizer.OptimizeAsync(request);
+        }
+        else
+        {
+            var request = new OptimizationRequest
+            {
+                Task = task,
+                TaskModel = ModelFactory.Create(spec, ModelRoles.Task, Options()),
+                OptimizerModel = ModelFactory.Create(spec, ModelRoles.Optimizer, Options()),
+                Usage = meter,
+                Seed = seed,
+                Evaluation = new EvaluationOptions { MaxConcurrency = concurrency },
+            };
+            var optimizer = OptimizerRegistry.Create(method);
+            run = () => optimizer.OptimizeAsync(request);
+        }
+
         long before = server.Stats.Requests;
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var sw = Stopwatch.StartNew();
-        var result = await optimizer.OptimizeAsync(request);
+        var result = await run();
         sw.Stop();
         cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
         return new Measured(sw.Elapsed, cpu, meter.Snapshot().Total, server.Stats.Requests - before, result);

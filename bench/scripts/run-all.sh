@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs every benchmark in bench/README.md, in order, and prints one Markdown report (date, cores, load before each).
+# Runs the benchmarks of bench/README.md (all but `metaspo`, whose tables are in bench/results/metaspo.md), in order,
+# and prints one Markdown report (date, cores, load before each).
 # usage: bench/scripts/run-all.sh > bench-results.md        (about 10-15 minutes on a quiet 2-core machine)
 # env:   PROMPTFOO_PREFIX=<dir>  reuse an existing promptfoo@0.121.20 install for the promptfoo comparison
 #        SKIP_PROMPTFOO=1        leave out the promptfoo comparison (no npm needed)
