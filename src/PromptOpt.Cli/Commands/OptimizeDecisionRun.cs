@@ -96,28 +96,10 @@ internal static class OptimizeDecisionRun
             Progress = recorder,
         };
 
-        // 4. Run. A cancelled run is marked interrupted (resumable); a failed one failed.
-        OptimizationResult result;
-        try
-        {
-            result = await view.RunAsync(() => optimizer.OptimizeAsync(request, cancellationToken));
-        }
-        catch (Exception ex)
-        {
-            await recorder.StopAsync(ex is OperationCanceledException ? RunStatus.Interrupted : RunStatus.Failed);
-            throw;
-        }
-
-        await recorder.CompleteAsync(result, simulated);
-
-        // 5. Save the winning meta-prompt and the report next to the store.
-        var artifactPath = RunReportFiles.ArtifactPath(store.Path, runId);
-        PromptArtifact.FromResult(result, runId, envName, fingerprint, models, simulated).Save(artifactPath);
-        var run = await store.GetRunAsync(runId, CancellationToken.None)
-            ?? throw new InvalidOperationException($"run '{runId}' vanished from the store");
-        var report = await RunReportFiles.LoadAsync(context, store, run, null, CancellationToken.None);
-        var reportPath = RunReportFiles.ReportPath(store.Path, runId, ReportFormat.Html);
-        RunReportFiles.Write(report, reportPath, ReportFormat.Html);
+        // 4–5. Run, record, save the winning meta-prompt and the report next to the store.
+        var (result, artifactPath, reportPath) = await OptimizeRun.RunAndSaveAsync(
+            context, store, view, recorder, runId, simulated, null, () => optimizer.OptimizeAsync(request, cancellationToken),
+            r => PromptArtifact.FromResult(r, runId, envName, fingerprint, models, simulated));
 
         var outcome = new OptimizeOutcome(runId, envName, null, environment.PerformanceMeasureName, models, simulated, result, view.Started, recorder.Resumed,
             store.Path, artifactPath, reportPath);

@@ -98,11 +98,30 @@ internal static class OptimizeRun
             Progress = recorder,
         };
 
-        // 4. Run. A cancelled run is marked interrupted (resumable); a failed one failed.
+        // 4–5. Run, record, save the best prompt and the report next to the store.
+        var (result, artifactPath, reportPath) = await RunAndSaveAsync(
+            context, store, view, recorder, runId, simulated, target.Task, () => optimizer.OptimizeAsync(request, cancellationToken),
+            r => PromptArtifact.FromResult(r, runId, target.Name, target.Fingerprint, models, simulated));
+
+        OptimizeOutput.Write(context, new OptimizeOutcome(
+            runId, target.Name, target.IsSingleTask ? null : target.Task.Name, target.Task.Metric.Name, models, simulated, result, view.Started, recorder.Resumed,
+            store.Path, artifactPath, reportPath), args.Json);
+        return ExitCodes.Ok;
+    }
+
+    /// <summary>
+    /// Steps 4–5 of every optimize run (prompt and decision methods alike): runs the optimizer under the progress view,
+    /// marks a cancelled run interrupted (resumable) and a failed one failed, records the result, then saves the artifact
+    /// and the HTML report next to the store.
+    /// </summary>
+    internal static async Task<(OptimizationResult Result, string ArtifactPath, string ReportPath)> RunAndSaveAsync(
+        CliContext context, PromptOptStore store, OptimizeProgressView view, RunRecorder recorder, string runId, bool simulated,
+        PromptOpt.Data.TaskDefinition? reportTask, Func<Task<OptimizationResult>> optimize, Func<OptimizationResult, PromptArtifact> artifact)
+    {
         OptimizationResult result;
         try
         {
-            result = await view.RunAsync(() => optimizer.OptimizeAsync(request, cancellationToken));
+            result = await view.RunAsync(optimize);
         }
         catch (Exception ex)
         {
@@ -112,19 +131,14 @@ internal static class OptimizeRun
 
         await recorder.CompleteAsync(result, simulated);
 
-        // 5. Save the best prompt and the report next to the store.
         var artifactPath = RunReportFiles.ArtifactPath(store.Path, runId);
-        PromptArtifact.FromResult(result, runId, target.Name, target.Fingerprint, models, simulated).Save(artifactPath);
+        artifact(result).Save(artifactPath);
         var run = await store.GetRunAsync(runId, CancellationToken.None)
             ?? throw new InvalidOperationException($"run '{runId}' vanished from the store");
-        var report = await RunReportFiles.LoadAsync(context, store, run, target.Task, CancellationToken.None);
+        var report = await RunReportFiles.LoadAsync(context, store, run, reportTask, CancellationToken.None);
         var reportPath = RunReportFiles.ReportPath(store.Path, runId, ReportFormat.Html);
         RunReportFiles.Write(report, reportPath, ReportFormat.Html);
-
-        OptimizeOutput.Write(context, new OptimizeOutcome(
-            runId, target.Name, target.IsSingleTask ? null : target.Task.Name, target.Task.Metric.Name, models, simulated, result, view.Started, recorder.Resumed,
-            store.Path, artifactPath, reportPath), args.Json);
-        return ExitCodes.Ok;
+        return (result, artifactPath, reportPath);
     }
 
     internal static void ValidateBudget(RunSpecBudget budget)

@@ -64,32 +64,5 @@ public static class SimHash
     /// <summary>Normalises prompt text for hashing: trims, collapses runs of whitespace, lower-cases.</summary>
     /// <param name="text">The text.</param>
     /// <returns>The normalised text.</returns>
-    public static string Normalize(string? text)
-    {
-        if (string.IsNullOrEmpty(text))
-        {
-            return string.Empty;
-        }
-
-        var sb = new StringBuilder(text.Length);
-        bool space = false;
-        foreach (var ch in text.Trim())
-        {
-            if (char.IsWhiteSpace(ch))
-            {
-                space = true;
-                continue;
-            }
-
-            if (space)
-            {
-                sb.Append(' ');
-                space = false;
-            }
-
-            sb.Append(char.ToLowerInvariant(ch));
-        }
-
-        return sb.ToString();
-    }
+    public static string Normalize(string? text) => TextNormalization.CollapseLower(text);
 }

@@ -138,26 +138,7 @@ public static partial class AnswerExtractor
             return string.Empty;
         }
 
-        var sb = new StringBuilder(text.Length);
-        bool space = false;
-        foreach (var ch in text.Trim())
-        {
-            if (char.IsWhiteSpace(ch))
-            {
-                space = true;
-                continue;
-            }
-
-            if (space && sb.Length > 0)
-            {
-                sb.Append(' ');
-            }
-
-            space = false;
-            sb.Append(char.ToLowerInvariant(ch));
-        }
-
-        var s = sb.ToString();
+        var s = TextNormalization.CollapseLower(text);
         string previous;
         do
         {

@@ -121,29 +121,7 @@ public sealed class HashingEmbeddingGenerator : IEmbeddingGenerator<string, Embe
         // Nothing to release.
     }
 
-    private static string Normalize(string text)
-    {
-        var sb = new StringBuilder(text.Length);
-        bool space = false;
-        foreach (var ch in text.Trim())
-        {
-            if (char.IsWhiteSpace(ch))
-            {
-                space = true;
-                continue;
-            }
-
-            if (space)
-            {
-                sb.Append(' ');
-                space = false;
-            }
-
-            sb.Append(char.ToLowerInvariant(ch));
-        }
-
-        return sb.ToString();
-    }
+    private static string Normalize(string text) => TextNormalization.CollapseLower(text);
 
     private static void Add(double[] v, ulong h, float weight)
     {
