@@ -218,9 +218,9 @@ internal static class ExpoBench
         return string.Create(CultureInfo.InvariantCulture, $"{Pm(Mean(d), se)} (t = {(se > 0 ? Mean(d) / se : 0):F1})");
     }
 
-    private static double Mean(double[] v) => v.Average();
+    internal static double Mean(double[] v) => v.Average();
 
-    private static double Se(double[] v)
+    internal static double Se(double[] v)
     {
         if (v.Length < 2)
         {
@@ -243,16 +243,16 @@ internal static class ExpoBench
     private static string F(double v, double scale) =>
         v.ToString(scale >= 100 ? "F0" : scale >= 1 ? "F2" : "F3", CultureInfo.InvariantCulture);
 
-    private static string Pm(double mean, double se)
+    internal static string Pm(double mean, double se)
     {
         double scale = Math.Max(Math.Abs(mean), se);
         return F(mean, scale) + " ± " + F(se, scale);
     }
 
-    private static int IntArg(string[] args, string name, int fallback) =>
+    internal static int IntArg(string[] args, string name, int fallback) =>
         StrArg(args, name) is { } v ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
 
-    private static string? StrArg(string[] args, string name)
+    internal static string? StrArg(string[] args, string name)
     {
         int i = Array.IndexOf(args, name);
         return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
