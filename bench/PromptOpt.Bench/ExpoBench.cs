@@ -6,6 +6,7 @@ using PromptOpt.Decision;
 using PromptOpt.Models;
 using PromptOpt.Optimizers;
 using PromptOpt.Optimizers.Expo;
+using PromptOpt.Reporting;
 using PromptOpt.Simulation;
 
 namespace PromptOpt.Bench;
@@ -17,7 +18,9 @@ namespace PromptOpt.Bench;
 /// final value, and paired differences against the fixed original meta-prompt and the uniform arm).
 /// </summary>
 /// <remarks>
-/// <para>Usage: <c>expo [--seeds N] [--steps T] [--envs a,b] [--methods a,b] [--full-network] [--seed0 S]</c>.</para>
+/// <para>Usage: <c>expo [--seeds N] [--steps T] [--envs a,b] [--methods a,b] [--full-network] [--seed0 S] [--svg DIR]</c>.
+/// With <c>--svg</c>, each table is also drawn as a curve chart (mean ± one standard error per step over the seeds) into
+/// <c>DIR/expo-&lt;env&gt;-&lt;measure&gt;.svg</c>.</para>
 /// <para>Seed s (s = seed0 … seed0 + N − 1) fixes the environment instance, the simulated world and the method's random
 /// choices; every method sees the same N environments, so differences are paired.</para>
 /// <para>By default the score networks use the documented test setting (32 hidden units, 20 epochs, 128-d hashing
@@ -51,6 +54,7 @@ internal static class ExpoBench
 
         int seeds = IntArg(args, "--seeds", 30), steps = IntArg(args, "--steps", 100), seed0 = IntArg(args, "--seed0", 1000);
         bool full = args.Contains("--full-network");
+        var svgDir = StrArg(args, "--svg");
         var envs = StrArg(args, "--envs")?.Split(',') ?? DefaultEnvs;
         var methods = StrArg(args, "--methods") is { } m ? AllMethods.Where(x => m.Split(',').Contains(x.Label)).ToArray() : AllMethods;
         var network = full ? new Dictionary<string, string>() : new Dictionary<string, string> { ["network-hidden-units"] = "32", ["network-epochs"] = "20" };
@@ -80,10 +84,13 @@ internal static class ExpoBench
             }
 
             bool bandit = env.StartsWith("bandit", StringComparison.Ordinal);
-            Console.WriteLine(Table(env + (bandit ? ": cumulative regret Σ(μ* − μ_a)" : ": optimality gap"), steps, curves, times));
+            var measure = bandit ? "cumulative regret Σ(μ* − μ_a)" : env.StartsWith("tsp", StringComparison.Ordinal) ? "optimality gap (relative)" : "optimality gap";
+            Console.WriteLine(Table(env + ": " + measure, steps, curves, times));
+            WriteChart(svgDir, env, bandit ? "regret" : "gap", measure, curves, seeds, log: !bandit);
             if (!bandit)
             {
                 Console.WriteLine(Table(env + ": cumulative regret Σ(1 − r_t) (what EXPO's reward optimises)", steps, regrets, times));
+                WriteChart(svgDir, env, "regret", "cumulative regret Σ(1 − r_t)", regrets, seeds, log: false);
             }
         }
 
@@ -165,6 +172,41 @@ internal static class ExpoBench
         }
 
         return 0;
+    }
+
+    /// <summary>
+    /// Draws one measure of one environment as curves (mean ± one standard error over the seeds at every step) into
+    /// <c>dir/expo-env-file.svg</c>; nothing when <paramref name="dir"/> is <see langword="null"/>. With
+    /// <paramref name="log"/> the y axis is log10(1 + value), because optimality gaps span orders of magnitude.
+    /// </summary>
+    private static void WriteChart(string? dir, string env, string file, string measure, Dictionary<string, double[][]> curves, int seeds, bool log)
+    {
+        if (dir is null)
+        {
+            return;
+        }
+
+        Directory.CreateDirectory(dir);
+        var series = curves.Select(c => new ChartSeries(c.Key, Enumerable.Range(0, c.Value.Min(x => x.Length)).Select(t =>
+        {
+            var v = c.Value.Select(x => log ? Math.Log10(1 + Math.Max(0, x[t])) : x[t]).ToArray();
+            return new ChartPoint(t + 1, Mean(v), Se(v));
+        }).ToList())
+        {
+            Markers = false,
+            Dashed = c.Key.Contains('('),
+        }).ToList();
+        var svg = SvgChart.Line(series, new SvgChartOptions
+        {
+            Title = $"SIMULATED — {env}: {measure}, mean ± s.e. over {seeds} seeds",
+            XLabel = $"agent step — SIMULATED, {env}, mean ± s.e. over {seeds} seeds",
+            YLabel = log ? $"log10(1 + {measure})" : measure,
+            Width = 1120,
+            Height = 420,
+        });
+        var path = Path.Combine(dir, $"expo-{env}-{file}.svg");
+        File.WriteAllText(path, svg);
+        Console.WriteLine($"(chart: {path})\n");
     }
 
     /// <summary>The performance measure per step from the report details: regret (bandits) or the optimality gap.</summary>
