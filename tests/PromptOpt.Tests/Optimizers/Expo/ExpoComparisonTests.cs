@@ -38,7 +38,26 @@ public class ExpoComparisonTests(ITestOutputHelper output)
 
     private const int Seeds = 30;
 
+    private const int BanditSeeds = 100;
+
     private const int Seed0 = 1000;
+
+    /// <summary>
+    /// bandit-hard (K = 5, Δ = 0.2, 100 steps): EXPO's cumulative regret Σ(μ* − μ_a) is below the fixed original
+    /// meta-prompt's. 100 seeds (1000–1099), not 30: the per-seed regret of a 100-pull Bernoulli bandit has a spread of
+    /// ~6, so the paired difference needs 100 seeds to stand clear of its standard error (at the first 30 seeds it is
+    /// 1.9 ± 1.1, t = 1.7; at 100, 1.76 ± 0.76, t = 2.3). The second bandit claim, EXPO below the uniformly random
+    /// arm, does not hold on the simulator (EXPO − uniform = +0.16 ± 0.82 at these 100 seeds) and is not asserted; see
+    /// bench/README.md, "The landscape".
+    /// </summary>
+    [Fact]
+    public async Task BanditHard_Expo_LowerCumulativeRegretThanTheFixedMetaPrompt()
+    {
+        var fixedPrompt = await FinalRegretAsync("bandit-hard", ExpoNames.Fixed, BanditSeeds);
+        var expo = await FinalRegretAsync("bandit-hard", ExpoNames.Expo, BanditSeeds);
+
+        AssertBetter(fixedPrompt, expo, "bandit-hard: fixed − expo"); // observed: 1.76 ± 0.76 (t = 2.3)
+    }
 
     [Fact]
     public async Task LinearRegression_Expo_LowerCumulativeRegretThanTheFixedMetaPromptInTheSameAgentCalls()
@@ -58,12 +77,12 @@ public class ExpoComparisonTests(ITestOutputHelper output)
         AssertBetter(fixedPrompt, expoEs, "linreg: fixed − expo-es"); // observed: 5.21 ± 2.68 (t = 1.95)
     }
 
-    /// <summary>Runs a method on the seeds (in parallel) for 100 steps; returns each seed's final cumulative regret.</summary>
-    private static async Task<double[]> FinalRegretAsync(string environment, string method)
+    /// <summary>Runs a method on <paramref name="seeds"/> seeds from <see cref="Seed0"/> (in parallel) for 100 steps; returns each seed's final cumulative regret.</summary>
+    private static async Task<double[]> FinalRegretAsync(string environment, string method, int seeds = Seeds)
     {
         var settings = new Dictionary<string, string> { ["network-hidden-units"] = "32", ["network-epochs"] = "20" };
-        var regret = new double[Seeds];
-        await Parallel.ForEachAsync(Enumerable.Range(0, Seeds), new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, async (s, ct) =>
+        var regret = new double[seeds];
+        await Parallel.ForEachAsync(Enumerable.Range(0, seeds), new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, async (s, ct) =>
         {
             int seed = Seed0 + s;
             var world = new SimulatedWorld(new SimOptions { Seed = seed });
