@@ -104,7 +104,19 @@ public sealed class ExpoController
         var arms = domain.Descriptions
             .SelectMany((d, di) => domain.Instructions.Select((ins, ii) => new ExpoArm((di * k2) + ii, di, ii, new MetaPrompt(d, ins))))
             .ToArray();
-        var policy = await CreatePolicyAsync(domain, arms.Length, steps, random, cancellationToken).ConfigureAwait(false);
+        IArmPolicy policy;
+        try
+        {
+            policy = await CreatePolicyAsync(domain, arms.Length, steps, random, cancellationToken).ConfigureAwait(false);
+        }
+        catch (BudgetExhaustedException ex)
+        {
+            // A metered (provider) embedder can meet a spent token or dollar budget before the first step.
+            progress?.Report(new RunNotice("the budget ran out while embedding the arms: " + ex.Message));
+            policy = new UniformArmPolicy(arms.Length);
+            stop = "budget";
+        }
+
         var selector = o.Strategy == ExpoStrategy.ExpoEs
             ? new NeuralExemplarSelector(_embedder, o.ExemplarNetwork with { Seed = random.Next() }, o.ExemplarCandidates, o.IncludeDefaultExemplars, o.MaxSnapshots,
                 new ExponentialWeightsSampler(o.ExemplarEta ?? ExponentialWeightsSampler.DefaultEta(Math.Max(1, o.ExemplarCandidates), steps)))
@@ -122,10 +134,11 @@ public sealed class ExpoController
             // §1.2 steps 3.1–3.2: a_t ~ P_t.
             int arm = ExponentialWeightsSampler.SampleIndex(probabilities, random);
             progress?.Report(new StepStarted(t, steps, $"arm {arm} (D{arms[arm].DescriptionIndex}, I{arms[arm].InstructionIndex})"));
-            var choice = selector is null ? null : await selector.ChooseAsync(environment, random, cancellationToken).ConfigureAwait(false);
+            ExemplarChoice? choice;
             StepRecord step;
             try
             {
+                choice = selector is null ? null : await selector.ChooseAsync(environment, random, cancellationToken).ConfigureAwait(false);
                 // §1.2 steps 3.3–3.5: render Q_t, the agent acts, the environment scores it and extends the history.
                 step = await runner.StepAsync(environment, arms[arm].MetaPrompt, choice?.Selection, cancellationToken).ConfigureAwait(false);
             }
