@@ -70,7 +70,10 @@ public class OptimizeExpoTests
         { ["optimize", "--method", "expo", "--env", "linreg", "--train-size", "5"], "has no train/test split" },
         { ["optimize", "--method", "expo", "--env", "linreg", "--steps", "0"], "--steps must be at least 1" },
         { ["optimize", "--method", "expo-es", "--env", "linreg", "--set", "strategy=uniform"], "the strategy is chosen by the method name" },
-        { ["optimize", "--method", "dual-phase", "--env", "bandit-hard"], "'env'/'steps' are for the agent methods (expo, expo-egreedy" },
+        { ["optimize", "--method", "dual-phase", "--env", "bandit-hard"], "'env'/'steps'/'embedder' are for the agent methods (expo, expo-egreedy" },
+        { ["optimize", "--method", "dual-phase", "--task", "navigate", "--embedder", "hash"], "'env'/'steps'/'embedder' are for the agent methods" },
+        { ["optimize", "--method", "expo", "--env", "bandit-hard", "--embedder", "hashh"], "invalid embedder spec 'hashh': unknown provider 'hashh'; expected one of: hash | sim | openai:<embedding-model> | openai-compatible:" },
+        { ["optimize", "--method", "expo", "--env", "bandit-hard", "--embedder", "auto"], "invalid embedder spec 'auto': 'auto' picks a chat model, not an embedding model" },
     };
 
     [Theory]

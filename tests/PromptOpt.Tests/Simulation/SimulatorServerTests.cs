@@ -113,6 +113,56 @@ public class SimulatorServerTests
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
     }
 
+    [Fact]
+    public async Task Embeddings_FloatAndBase64_AreTheHashingEmbeddersVectors()
+    {
+        await using var server = await SimulatorServer.StartAsync(new SimulatorServerOptions { World = new SimulatedWorld() });
+        using var http = new HttpClient { BaseAddress = server.BaseUrl };
+        string[] inputs = ["Pick an arm.", "Explore first, then exploit."];
+        var expected = new PromptOpt.Optimizers.Expo.HashingEmbeddingGenerator();
+
+        foreach (var format in new[] { "float", "base64" })
+        {
+            var body = new JsonObject { ["model"] = "emb", ["input"] = new JsonArray(inputs.Select(i => (JsonNode)i).ToArray()), ["encoding_format"] = format };
+            using var response = await http.PostAsync("embeddings", new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            var json = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+            Assert.Equal("emb", json["model"]!.GetValue<string>());
+            Assert.True(json["usage"]!["prompt_tokens"]!.GetValue<long>() > 0);
+            var data = json["data"]!.AsArray();
+            for (int i = 0; i < inputs.Length; i++)
+            {
+                Assert.Equal(i, data[i]!["index"]!.GetValue<int>());
+                var vector = format == "float"
+                    ? data[i]!["embedding"]!.AsArray().Select(x => x!.GetValue<float>()).ToArray()
+                    : System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(Convert.FromBase64String(data[i]!["embedding"]!.GetValue<string>())).ToArray();
+                Assert.Equal(expected.Embed(inputs[i]), vector);
+            }
+        }
+
+        Assert.Equal(2, server.Stats.Embeddings);
+        Assert.Equal(0, server.Stats.Completed);
+    }
+
+    [Theory]
+    [InlineData("{\"model\":\"emb\"}")]
+    [InlineData("{\"model\":\"emb\",\"input\":[]}")]
+    [InlineData("{\"model\":\"emb\",\"input\":[\"\"]}")]
+    [InlineData("{\"model\":\"emb\",\"input\":[[1,2,3]]}")]
+    [InlineData("{\"model\":\"emb\",\"input\":\"x\",\"encoding_format\":\"int8\"}")]
+    [InlineData("not json")]
+    public async Task Embeddings_BadRequest_Is400WithOpenAIError(string body)
+    {
+        await using var server = await SimulatorServer.StartAsync(new SimulatorServerOptions { World = new SimulatedWorld() });
+        using var http = new HttpClient { BaseAddress = server.BaseUrl };
+
+        using var response = await http.PostAsync("embeddings", new StringContent(body, Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("invalid_request_error", JsonNode.Parse(await response.Content.ReadAsStringAsync())!["error"]!["code"]!.GetValue<string>());
+        Assert.Equal(0, server.Stats.Embeddings);
+    }
+
     [Theory]
     [InlineData("429")]
     [InlineData("500")]
