@@ -11,7 +11,9 @@ namespace PromptOpt.Optimizers.Expo;
 /// reward.
 /// </summary>
 /// <remarks>
-/// Cost: one agent call per step (plus whatever the domain source spends once). Network work per step: one fit of
+/// Cost: one agent call per step (plus whatever the domain source spends once). A provider embedder adds one embedding
+/// call for the descriptions and one for the instructions (once), and for EXPO-ES one per step with a choice of exemplar
+/// sets; the built-in hashing embedder costs nothing. Network work per step: one fit of
 /// at most K rows × epochs (EXPO), and for EXPO-ES one fit over the history plus L × snapshots forward passes.
 /// A spent budget ends the run early with stop reason <c>budget</c>.
 /// </remarks>
