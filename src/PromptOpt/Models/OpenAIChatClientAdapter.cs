@@ -44,12 +44,10 @@ internal sealed class OpenAIChatClientAdapter : IChatClient
         bool forwardPromptOptProperties, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(client);
-        ArgumentNullException.ThrowIfNull(endpoint);
-        ArgumentException.ThrowIfNullOrWhiteSpace(model);
+        _site = ProviderCall.Create(endpoint, model, "chat-completions", apiKeyVariable, apiKey, timeout, timeProvider);
         _client = client;
         _model = model;
         _metadata = new ChatClientMetadata(providerName, endpoint, model);
-        _site = new ProviderCall(ModelErrors.Display(endpoint), model, "chat-completions", apiKeyVariable, apiKey, timeout, timeProvider ?? TimeProvider.System);
         _forward = forwardPromptOptProperties;
     }
 

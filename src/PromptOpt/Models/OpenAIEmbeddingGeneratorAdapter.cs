@@ -38,12 +38,10 @@ internal sealed class OpenAIEmbeddingGeneratorAdapter : IEmbeddingGenerator<stri
         TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(client);
-        ArgumentNullException.ThrowIfNull(endpoint);
-        ArgumentException.ThrowIfNullOrWhiteSpace(model);
+        _site = ProviderCall.Create(endpoint, model, "embeddings", apiKeyVariable, apiKey, timeout, timeProvider);
         _client = client;
         _model = model;
         _metadata = new EmbeddingGeneratorMetadata(providerName, endpoint, model);
-        _site = new ProviderCall(ModelErrors.Display(endpoint), model, "embeddings", apiKeyVariable, apiKey, timeout, timeProvider ?? TimeProvider.System);
     }
 
     /// <inheritdoc />

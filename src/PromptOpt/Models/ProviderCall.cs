@@ -18,6 +18,23 @@ namespace PromptOpt.Models;
 /// <param name="TimeProvider">The clock (for <c>Retry-After</c> dates).</param>
 internal sealed record ProviderCall(string Endpoint, string Model, string Api, string? ApiKeyVariable, string? ApiKey, TimeSpan Timeout, TimeProvider TimeProvider)
 {
+    /// <summary>Creates the call site of an adapter.</summary>
+    /// <param name="endpoint">The endpoint (shown as <see cref="ModelErrors.Display"/>).</param>
+    /// <param name="model">The model name.</param>
+    /// <param name="api">The API path's name in messages.</param>
+    /// <param name="apiKeyVariable">The key variable's name, or <see langword="null"/>.</param>
+    /// <param name="apiKey">The key in use, or <see langword="null"/>.</param>
+    /// <param name="timeout">The network timeout.</param>
+    /// <param name="timeProvider">The clock, or <see langword="null"/> for the system clock.</param>
+    /// <returns>The site.</returns>
+    /// <exception cref="ArgumentException">The endpoint is null or the model name empty.</exception>
+    public static ProviderCall Create(Uri endpoint, string model, string api, string? apiKeyVariable, string? apiKey, TimeSpan timeout, TimeProvider? timeProvider)
+    {
+        ArgumentNullException.ThrowIfNull(endpoint);
+        ArgumentException.ThrowIfNullOrWhiteSpace(model);
+        return new(ModelErrors.Display(endpoint), model, api, apiKeyVariable, apiKey, timeout, timeProvider ?? TimeProvider.System);
+    }
+
     /// <summary>Makes one SDK call, translating its failures.</summary>
     /// <typeparam name="T">The SDK's result type.</typeparam>
     /// <param name="call">The call.</param>

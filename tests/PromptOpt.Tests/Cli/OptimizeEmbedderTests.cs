@@ -8,8 +8,6 @@ namespace PromptOpt.Tests.Cli;
 /// <summary><c>promptopt optimize --method expo --embedder …</c>: a provider's embeddings over real HTTP, and bad embedder specs.</summary>
 public class OptimizeEmbedderTests
 {
-    private static readonly string[] SmallNetwork = ["--set", "network-hidden-units=16", "--set", "network-epochs=10"];
-
     [Fact]
     public async Task Optimize_ExpoWithOpenAICompatibleEmbedder_CallsTheEndpointRecordsTheEmbedderAndResumesFromTheCache()
     {
@@ -17,8 +15,7 @@ public class OptimizeEmbedderTests
         await using var server = await SimServers.StartAsync(TimeSpan.Zero);
         var embedder = $"openai-compatible:{server.BaseUrl.ToString().TrimEnd('/')}|emb";
         var store = Path.Combine(dir.Path, "s.db");
-        string[] args = ["optimize", "--method", "expo", "--env", "bandit-hard", "--steps", "5", "--agent-model", "sim", "--optimizer-model", "sim",
-            "--embedder", embedder, .. SmallNetwork, "--store", store, "--json"];
+        var args = OptimizeExpoTests.SimRun("bandit-hard", 5, store, "--embedder", embedder, "--json");
 
         var run = await CliHarness.RunAsync(args, dir.Path);
 
@@ -58,8 +55,7 @@ public class OptimizeEmbedderTests
     public async Task Optimize_ExpoDefaultEmbedder_IsTheBuiltInHashingEmbedderAndKeepsTheRunId()
     {
         using var dir = new TempDirectory();
-        string[] args = ["optimize", "--method", "expo", "--env", "bandit-easy", "--steps", "3", "--agent-model", "sim", "--optimizer-model", "sim",
-            .. SmallNetwork, "--store", Path.Combine(dir.Path, "s.db"), "--json"];
+        var args = OptimizeExpoTests.SimRun("bandit-easy", 3, Path.Combine(dir.Path, "s.db"), "--json");
 
         var implicitHash = await CliHarness.RunAsync(args, dir.Path);
         var explicitHash = await CliHarness.RunAsync([.. args, "--embedder", "hash"], dir.Path);
@@ -77,8 +73,8 @@ public class OptimizeEmbedderTests
     {
         using var dir = new TempDirectory();
 
-        var run = await CliHarness.RunAsync(["optimize", "--method", "expo", "--env", "bandit-hard", "--steps", "5", "--agent-model", "sim", "--optimizer-model", "sim",
-            "--embedder", "openai:text-embedding-3-small", "--store", Path.Combine(dir.Path, "s.db")], dir.Path);
+        var run = await CliHarness.RunAsync(
+            OptimizeExpoTests.SimRun("bandit-hard", 5, Path.Combine(dir.Path, "s.db"), "--embedder", "openai:text-embedding-3-small"), dir.Path);
 
         Assert.True(run.ExitCode == 2, run.ToString());
         Assert.Equal("error: embedder 'openai:text-embedding-3-small' needs an API key: set the environment variable OPENAI_API_KEY", run.ErrorLines[^1]);

@@ -6,7 +6,12 @@ namespace PromptOpt.Tests.Cli;
 /// <summary><c>promptopt optimize</c> with the EXPO methods (an agent in an environment). Small networks keep it fast.</summary>
 public class OptimizeExpoTests
 {
-    private static readonly string[] SmallNetwork = ["--set", "network-hidden-units=16", "--set", "network-epochs=10"];
+    internal static readonly string[] SmallNetwork = ["--set", "network-hidden-units=16", "--set", "network-epochs=10"];
+
+    /// <summary><c>optimize --method expo</c> in <paramref name="env"/> with the simulated agent and optimizer, small networks, and <paramref name="more"/>.</summary>
+    internal static string[] SimRun(string env, int steps, string store, params string[] more) =>
+        ["optimize", "--method", "expo", "--env", env, "--steps", steps.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--agent-model", "sim", "--optimizer-model", "sim", .. SmallNetwork, "--store", store, .. more];
 
     [Fact]
     public async Task Optimize_ExpoFlags_JsonCarriesTheEnvironmentsFinalMeasuresAndTheWinningArm()

@@ -4,6 +4,7 @@ using PromptOpt.Optimizers.Expo;
 using PromptOpt.Simulation;
 using PromptOpt.Simulation.Server;
 using PromptOpt.Storage;
+using PromptOpt.Tests.Simulation;
 
 namespace PromptOpt.Tests.Models;
 
@@ -97,25 +98,10 @@ public sealed class OpenAIEmbeddingGeneratorTests
     }
 
     [Theory]
-    [InlineData("429")]
-    [InlineData("500")]
-    [InlineData("503")]
-    [InlineData("malformed")]
-    [InlineData("drop")]
-    [InlineData("timeout")]
+    [MemberData(nameof(SimFaults.Kinds), MemberType = typeof(SimFaults))]
     public async Task GenerateAsync_SimulatorFaults_RetriedToTheSameVectorsAndCounted(string fault)
     {
-        var faults = new SimulatorFaults { RetryAfter = TimeSpan.FromMilliseconds(20), HangDuration = TimeSpan.FromSeconds(60) };
-        switch (fault)
-        {
-            case "429": faults.RateLimitRate = 0.3; break;
-            case "500": faults.ServerErrorRate = 0.3; break;
-            case "503": faults.UnavailableRate = 0.3; break;
-            case "malformed": faults.MalformedJsonRate = 0.3; break;
-            case "drop": faults.DropConnectionRate = 0.3; break;
-            default: faults.TimeoutRate = 0.2; break;
-        }
-
+        var faults = SimFaults.Of(fault, fault == "timeout" ? 0.2 : 0.3, TimeSpan.FromMilliseconds(20), TimeSpan.FromSeconds(60));
         await using var server = await StartSimulatorAsync(faults);
         var meter = new UsageMeter();
         var texts = Enumerable.Range(0, 40).Select(i => $"exemplar block {i}: arm {i % 5} paid {i % 2}").ToArray();
@@ -170,24 +156,20 @@ public sealed class OpenAIEmbeddingGeneratorTests
         Assert.Equal(1, usage.Calls);
     }
 
-    [Fact]
-    public async Task GenerateAsync_500ThenSuccess_Retries()
+    [Theory]
+    [InlineData("500")]
+    [InlineData("malformed-json")]
+    [InlineData("wrong-vector-count")]
+    [InlineData("drop")]
+    public async Task GenerateAsync_TransientFailureThenSuccess_Retries(string first)
     {
-        await using var server = await LoopbackServer.StartAsync(r => r.Index == 0 ? ScriptedResponse.Error(500, "boom") : ScriptedResponse.EmbeddingsFor(r));
-        using var embedder = Embedder(server.BaseUrl, Options());
-
-        var result = await embedder.GenerateAsync(Texts);
-
-        Assert.Equal(Texts.Length, result.Count);
-        Assert.Equal(2, server.Requests.Count);
-    }
-
-    [Fact]
-    public async Task GenerateAsync_MalformedJsonThenSuccess_Retries()
-    {
-        await using var server = await LoopbackServer.StartAsync(r => r.Index == 0
-            ? new ScriptedResponse(200, "{\"object\":\"list\",\"data\":[{\"index\":0,\"embedding\":[0.1,")
-            : ScriptedResponse.EmbeddingsFor(r));
+        await using var server = await LoopbackServer.StartAsync(r => r.Index > 0 ? ScriptedResponse.EmbeddingsFor(r) : first switch
+        {
+            "500" => ScriptedResponse.Error(500, "boom"),
+            "malformed-json" => new ScriptedResponse(200, "{\"object\":\"list\",\"data\":[{\"index\":0,\"embedding\":[0.1,"),
+            "wrong-vector-count" => ScriptedResponse.EmbeddingsFor(r with { Body = "{\"input\":[\"only one\"]}" }),
+            _ => ScriptedResponse.Drop,
+        });
         using var embedder = Embedder(server.BaseUrl, Options());
 
         var result = await embedder.GenerateAsync(Texts);
@@ -211,20 +193,6 @@ public sealed class OpenAIEmbeddingGeneratorTests
         Assert.DoesNotContain('\n', ex.Message);
         Assert.Equal(2, meter.Snapshot().For(ModelRoles.Embedding).Retries);
         Assert.Equal(0, meter.InFlight);
-    }
-
-    [Fact]
-    public async Task GenerateAsync_WrongNumberOfVectors_IsMalformedAndRetried()
-    {
-        await using var server = await LoopbackServer.StartAsync(r => r.Index == 0
-            ? ScriptedResponse.EmbeddingsFor(r with { Body = "{\"input\":[\"only one\"]}" })
-            : ScriptedResponse.EmbeddingsFor(r));
-        using var embedder = Embedder(server.BaseUrl, Options());
-
-        var result = await embedder.GenerateAsync(Texts[..3]);
-
-        Assert.Equal(3, result.Count);
-        Assert.Equal(2, server.Requests.Count);
     }
 
     [Fact]

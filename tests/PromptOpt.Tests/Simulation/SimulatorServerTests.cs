@@ -164,25 +164,11 @@ public class SimulatorServerTests
     }
 
     [Theory]
-    [InlineData("429")]
-    [InlineData("500")]
-    [InlineData("503")]
-    [InlineData("malformed")]
-    [InlineData("drop")]
-    [InlineData("timeout")]
+    [MemberData(nameof(SimFaults.Kinds), MemberType = typeof(SimFaults))]
     public async Task Faults_EachType_IsInjectedAtItsRate(string fault)
     {
         var task = SimTestTasks.Arithmetic(150);
-        var faults = new SimulatorFaults { RetryAfter = TimeSpan.FromSeconds(2), HangDuration = TimeSpan.FromSeconds(30) };
-        switch (fault)
-        {
-            case "429": faults.RateLimitRate = 1; break;
-            case "500": faults.ServerErrorRate = 1; break;
-            case "503": faults.UnavailableRate = 1; break;
-            case "malformed": faults.MalformedJsonRate = 1; break;
-            case "drop": faults.DropConnectionRate = 1; break;
-            default: faults.TimeoutRate = 1; break;
-        }
+        var faults = SimFaults.Of(fault, 1, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(30));
 
         await using var server = await SimulatorServer.StartAsync(new SimulatorServerOptions { World = new SimulatedWorld([task]), Faults = faults });
         using var http = new HttpClient { BaseAddress = server.BaseUrl, Timeout = TimeSpan.FromSeconds(1.5) };
@@ -223,26 +209,12 @@ public class SimulatorServerTests
     }
 
     [Theory]
-    [InlineData("429")]
-    [InlineData("500")]
-    [InlineData("503")]
-    [InlineData("malformed")]
-    [InlineData("drop")]
-    [InlineData("timeout")]
+    [MemberData(nameof(SimFaults.Kinds), MemberType = typeof(SimFaults))]
     public async Task Evaluate_UnderEachFault_ScoresEveryExampleOnceAndCountsRetries(string fault)
     {
         var task = BuiltInTasks.Create("multistep_arithmetic", seed: 2, trainSize: 20, testSize: 200);
         var world = new SimulatedWorld([task], new SimOptions { Seed = 3 });
-        var faults = new SimulatorFaults { RetryAfter = TimeSpan.FromMilliseconds(20), HangDuration = TimeSpan.FromSeconds(60) };
-        switch (fault)
-        {
-            case "429": faults.RateLimitRate = 0.2; break;
-            case "500": faults.ServerErrorRate = 0.2; break;
-            case "503": faults.UnavailableRate = 0.2; break;
-            case "malformed": faults.MalformedJsonRate = 0.2; break;
-            case "drop": faults.DropConnectionRate = 0.2; break;
-            default: faults.TimeoutRate = 0.1; break;
-        }
+        var faults = SimFaults.Of(fault, fault == "timeout" ? 0.1 : 0.2, TimeSpan.FromMilliseconds(20), TimeSpan.FromSeconds(60));
 
         await using var server = await SimulatorServer.StartAsync(new SimulatorServerOptions { World = world, Faults = faults, Seed = 1 });
         var meter = new UsageMeter();

@@ -20,17 +20,7 @@ internal static class OpenAIWire
     /// <exception cref="FormatException">The body is not a valid request.</exception>
     public static ChatRequest ParseRequest(string body)
     {
-        JsonNode? root;
-        try
-        {
-            root = JsonNode.Parse(body);
-        }
-        catch (JsonException ex)
-        {
-            throw new FormatException("the request body is not valid JSON: " + ex.Message, ex);
-        }
-
-        if (root is not JsonObject o || o["messages"] is not JsonArray array)
+        if (ParseObject(body) is not { } o || o["messages"] is not JsonArray array)
         {
             throw new FormatException("the request must be a JSON object with a 'messages' array");
         }
@@ -69,17 +59,7 @@ internal static class OpenAIWire
     /// <exception cref="FormatException">The body is not a valid request (as the OpenAI API, empty inputs and token arrays are rejected).</exception>
     public static EmbeddingsRequest ParseEmbeddingsRequest(string body)
     {
-        JsonNode? root;
-        try
-        {
-            root = JsonNode.Parse(body);
-        }
-        catch (JsonException ex)
-        {
-            throw new FormatException("the request body is not valid JSON: " + ex.Message, ex);
-        }
-
-        if (root is not JsonObject o)
+        if (ParseObject(body) is not { } o)
         {
             throw new FormatException("the request must be a JSON object with an 'input'");
         }
@@ -181,6 +161,20 @@ internal static class OpenAIWire
     {
         ["error"] = new JsonObject { ["message"] = message, ["type"] = type, ["code"] = type },
     }.ToJsonString();
+
+    /// <summary>Parses a request body: the JSON object, or <see langword="null"/> for other JSON.</summary>
+    /// <exception cref="FormatException">The body is not JSON.</exception>
+    private static JsonObject? ParseObject(string body)
+    {
+        try
+        {
+            return JsonNode.Parse(body) as JsonObject;
+        }
+        catch (JsonException ex)
+        {
+            throw new FormatException("the request body is not valid JSON: " + ex.Message, ex);
+        }
+    }
 
     private static JsonObject Usage(long input, long output) => new()
     {

@@ -137,7 +137,10 @@ public sealed class SimulatorServer : IAsyncDisposable
         }
     }
 
-    /// <summary>The part every POST shares: read the body, count it, add the latency, maybe inject a fault, else answer.</summary>
+    /// <summary>
+    /// The part every POST shares: read the body, count it, add the latency, maybe inject a fault, else answer; a
+    /// <see cref="FormatException"/> from parsing the request is a 400 with an OpenAI-style error.
+    /// </summary>
     private async Task ServeAsync(HttpContext context, Func<HttpContext, string, CancellationToken, Task> answer)
     {
         Interlocked.Increment(ref _requests);
@@ -158,24 +161,25 @@ public sealed class SimulatorServer : IAsyncDisposable
             await Task.Delay(delay, _options.TimeProvider, ct).ConfigureAwait(false);
         }
 
-        if (!await TryFaultAsync(context, SimHash.Uniform(_options.Seed, key, attempt, "fault"), ct).ConfigureAwait(false))
+        if (await TryFaultAsync(context, SimHash.Uniform(_options.Seed, key, attempt, "fault"), ct).ConfigureAwait(false))
+        {
+            return;
+        }
+
+        try
         {
             await answer(context, body, ct).ConfigureAwait(false);
+        }
+        catch (FormatException ex)
+        {
+            // Thrown only while parsing the request, before anything is written.
+            await WriteJsonAsync(context, 400, OpenAIWire.Error(ex.Message, "invalid_request_error")).ConfigureAwait(false);
         }
     }
 
     private async Task ChatAsync(HttpContext context, string body, CancellationToken ct)
     {
-        OpenAIWire.ChatRequest request;
-        try
-        {
-            request = OpenAIWire.ParseRequest(body);
-        }
-        catch (FormatException ex)
-        {
-            await WriteJsonAsync(context, 400, OpenAIWire.Error(ex.Message, "invalid_request_error")).ConfigureAwait(false);
-            return;
-        }
+        var request = OpenAIWire.ParseRequest(body);
 
         var text = _world.Respond(request.Messages, request.Operation, request.SampleIndex);
         var client = new SimulatedChatClient(_world);
@@ -197,16 +201,7 @@ public sealed class SimulatorServer : IAsyncDisposable
 
     private async Task EmbeddingsAsync(HttpContext context, string body, CancellationToken ct)
     {
-        OpenAIWire.EmbeddingsRequest request;
-        try
-        {
-            request = OpenAIWire.ParseEmbeddingsRequest(body);
-        }
-        catch (FormatException ex)
-        {
-            await WriteJsonAsync(context, 400, OpenAIWire.Error(ex.Message, "invalid_request_error")).ConfigureAwait(false);
-            return;
-        }
+        var request = OpenAIWire.ParseEmbeddingsRequest(body);
 
         var embedder = _embedders.GetOrAdd(request.Dimensions ?? 0, d => new HashingEmbeddingGenerator(d == 0 ? null : new HashingEmbeddingOptions { Dimensions = d }));
         var vectors = request.Inputs.Select(embedder.Embed).ToList();
