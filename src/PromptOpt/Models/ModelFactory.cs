@@ -18,6 +18,8 @@ namespace PromptOpt.Models;
 /// <c>OPENAI_API_KEY</c> with <c>openai:</c><see cref="DefaultOpenAIModel"/> (override the model with <c>PROMPTOPT_MODEL</c>),
 /// else the simulator with the notice <see cref="SimulatedNotice"/>.</para>
 /// <para>Keys are read from the environment when the model is built and kept in memory only.</para>
+/// <para><see cref="CreateEmbedder"/> builds EXPO's text embedder the same way (same key handling, HTTP options, retry
+/// policy, cache and meter): the built-in hashing embedder for <c>hash</c>, else a provider's <c>/embeddings</c> endpoint.</para>
 /// </remarks>
 public static class ModelFactory
 {
