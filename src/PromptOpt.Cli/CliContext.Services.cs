@@ -1,3 +1,4 @@
+using Microsoft.Extensions.AI;
 using PromptOpt.Data;
 using PromptOpt.Data.BuiltIn;
 using PromptOpt.Models;
@@ -70,21 +71,47 @@ internal sealed partial class CliContext
         CancellationToken cancellationToken)
     {
         var parsed = ModelSpec.Parse(spec);
-        var options = new ModelPipelineOptions
-        {
-            Usage = meter,
-            Cache = store,
-            MaxConcurrency = maxConcurrency,
-            Environment = Environment,
-            OnNotice = notice => NoteOnce("note: " + notice),
-            SimulatorFactory = SimulatorModels.CreateFactory(simulatedTasks, new SimOptions { Seed = seed }),
-        };
+        var options = PipelineOptions(store, meter);
+        options.MaxConcurrency = maxConcurrency;
+        options.SimulatorFactory = SimulatorModels.CreateFactory(simulatedTasks, new SimOptions { Seed = seed });
         var resolved = ModelFactory.ResolveAuto(parsed, Environment);
         var client = ModelFactory.Create(parsed, role, options);
         bool simulated = resolved.Provider == ModelProvider.Simulator
             || await SimulatorProbe.IsSimulatorAsync(resolved.BaseUrl, cancellationToken);
         return new CliModel(client, resolved.ToString(), simulated);
     }
+
+    /// <summary>
+    /// Creates EXPO's embedder: the built-in hashing embedder for <c>hash</c>, else the named provider's embeddings endpoint
+    /// inside the embedding middleware (metered as role <c>embedding</c>, cached in the store, retried). A provider spec is
+    /// always called as given, never replaced by the built-in embedder; if its endpoint is PromptOpt's simulator server, a
+    /// one-line note says so.
+    /// </summary>
+    /// <param name="spec">The embedder spec.</param>
+    /// <param name="store">The store whose response cache to use.</param>
+    /// <param name="meter">The usage meter.</param>
+    /// <param name="cancellationToken">The cancellation token.</param>
+    /// <returns>The embedder.</returns>
+    /// <exception cref="ModelSpecException">The spec cannot be built (e.g. a missing key).</exception>
+    public async Task<IEmbeddingGenerator<string, Embedding<float>>> CreateEmbedderAsync(
+        EmbedderSpec spec, PromptOptStore store, UsageMeter meter, CancellationToken cancellationToken)
+    {
+        var embedder = ModelFactory.CreateEmbedder(spec, PipelineOptions(store, meter));
+        if (await SimulatorProbe.IsSimulatorAsync(spec.Model?.BaseUrl, cancellationToken))
+        {
+            NoteOnce($"note: embedder {spec} is PromptOpt's SIMULATOR server: its vectors are the built-in hashing embedder's");
+        }
+
+        return embedder;
+    }
+
+    private ModelPipelineOptions PipelineOptions(PromptOptStore store, UsageMeter meter) => new()
+    {
+        Usage = meter,
+        Cache = store,
+        Environment = Environment,
+        OnNotice = notice => NoteOnce("note: " + notice),
+    };
 
     /// <summary>Lists the runs in <paramref name="store"/>, newest first, with the task each run names in its spec.</summary>
     /// <param name="store">The store.</param>

@@ -56,6 +56,14 @@ internal static class OptimizeCommand
             Description = "EXPO methods: the agent model (acts once per step). Default: the task model's spec.",
             HelpName = "spec",
         };
+        var embedder = new Option<string?>("--embedder")
+        {
+            Description = "EXPO methods: the embedder of the arms and exemplar sets the score networks learn on: hash (the built-in, weight-free " +
+                "hashing embedder; no network, no cost) | openai:<embedding-model> (key from OPENAI_API_KEY) | " +
+                "openai-compatible:<base-url>|<model>[|<API-KEY-ENV-VAR>] (Ollama, vLLM, llama.cpp, LM Studio, …). A provider's embeddings " +
+                "are metered under the role 'embedding' and cached in the store. Default: hash.",
+            HelpName = "spec",
+        };
         var taskCalls = new Option<long?>("--budget-task-calls") { Description = "Stop after this many task-model calls (cache hits count). Default: unlimited.", HelpName = "N" };
         var optimizerCalls = new Option<long?>("--budget-optimizer-calls") { Description = "Stop after this many optimizer-model calls. Default: unlimited.", HelpName = "N" };
         var tokens = new Option<long?>("--budget-tokens") { Description = "Stop after this many tokens (charged roles). Default: unlimited.", HelpName = "N" };
@@ -93,7 +101,7 @@ internal static class OptimizeCommand
             "its test score next to the start prompt's, usage, and the paths of the saved prompt artifact and the HTML report. " +
             "Ctrl-C stops cleanly; the same command resumes from the cache.")
         {
-            spec, method, task, env, steps, taskModel, agentModel, optimizerModel, taskCalls, optimizerCalls, tokens, dollars, seed, runId, trainSize, testSize, set,
+            spec, method, task, env, steps, taskModel, agentModel, optimizerModel, embedder, taskCalls, optimizerCalls, tokens, dollars, seed, runId, trainSize, testSize, set,
             concurrency, price, store, json,
         };
 
@@ -106,6 +114,7 @@ internal static class OptimizeCommand
                 Environment = parse.GetValue(env),
                 Steps = parse.GetValue(steps),
                 AgentModel = parse.GetValue(agentModel),
+                Embedder = parse.GetValue(embedder),
                 TaskModel = parse.GetValue(taskModel),
                 OptimizerModel = parse.GetValue(optimizerModel),
                 Seed = parse.GetValue(seed),

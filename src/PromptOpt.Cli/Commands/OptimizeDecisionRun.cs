@@ -10,7 +10,7 @@ namespace PromptOpt.Cli.Commands;
 
 /// <summary>
 /// The body of <c>promptopt optimize</c> for the agent methods (EXPO, EXPO-ES and their baselines): the agent acts in an
-/// environment (<c>--env</c>, <c>--steps</c>, <c>--agent-model</c>) instead of a task prompt being scored on examples.
+/// environment (<c>--env</c>, <c>--steps</c>, <c>--agent-model</c>, <c>--embedder</c>) instead of a task prompt being scored on examples.
 /// Same run record, resume, artifact and report as <see cref="OptimizeRun"/>; the live view shows the arm, reward,
 /// regret or best value and the three most likely arms per step.
 /// </summary>
@@ -54,11 +54,15 @@ internal static class OptimizeDecisionRun
         var optimizerModelSpec = spec.OptimizerModel ?? agentModelSpec;
         var resolvedAgent = ModelFactory.ResolveAuto(ModelSpec.Parse(agentModelSpec), context.Environment).ToString();
         var resolvedOptimizer = ModelFactory.ResolveAuto(ModelSpec.Parse(optimizerModelSpec), context.Environment).ToString();
+        var embedderSpec = EmbedderSpec.Parse(spec.Embedder ?? EmbedderSpec.HashName);
 
         // 2. The run's identity (the environment is generated from its name and the seed, so those are its data).
         var identity = (spec with
         {
             Method = method, Seed = seed, Steps = steps, AgentModel = resolvedAgent, TaskModel = null, OptimizerModel = resolvedOptimizer, RunId = null,
+
+            // Canonical and key-free; left out for the default so runs made before the option keep their ids.
+            Embedder = embedderSpec.IsBuiltIn ? null : embedderSpec.ToString(),
         }).ToJson();
         var fingerprint = $"{envName}:{seed}";
         identity["environment"] = fingerprint;
@@ -71,11 +75,13 @@ internal static class OptimizeDecisionRun
         var meter = new UsageMeter(spec.ToBudget(), prices);
         var agentModel = await context.CreateModelAsync(agentModelSpec, ModelRoles.Agent, store, meter, args.Concurrency, seed, [], cancellationToken);
         var optimizerModel = await context.CreateModelAsync(optimizerModelSpec, ModelRoles.Optimizer, store, meter, args.Concurrency, seed, [], cancellationToken);
+        using var embedder = await context.CreateEmbedderAsync(embedderSpec, store, meter, cancellationToken);
         bool simulated = agentModel.Simulated || optimizerModel.Simulated;
         var models = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             [ModelRoles.Agent] = agentModel.Spec,
             [ModelRoles.Optimizer] = optimizerModel.Spec,
+            [ModelRoles.Embedding] = embedderSpec.ToString(),
         };
         var valueLabel = environment.Kind == DecisionTaskKind.Bandit ? "regret" : environment.BestValueName.Replace('_', ' ');
         var view = new OptimizeProgressView(context, meter, simulated, valueLabel, detailWidth: 120);
@@ -90,6 +96,7 @@ internal static class OptimizeDecisionRun
             Environment = environment,
             AgentModel = agentModel.Client,
             OptimizerModel = optimizerModel.Client,
+            Embedder = embedder,
             Usage = meter,
             Seed = seed,
             Steps = steps,

@@ -43,11 +43,11 @@ internal sealed record OptimizeTarget(string Name, TaskDefinition Task, IReadOnl
                 $"unknown environment '{env}' (known: {string.Join(", ", Decision.EnvironmentCatalog.All.Select(e => e.Name))})");
         }
 
-        if (spec.Environment is not null || spec.Steps is not null)
+        if (spec.Environment is not null || spec.Steps is not null || spec.Embedder is not null)
         {
             // EXPO methods never get here (OptimizeDecisionRun handles them); a task-prompt method cannot use an environment.
             throw new PromptOptInputException(
-                $"'env'/'steps' are for the agent methods ({string.Join(", ", OptimizerRegistry.DecisionNames)}); method '{spec.Method}' optimizes a task prompt: give a task instead");
+                $"'env'/'steps'/'embedder' are for the agent methods ({string.Join(", ", OptimizerRegistry.DecisionNames)}); method '{spec.Method}' optimizes a task prompt: give a task instead");
         }
 
         if (spec.Suite is { } suitePath)

@@ -137,7 +137,7 @@ internal static class OptimizeOutput
         };
     }
 
-    private static readonly string[] RoleOrder = [ModelRoles.Task, ModelRoles.Optimizer, ModelRoles.Agent, ModelRoles.Test];
+    private static readonly string[] RoleOrder = Reporting.RunReport.RoleOrder;
 
     private static string TestLine(OptimizationResult r, string metric)
     {

@@ -35,6 +35,12 @@ public static class ModelRoles
     public const string Agent = "agent";
 
     /// <summary>
+    /// A provider's embedding model (EXPO's arms and exemplar sets). Embedding calls are metered and count towards the
+    /// token and dollar budgets, not towards the task- or optimizer-call budgets.
+    /// </summary>
+    public const string Embedding = "embedding";
+
+    /// <summary>
     /// The task model scoring held-out test examples for the final report. Test calls are metered but not charged to the
     /// optimization budget, so a run stopped by its budget can still report test scores.
     /// </summary>

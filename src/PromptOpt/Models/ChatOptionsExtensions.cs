@@ -64,4 +64,13 @@ public static class ChatOptionsExtensions
         ArgumentNullException.ThrowIfNull(response);
         return response.AdditionalProperties?.TryGetValue(ChatOptionKeys.CacheHit, out var v) == true && v is true;
     }
+
+    /// <summary>Gets whether embeddings were served from the cache.</summary>
+    /// <param name="embeddings">The embeddings.</param>
+    /// <returns><see langword="true"/> for a cache hit.</returns>
+    public static bool IsCacheHit(this GeneratedEmbeddings<Embedding<float>> embeddings)
+    {
+        ArgumentNullException.ThrowIfNull(embeddings);
+        return embeddings.AdditionalProperties?.TryGetValue(ChatOptionKeys.CacheHit, out var v) == true && v is true;
+    }
 }

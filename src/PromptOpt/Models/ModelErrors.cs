@@ -92,15 +92,12 @@ internal static class ModelErrors
 
     /// <summary>Turns a provider's error response into a one-line <see cref="ModelCallException"/>.</summary>
     /// <param name="exception">The provider's exception.</param>
-    /// <param name="endpoint">The endpoint, for the message.</param>
-    /// <param name="model">The model, for the message.</param>
-    /// <param name="apiKeyVariable">The key variable's name, or <see langword="null"/>.</param>
-    /// <param name="apiKey">The key in use (only to mask it if the server echoes it), or <see langword="null"/>.</param>
-    /// <param name="timeProvider">The clock.</param>
+    /// <param name="site">Where the call went (endpoint, model, API, key variable, key to mask, clock).</param>
     /// <returns>The exception to throw.</returns>
-    public static ModelCallException FromClientResult(
-        ClientResultException exception, string endpoint, string model, string? apiKeyVariable, string? apiKey, TimeProvider timeProvider)
+    public static ModelCallException FromClientResult(ClientResultException exception, ProviderCall site)
     {
+        string endpoint = site.Endpoint, model = site.Model;
+        string? apiKeyVariable = site.ApiKeyVariable, apiKey = site.ApiKey;
         int status = exception.Status;
         if (status == 0)
         {
@@ -119,7 +116,7 @@ internal static class ModelErrors
             // The server's 401 text is not shown: OpenAI echoes (part of) the key in it.
             401 => $"{head}: {keyHint}",
             403 => $"{head}: the key is not allowed to use model '{model}' ({keyHint}){Suffix(serverMessage)}",
-            404 => $"{head}: model '{model}' or the chat-completions path does not exist{Suffix(serverMessage)}",
+            404 => $"{head}: model '{model}' or the {site.Api} path does not exist{Suffix(serverMessage)}",
             429 when code == "insufficient_quota" => $"{head}: the account's quota is used up (check billing){Suffix(serverMessage)}",
             429 => $"{head}: rate limited{Suffix(serverMessage)}",
             >= 500 => $"{head}: server error{Suffix(serverMessage)}",
@@ -130,7 +127,7 @@ internal static class ModelErrors
 
         // Auth failures drop the SDK's exception: its message quotes the server's text, which may echo the key.
         var inner = status is 401 or 403 ? null : exception;
-        return new ModelCallException(message, status, transient, transient ? ReadRetryAfter(exception, timeProvider) : null, inner);
+        return new ModelCallException(message, status, transient, transient ? ReadRetryAfter(exception, site.TimeProvider) : null, inner);
     }
 
     /// <summary>Makes text one line, masks secrets and truncates it.</summary>

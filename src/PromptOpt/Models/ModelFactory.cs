@@ -1,4 +1,5 @@
 using Microsoft.Extensions.AI;
+using PromptOpt.Optimizers.Expo;
 
 namespace PromptOpt.Models;
 
@@ -17,6 +18,8 @@ namespace PromptOpt.Models;
 /// <c>OPENAI_API_KEY</c> with <c>openai:</c><see cref="DefaultOpenAIModel"/> (override the model with <c>PROMPTOPT_MODEL</c>),
 /// else the simulator with the notice <see cref="SimulatedNotice"/>.</para>
 /// <para>Keys are read from the environment when the model is built and kept in memory only.</para>
+/// <para><see cref="CreateEmbedder"/> builds EXPO's text embedder the same way (same key handling, HTTP options, retry
+/// policy, cache and meter): the built-in hashing embedder for <c>hash</c>, else a provider's <c>/embeddings</c> endpoint.</para>
 /// </remarks>
 public static class ModelFactory
 {
@@ -78,15 +81,7 @@ public static class ModelFactory
 
             case ModelProvider.OpenAI:
             case ModelProvider.OpenAICompatible:
-                string? key = null;
-                if (resolved.ApiKeyVariable is { } variable)
-                {
-                    key = options.Environment(variable);
-                    if (string.IsNullOrWhiteSpace(key))
-                    {
-                        throw new ModelSpecException($"model '{resolved}' needs an API key: set the environment variable {variable}");
-                    }
-                }
+                var key = ReadKey(resolved, "model", options.Environment);
 
                 // Loopback servers are PromptOpt's simulator server or local model servers, which accept (or ignore) the
                 // extra "promptopt" request field; remote endpoints such as the OpenAI API would reject it.
@@ -97,6 +92,42 @@ public static class ModelFactory
             default:
                 throw new ModelSpecException($"model '{resolved}' cannot be built");
         }
+    }
+
+    /// <summary>
+    /// Builds the text embedder of <paramref name="spec"/>. <c>hash</c> is the built-in <see cref="HashingEmbeddingGenerator"/>
+    /// (no network, no cost, not metered). A provider's model is its <c>/embeddings</c> endpoint inside the middleware
+    /// pipeline, outermost first: <see cref="BatchingEmbeddingGenerator"/> (at most
+    /// <see cref="ModelPipelineOptions.MaxEmbeddingBatchSize"/> inputs per request) → <see cref="UsageTrackingEmbeddingGenerator"/>
+    /// (role <see cref="ModelRoles.Embedding"/>) → <see cref="CachingEmbeddingGenerator"/> (when
+    /// <see cref="ModelPipelineOptions.Cache"/> is set) → <see cref="ResilientEmbeddingGenerator"/> (the chat calls' retry policy)
+    /// → the OpenAI SDK adapter (SDK retry off), with the options' key handling, timeout, HTTP client and clock.
+    /// </summary>
+    /// <param name="spec">The embedder spec.</param>
+    /// <param name="options">The pipeline options (<see cref="ModelPipelineOptions.SimulatorFactory"/> and <c>MaxConcurrency</c> are not used).</param>
+    /// <returns>The embedder.</returns>
+    /// <exception cref="ModelSpecException">The key variable is not set.</exception>
+    public static IEmbeddingGenerator<string, Embedding<float>> CreateEmbedder(EmbedderSpec spec, ModelPipelineOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(options);
+        if (spec.Model is not { } model)
+        {
+            return new HashingEmbeddingGenerator();
+        }
+
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxEmbeddingBatchSize, 1);
+        options.Retry.Validate();
+        var key = ReadKey(model, "embedder", options.Environment);
+        var provider = OpenAIEmbeddingGenerators.Create(
+            model.BaseUrl, model.Model!, key, options.RequestTimeout, options.HttpClient, model.ApiKeyVariable, options.TimeProvider);
+        IEmbeddingGenerator<string, Embedding<float>> embedder = new ResilientEmbeddingGenerator(provider, options.Retry, options.TimeProvider, options.Usage);
+        if (options.Cache is { } cache)
+        {
+            embedder = new CachingEmbeddingGenerator(embedder, cache);
+        }
+
+        return new BatchingEmbeddingGenerator(new UsageTrackingEmbeddingGenerator(embedder, options.Usage), options.MaxEmbeddingBatchSize);
     }
 
     /// <summary>
@@ -138,5 +169,19 @@ public static class ModelFactory
 
         onNotice?.Invoke(SimulatedNotice);
         return ModelSpec.Simulator();
+    }
+
+    /// <summary>Reads the API key a spec names (kept in memory only), or <see langword="null"/> when it names none.</summary>
+    private static string? ReadKey(ModelSpec spec, string noun, Func<string, string?> environment)
+    {
+        if (spec.ApiKeyVariable is not { } variable)
+        {
+            return null;
+        }
+
+        var key = environment(variable);
+        return string.IsNullOrWhiteSpace(key)
+            ? throw new ModelSpecException($"{noun} '{spec}' needs an API key: set the environment variable {variable}")
+            : key;
     }
 }

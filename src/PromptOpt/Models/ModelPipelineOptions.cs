@@ -3,7 +3,7 @@ using PromptOpt.Storage;
 
 namespace PromptOpt.Models;
 
-/// <summary>Options of <see cref="ModelFactory.Create"/>: what the middleware pipeline around a provider uses.</summary>
+/// <summary>Options of <see cref="ModelFactory.Create"/> and <see cref="ModelFactory.CreateEmbedder"/>: what the middleware pipeline around a provider uses.</summary>
 public sealed class ModelPipelineOptions
 {
     /// <summary>Gets or sets the usage meter (and budget) shared by all of a run's pipelines.</summary>
@@ -17,6 +17,10 @@ public sealed class ModelPipelineOptions
     /// <summary>Gets or sets the maximum number of concurrent provider calls of one pipeline.</summary>
     /// <value>The default is 8.</value>
     public int MaxConcurrency { get; set; } = 8;
+
+    /// <summary>Gets or sets the most texts one embeddings request carries; longer inputs are split into several requests.</summary>
+    /// <value>The default is 128 (the OpenAI API accepts up to 2048; local servers often want fewer).</value>
+    public int MaxEmbeddingBatchSize { get; set; } = 128;
 
     /// <summary>Gets or sets the retry options.</summary>
     /// <value>The default is <c>new ModelRetryOptions()</c> (6 attempts, 1 s base delay).</value>

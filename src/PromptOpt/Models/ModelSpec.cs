@@ -68,7 +68,7 @@ public sealed partial record ModelSpec
     /// <param name="model">The model name.</param>
     /// <returns>The spec.</returns>
     /// <exception cref="ModelSpecException">The model name is empty or malformed.</exception>
-    public static ModelSpec OpenAI(string model) => new(ModelProvider.OpenAI, CheckModel(model, "openai:" + model), null, OpenAIKeyVariable);
+    public static ModelSpec OpenAI(string model) => new(ModelProvider.OpenAI, CheckModel(model, "openai:" + model, SpecSyntax.Model), null, OpenAIKeyVariable);
 
     /// <summary>Creates an <c>openai-compatible:&lt;base-url&gt;|&lt;model&gt;[|&lt;KEY-VAR&gt;]</c> spec.</summary>
     /// <param name="baseUrl">The base URL (absolute http or https, e.g. <c>http://127.0.0.1:8080/v1</c>).</param>
@@ -80,7 +80,8 @@ public sealed partial record ModelSpec
     {
         ArgumentNullException.ThrowIfNull(baseUrl);
         var text = $"openai-compatible:{baseUrl}|{model}" + (apiKeyVariable is null ? string.Empty : "|" + apiKeyVariable);
-        return new(ModelProvider.OpenAICompatible, CheckModel(model, text), CheckBaseUrl(baseUrl.OriginalString, text), CheckKeyVariable(apiKeyVariable, text));
+        var syntax = SpecSyntax.Model;
+        return new(ModelProvider.OpenAICompatible, CheckModel(model, text, syntax), CheckBaseUrl(baseUrl.OriginalString, text, syntax), CheckKeyVariable(apiKeyVariable, text, syntax));
     }
 
     /// <summary>Creates a simulator spec.</summary>
@@ -88,17 +89,24 @@ public sealed partial record ModelSpec
     /// <returns>The spec.</returns>
     /// <exception cref="ModelSpecException">The name is empty or malformed.</exception>
     public static ModelSpec Simulator(string? modelName = null) =>
-        new(ModelProvider.Simulator, modelName is null ? null : CheckModel(modelName, "sim:" + modelName), null, null);
+        new(ModelProvider.Simulator, modelName is null ? null : CheckModel(modelName, "sim:" + modelName, SpecSyntax.Model), null, null);
 
     /// <summary>Parses a model spec.</summary>
     /// <param name="text">The spec text.</param>
     /// <returns>The spec.</returns>
     /// <exception cref="ModelSpecException">The text is not one of the <see cref="AcceptedForms"/>; the message is one line.</exception>
-    public static ModelSpec Parse(string? text)
+    public static ModelSpec Parse(string? text) => Parse(text, SpecSyntax.Model);
+
+    /// <summary>Parses a spec of the given syntax (a model spec, or the model part of an embedder spec).</summary>
+    /// <param name="text">The spec text.</param>
+    /// <param name="syntax">What the spec names, for messages.</param>
+    /// <returns>The spec.</returns>
+    /// <exception cref="ModelSpecException">The text is malformed; the message names <paramref name="syntax"/>'s accepted forms.</exception>
+    internal static ModelSpec Parse(string? text, SpecSyntax syntax)
     {
         if (string.IsNullOrWhiteSpace(text))
         {
-            throw Invalid(text ?? string.Empty, "it is empty");
+            throw Invalid(text ?? string.Empty, "it is empty", syntax);
         }
 
         var t = text.Trim();
@@ -112,11 +120,12 @@ public sealed partial record ModelSpec
             case "sim" or "simulator":
                 return rest is null ? Simulator() : Simulator(rest);
             case "openai":
-                return rest is null ? throw Invalid(t, "the model name is missing") : OpenAI(rest);
+                return rest is null ? throw Invalid(t, "the model name is missing", syntax)
+                    : new(ModelProvider.OpenAI, CheckModel(rest, t, syntax), null, OpenAIKeyVariable);
             case "openai-compatible":
-                return ParseCompatible(t, rest);
+                return ParseCompatible(t, rest, syntax);
             default:
-                throw Invalid(t, $"unknown provider '{Redact(head)}'");
+                throw Invalid(t, $"unknown provider '{Redact(head)}'", syntax);
         }
     }
 
@@ -150,52 +159,52 @@ public sealed partial record ModelSpec
 
     internal static string Redact(string text) => SecretRedactor.Redact(text);
 
-    private static ModelSpec ParseCompatible(string text, string? rest)
+    private static ModelSpec ParseCompatible(string text, string? rest, SpecSyntax syntax)
     {
         var parts = rest?.Split('|') ?? [];
         if (parts.Length is < 2 or > 3)
         {
-            throw Invalid(text, "expected <base-url>|<model> with an optional |<API-KEY-ENV-VAR>");
+            throw Invalid(text, "expected <base-url>|<model> with an optional |<API-KEY-ENV-VAR>", syntax);
         }
 
-        var url = CheckBaseUrl(parts[0].Trim(), text);
-        var model = CheckModel(parts[1].Trim(), text);
-        var keyVar = parts.Length == 3 ? CheckKeyVariable(parts[2].Trim(), text) : null;
+        var url = CheckBaseUrl(parts[0].Trim(), text, syntax);
+        var model = CheckModel(parts[1].Trim(), text, syntax);
+        var keyVar = parts.Length == 3 ? CheckKeyVariable(parts[2].Trim(), text, syntax) : null;
         return new(ModelProvider.OpenAICompatible, model, url, keyVar);
     }
 
-    private static string CheckModel(string? model, string text)
+    private static string CheckModel(string? model, string text, SpecSyntax syntax)
     {
         if (string.IsNullOrWhiteSpace(model))
         {
-            throw Invalid(text, "the model name is missing");
+            throw Invalid(text, "the model name is missing", syntax);
         }
 
         if (!ModelNamePattern().IsMatch(model))
         {
-            throw Invalid(text, $"model name '{Redact(model)}' may only contain letters, digits and . _ - : / @ +");
+            throw Invalid(text, $"model name '{Redact(model)}' may only contain letters, digits and . _ - : / @ +", syntax);
         }
 
         return model;
     }
 
-    private static Uri CheckBaseUrl(string url, string text)
+    private static Uri CheckBaseUrl(string url, string text, SpecSyntax syntax)
     {
         if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
         {
-            throw Invalid(text, $"base URL '{Redact(url)}' is not an absolute http(s) URL");
+            throw Invalid(text, $"base URL '{Redact(url)}' is not an absolute http(s) URL", syntax);
         }
 
         // Credentials in the URL would end up in logs and the run store: keys belong in an environment variable.
         if (!string.IsNullOrEmpty(uri.UserInfo) || !string.IsNullOrEmpty(uri.Query) || !string.IsNullOrEmpty(uri.Fragment))
         {
-            throw Invalid(text, "the base URL must not carry credentials, a query or a fragment (name a key variable instead)");
+            throw Invalid(text, "the base URL must not carry credentials, a query or a fragment (name a key variable instead)", syntax);
         }
 
         return uri;
     }
 
-    private static string? CheckKeyVariable(string? name, string text)
+    private static string? CheckKeyVariable(string? name, string text, SpecSyntax syntax)
     {
         if (name is null)
         {
@@ -204,14 +213,19 @@ public sealed partial record ModelSpec
 
         if (!KeyVariablePattern().IsMatch(name))
         {
-            throw Invalid(text, "the third part must be the NAME of an environment variable holding the key (letters, digits, _), not the key itself");
+            throw Invalid(text, "the third part must be the NAME of an environment variable holding the key (letters, digits, _), not the key itself", syntax);
         }
 
         return name;
     }
 
-    private static ModelSpecException Invalid(string text, string reason) =>
-        new(OneLine($"invalid model spec '{Redact(text)}': {reason}; expected one of: {AcceptedForms}"));
+    /// <summary>The one-line error for a malformed spec of <paramref name="syntax"/>.</summary>
+    /// <param name="text">The spec text (redacted in the message).</param>
+    /// <param name="reason">What is wrong.</param>
+    /// <param name="syntax">What the spec names.</param>
+    /// <returns>The exception.</returns>
+    internal static ModelSpecException Invalid(string text, string reason, SpecSyntax syntax) =>
+        new(OneLine($"invalid {syntax.Noun} spec '{Redact(text)}': {reason}; expected one of: {syntax.AcceptedForms}"));
 
     private static string OneLine(string text) => text.ReplaceLineEndings(" ").Replace('\t', ' ');
 
@@ -220,6 +234,15 @@ public sealed partial record ModelSpec
 
     [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_]*$")]
     private static partial Regex KeyVariablePattern();
+}
+
+/// <summary>What a spec names, for its error messages: "model" with <see cref="ModelSpec.AcceptedForms"/>, or "embedder".</summary>
+/// <param name="Noun">The noun in messages ("invalid {noun} spec …").</param>
+/// <param name="AcceptedForms">The accepted forms listed in messages.</param>
+internal readonly record struct SpecSyntax(string Noun, string AcceptedForms)
+{
+    /// <summary>Gets the syntax of model specs.</summary>
+    public static SpecSyntax Model => new("model", ModelSpec.AcceptedForms);
 }
 
 /// <summary>Thrown when a model spec is malformed or cannot be built; the message is one line (listing the accepted forms for syntax errors).</summary>

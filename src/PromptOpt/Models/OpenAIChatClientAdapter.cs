@@ -1,6 +1,4 @@
-using System.ClientModel;
 using System.Runtime.CompilerServices;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.AI;
 using OpenAI.Chat;
@@ -28,12 +26,8 @@ internal sealed class OpenAIChatClientAdapter : IChatClient
     private readonly ChatClient _client;
     private readonly string _model;
     private readonly ChatClientMetadata _metadata;
-    private readonly string _endpoint;
-    private readonly string? _apiKeyVariable;
-    private readonly string? _apiKey;
-    private readonly TimeSpan _timeout;
+    private readonly ProviderCall _site;
     private readonly bool _forward;
-    private readonly TimeProvider _timeProvider;
 
     /// <summary>Initializes a new instance of the <see cref="OpenAIChatClientAdapter"/> class.</summary>
     /// <param name="client">The SDK client.</param>
@@ -50,17 +44,11 @@ internal sealed class OpenAIChatClientAdapter : IChatClient
         bool forwardPromptOptProperties, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(client);
-        ArgumentNullException.ThrowIfNull(endpoint);
-        ArgumentException.ThrowIfNullOrWhiteSpace(model);
+        _site = ProviderCall.Create(endpoint, model, "chat-completions", apiKeyVariable, apiKey, timeout, timeProvider);
         _client = client;
         _model = model;
         _metadata = new ChatClientMetadata(providerName, endpoint, model);
-        _endpoint = ModelErrors.Display(endpoint);
-        _apiKeyVariable = apiKeyVariable;
-        _apiKey = apiKey;
-        _timeout = timeout;
         _forward = forwardPromptOptProperties;
-        _timeProvider = timeProvider ?? TimeProvider.System;
     }
 
     /// <inheritdoc />
@@ -70,37 +58,15 @@ internal sealed class OpenAIChatClientAdapter : IChatClient
         ArgumentNullException.ThrowIfNull(messages);
         var openAiMessages = ToOpenAIMessages(messages, options);
         var openAiOptions = ToOpenAIOptions(options, _forward);
-        ChatCompletion completion;
-        try
-        {
-            completion = (await _client.CompleteChatAsync(openAiMessages, openAiOptions, cancellationToken).ConfigureAwait(false)).Value;
-        }
-        catch (ClientResultException ex)
-        {
-            throw ModelErrors.FromClientResult(ex, _endpoint, _model, _apiKeyVariable, _apiKey, _timeProvider);
-        }
-        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
-        {
-            throw new ModelCallException(
-                $"no reply from {_endpoint} within {_timeout.TotalSeconds:0.#} s (network timeout)", null, true, null, ex);
-        }
-        catch (JsonException ex)
-        {
-            throw new ModelCallException($"malformed JSON reply from {_endpoint}: {ModelErrors.Clean(ex.Message, _apiKey)}", 200, true, null, ex);
-        }
-        catch (Exception ex) when (ex is HttpRequestException or IOException)
-        {
-            throw new ModelCallException($"connection to {_endpoint} failed: {ModelErrors.Clean(ex.Message, _apiKey)}", null, true, null, ex);
-        }
-
+        var completion = (await _site.InvokeAsync(
+            ct => _client.CompleteChatAsync(openAiMessages, openAiOptions, ct), cancellationToken).ConfigureAwait(false)).Value;
         try
         {
             return FromOpenAI(completion, _model);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            // Valid JSON of the wrong shape (no choices, a null message): as good as malformed, so worth one more try.
-            throw new ModelCallException($"malformed reply from {_endpoint}: {ModelErrors.Clean(ex.Message, _apiKey)}", 200, true, null, ex);
+            throw _site.Malformed(ex);
         }
     }
 

@@ -1,7 +1,4 @@
-using System.ClientModel;
-using System.ClientModel.Primitives;
 using Microsoft.Extensions.AI;
-using OpenAI;
 using OpenAI.Chat;
 
 namespace PromptOpt.Models;
@@ -10,10 +7,7 @@ namespace PromptOpt.Models;
 public static class OpenAIChatClients
 {
     /// <summary>The OpenAI API's base URL.</summary>
-    public static readonly Uri OpenAIEndpoint = new("https://api.openai.com/v1");
-
-    /// <summary>The key sent to OpenAI-compatible endpoints that need none (local servers accept any key).</summary>
-    internal const string NoKeyPlaceholder = "no-key";
+    public static readonly Uri OpenAIEndpoint = OpenAIClientSetup.OpenAIEndpoint;
 
     /// <summary>
     /// Creates a chat client for a chat-completions endpoint. The SDK's own retry is disabled, so the pipeline's retry
@@ -43,27 +37,9 @@ public static class OpenAIChatClients
         TimeProvider? timeProvider = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(model);
-        if (timeout <= TimeSpan.Zero)
-        {
-            throw new ArgumentException("The timeout must be positive.", nameof(timeout));
-        }
-
         var endpoint = baseUrl ?? OpenAIEndpoint;
-        var options = new OpenAIClientOptions
-        {
-            Endpoint = endpoint,
-            NetworkTimeout = timeout,
-
-            // Our Polly middleware is the only retry: two retry layers would multiply attempts and ignore our budget.
-            RetryPolicy = new ClientRetryPolicy(maxRetries: 0),
-        };
-        if (httpClient is not null)
-        {
-            options.Transport = new HttpClientPipelineTransport(httpClient);
-        }
-
-        var client = new ChatClient(model, new ApiKeyCredential(string.IsNullOrEmpty(apiKey) ? NoKeyPlaceholder : apiKey), options);
-        var provider = baseUrl is null ? "openai" : "openai-compatible";
+        var client = new ChatClient(model, OpenAIClientSetup.Credential(apiKey), OpenAIClientSetup.Options(endpoint, timeout, httpClient));
+        var provider = OpenAIClientSetup.ProviderName(baseUrl);
         return new OpenAIChatClientAdapter(client, model, provider, endpoint, apiKeyVariable, apiKey, timeout, forwardPromptOptProperties, timeProvider);
     }
 
@@ -80,6 +56,6 @@ public static class OpenAIChatClients
     {
         ArgumentNullException.ThrowIfNull(chatClient);
         return new OpenAIChatClientAdapter(
-            chatClient, model, endpoint is null ? "openai" : "openai-compatible", endpoint ?? OpenAIEndpoint, apiKeyVariable, null, TimeSpan.FromSeconds(100), false);
+            chatClient, model, OpenAIClientSetup.ProviderName(endpoint), endpoint ?? OpenAIEndpoint, apiKeyVariable, null, TimeSpan.FromSeconds(100), false);
     }
 }

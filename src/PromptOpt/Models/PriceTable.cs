@@ -28,6 +28,9 @@ public sealed class PriceTable
         ["gpt-4.1"] = (2.00m, 8.00m),
         ["gpt-3.5-turbo"] = (0.50m, 1.50m),
         ["o4-mini"] = (1.10m, 4.40m),
+        ["text-embedding-3-small"] = (0.02m, 0m),
+        ["text-embedding-3-large"] = (0.13m, 0m),
+        ["text-embedding-ada-002"] = (0.10m, 0m),
     });
 
     /// <summary>Returns a copy with one entry set.</summary>

@@ -1,13 +1,11 @@
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.AI;
-using Polly;
-using Polly.Retry;
 
 namespace PromptOpt.Models;
 
 /// <summary>
-/// Retries transient failures with a Polly.Core retry pipeline: HTTP 429, 5xx and 408, timeouts, dropped connections and
-/// malformed replies. It waits for the server's <c>Retry-After</c> when one is given (capped by
+/// Retries transient failures with PromptOpt's retry policy (shared with <see cref="ResilientEmbeddingGenerator"/>): HTTP
+/// 429, 5xx and 408, timeouts, dropped connections and malformed replies. It waits for the server's <c>Retry-After</c> when one is given (capped by
 /// <see cref="ModelRetryOptions.MaxRetryAfter"/>), else backs off exponentially with jitter
 /// (<c>BaseDelay · 2^retry · U[0.5, 1.5)</c>, capped at <see cref="ModelRetryOptions.MaxDelay"/>). Authentication (401/403) and
 /// request errors (400/404/422) fail at once with a one-line <see cref="ModelCallException"/>.
@@ -18,10 +16,7 @@ namespace PromptOpt.Models;
 /// </remarks>
 public sealed class ResilientChatClient : DelegatingChatClient
 {
-    private static readonly ResiliencePropertyKey<string> RoleKey = new("promptopt.role");
-    private static readonly ResiliencePropertyKey<StrongBox<int>> AttemptsKey = new("promptopt.attempts");
-
-    private readonly ResiliencePipeline<ChatResponse> _pipeline;
+    private readonly ModelRetryPipeline _retry;
     private readonly string _defaultRole;
 
     /// <summary>Initializes a new instance of the <see cref="ResilientChatClient"/> class.</summary>
@@ -36,42 +31,22 @@ public sealed class ResilientChatClient : DelegatingChatClient
         string defaultRole = ModelRoles.Task)
         : base(innerClient)
     {
-        options = options?.Clone() ?? new ModelRetryOptions();
-        options.Validate();
+        _retry = new ModelRetryPipeline(options, timeProvider, meter);
         _defaultRole = defaultRole;
-        _pipeline = BuildPipeline(options, timeProvider ?? TimeProvider.System, meter);
     }
 
     /// <inheritdoc />
     /// <exception cref="ModelCallException">The call failed permanently, or still failed after the last attempt.</exception>
-    public override async Task<ChatResponse> GetResponseAsync(
+    public override Task<ChatResponse> GetResponseAsync(
         IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(messages);
         var list = messages as IReadOnlyList<ChatMessage> ?? messages.ToList(); // may be enumerated once per attempt
-        var context = ResilienceContextPool.Shared.Get(continueOnCapturedContext: false, cancellationToken);
-        var attempts = new StrongBox<int>();
-        context.Properties.Set(RoleKey, options.GetRole() ?? _defaultRole);
-        context.Properties.Set(AttemptsKey, attempts);
-        try
-        {
-            return await _pipeline.ExecuteAsync(
-                static async (ctx, state) =>
-                {
-                    ctx.Properties.GetValue(AttemptsKey, new StrongBox<int>()).Value++;
-                    return await state.Inner.GetResponseAsync(state.Messages, state.Options, ctx.CancellationToken).ConfigureAwait(false);
-                },
-                context,
-                (Inner: InnerClient, Messages: list, Options: options)).ConfigureAwait(false);
-        }
-        catch (ModelCallException ex) when (ex.IsTransient && attempts.Value > 1 && !cancellationToken.IsCancellationRequested)
-        {
-            throw new ModelCallException($"{ex.Message} (gave up after {attempts.Value} attempts)", ex.StatusCode, true, ex.RetryAfter, ex);
-        }
-        finally
-        {
-            ResilienceContextPool.Shared.Return(context);
-        }
+        return _retry.ExecuteAsync(
+            static (s, ct) => s.Inner.GetResponseAsync(s.Messages, s.Options, ct),
+            (Inner: InnerClient, Messages: list, Options: options),
+            options.GetRole() ?? _defaultRole,
+            cancellationToken);
     }
 
     /// <inheritdoc />
@@ -84,61 +59,5 @@ public sealed class ResilientChatClient : DelegatingChatClient
         {
             yield return update;
         }
-    }
-
-    private static ResiliencePipeline<ChatResponse> BuildPipeline(ModelRetryOptions options, TimeProvider timeProvider, UsageMeter? meter)
-    {
-        var builder = new ResiliencePipelineBuilder<ChatResponse> { TimeProvider = timeProvider };
-        if (options.MaxAttempts <= 1)
-        {
-            return builder.Build();
-        }
-
-        var jitter = new Random(options.JitterSeed);
-        var jitterGate = new Lock();
-        double NextJitter()
-        {
-            lock (jitterGate)
-            {
-                return jitter.NextDouble();
-            }
-        }
-
-        var o = options.Clone();
-        builder.AddRetry(new RetryStrategyOptions<ChatResponse>
-        {
-            MaxRetryAttempts = o.MaxAttempts - 1,
-
-            // Every delay comes from DelayGenerator below; Polly only caps it.
-            BackoffType = DelayBackoffType.Constant,
-            UseJitter = false,
-            Delay = o.BaseDelay,
-            MaxDelay = o.MaxDelay > o.MaxRetryAfter ? o.MaxDelay : o.MaxRetryAfter,
-            ShouldHandle = args => ValueTask.FromResult(
-                args.Outcome.Exception is { } ex && ModelErrors.IsTransient(ex, args.Context.CancellationToken)),
-            DelayGenerator = args => ValueTask.FromResult<TimeSpan?>(
-                args.Outcome.Exception is { } ex && ModelErrors.GetRetryAfter(ex, timeProvider) is { } after
-                    ? (after > o.MaxRetryAfter ? o.MaxRetryAfter : after) // the server knows best
-                    : Backoff(o, args.AttemptNumber, o.UseJitter ? NextJitter() : 0.5)),
-            OnRetry = args =>
-            {
-                var retryRole = args.Context.Properties.GetValue(RoleKey, ModelRoles.Task);
-                meter?.RecordRetry(retryRole);
-                Telemetry.PromptOptTelemetry.RecordRetry(retryRole, null);
-                return ValueTask.CompletedTask;
-            },
-        });
-        return builder.Build();
-    }
-
-    /// <summary>Exponential backoff: <c>BaseDelay · 2^attempt</c>, scaled by a jitter factor in [0.5, 1.5), capped at <c>MaxDelay</c>.</summary>
-    /// <param name="options">The options.</param>
-    /// <param name="attempt">The 0-based retry number.</param>
-    /// <param name="uniform">A uniform draw in [0, 1) (0.5 without jitter).</param>
-    /// <returns>The delay.</returns>
-    internal static TimeSpan Backoff(ModelRetryOptions options, int attempt, double uniform)
-    {
-        var ticks = options.BaseDelay.Ticks * Math.Pow(2, Math.Min(attempt, 30)) * (0.5 + uniform);
-        return ticks >= options.MaxDelay.Ticks ? options.MaxDelay : TimeSpan.FromTicks((long)ticks);
     }
 }

@@ -14,7 +14,7 @@ namespace PromptOpt.Models;
 /// </summary>
 /// <remarks>
 /// Place it OUTSIDE the response cache (before <c>UseCache</c> in the pipeline, outermost is simplest): the cache-hit
-/// flag is read from the response (<see cref="ChatOptionsExtensions.IsCacheHit"/>), which the cache sets on the way
+/// flag is read from the response (<see cref="ChatOptionsExtensions.IsCacheHit(ChatResponse)"/>), which the cache sets on the way
 /// out, and only an outer layer sees cached calls at all. Thread-safe.
 /// <code>
 /// new ChatPipeline(provider).UseTelemetry().UseUsageTracking(meter).UseCache(cache)…

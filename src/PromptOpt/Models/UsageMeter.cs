@@ -129,7 +129,8 @@ public sealed class UsageMeter
             }
 
             bool isOptimizer = role == ModelRoles.Optimizer;
-            if (!isOptimizer && Budget.MaxTaskCalls is { } mt && Calls(r => r is ModelRoles.Task or ModelRoles.Agent) >= mt)
+            bool chargedToCalls = role != ModelRoles.Embedding; // embeddings count towards tokens and dollars only
+            if (chargedToCalls && !isOptimizer && Budget.MaxTaskCalls is { } mt && Calls(r => r is ModelRoles.Task or ModelRoles.Agent) >= mt)
             {
                 return $"task-call budget of {mt} spent";
             }

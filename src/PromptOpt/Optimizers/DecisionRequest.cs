@@ -27,7 +27,11 @@ public sealed class DecisionRequest
     /// <summary>Gets the optimizer model, which writes the meta-prompt variants once (already wrapped in the middleware pipeline).</summary>
     public required IChatClient OptimizerModel { get; init; }
 
-    /// <summary>Gets the text embedder for the arms' and exemplar sets' inputs, or <see langword="null"/> for the built-in <see cref="HashingEmbeddingGenerator"/>.</summary>
+    /// <summary>
+    /// Gets the text embedder for the arms' and exemplar sets' inputs, or <see langword="null"/> for the built-in
+    /// <see cref="HashingEmbeddingGenerator"/>. <see cref="ModelFactory.CreateEmbedder"/> builds one from an
+    /// <see cref="EmbedderSpec"/> (a provider's embeddings, batched, metered, cached and retried).
+    /// </summary>
     /// <value>The default is <see langword="null"/>.</value>
     public IEmbeddingGenerator<string, Embedding<float>>? Embedder { get; init; }
 

@@ -74,6 +74,13 @@ public sealed record RunSpec
     /// <value>The default is <see langword="null"/> (the method's default).</value>
     public int? Steps { get; init; }
 
+    /// <summary>
+    /// Gets the EXPO embedder spec (spec key <c>embedder</c>): <c>hash</c> for the built-in hashing embedder, or a provider's
+    /// embedding model (see <see cref="Models.EmbedderSpec"/>).
+    /// </summary>
+    /// <value>The default is <see langword="null"/> (the host uses <c>hash</c>).</value>
+    public string? Embedder { get; init; }
+
     /// <summary>Gets the file the spec was read from, or <see langword="null"/>; not part of the spec's identity.</summary>
     /// <value>The default is <see langword="null"/>.</value>
     public string? SourcePath { get; init; }
@@ -115,6 +122,7 @@ public sealed record RunSpec
             Suite = overrides.Suite ?? Suite,
             Environment = overrides.Environment ?? Environment,
             Steps = overrides.Steps ?? Steps,
+            Embedder = overrides.Embedder ?? Embedder,
             SourcePath = overrides.SourcePath ?? SourcePath,
         };
     }
@@ -135,6 +143,7 @@ public sealed record RunSpec
         Add(o, RunSpecKeys.TaskModel, TaskModel);
         Add(o, RunSpecKeys.OptimizerModel, OptimizerModel);
         Add(o, RunSpecKeys.AgentModel, AgentModel);
+        Add(o, RunSpecKeys.Embedder, Embedder);
         Add(o, RunSpecKeys.Seed, Seed);
         Add(o, RunSpecKeys.RunId, RunId);
         Add(o, RunSpecKeys.TrainSize, TrainSize);

@@ -45,6 +45,9 @@ public static class RunSpecKeys
     /// <summary>The EXPO agent steps.</summary>
     public const string Steps = "steps";
 
+    /// <summary>The EXPO embedder spec (<c>hash</c>, <c>openai:&lt;model&gt;</c>, <c>openai-compatible:…</c>; see <see cref="Models.EmbedderSpec"/>).</summary>
+    public const string Embedder = "embedder";
+
     /// <summary>The maximum task-model calls (under <c>budget</c>).</summary>
     public const string TaskCalls = "task-calls";
 
@@ -60,7 +63,7 @@ public static class RunSpecKeys
     /// <summary>Gets the top-level keys, in documentation order.</summary>
     public static IReadOnlyList<string> TopLevel { get; } =
     [
-        Method, Task, TaskModel, OptimizerModel, AgentModel, Seed, RunId, TrainSize, TestSize, Budget, Options, Suite, Environment, Steps,
+        Method, Task, TaskModel, OptimizerModel, AgentModel, Seed, RunId, TrainSize, TestSize, Budget, Options, Suite, Environment, Steps, Embedder,
     ];
 
     /// <summary>Gets the keys under <c>budget</c>.</summary>

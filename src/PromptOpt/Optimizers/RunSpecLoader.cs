@@ -24,6 +24,7 @@ namespace PromptOpt.Optimizers;
 /// suite: suites/reasoning.yaml       # MetaSPO: a task-suite file (relative to this file)
 /// env: bandit-hard                   # EXPO: a decision-making environment …
 /// steps: 100                         # … and the agent's steps
+/// embedder: hash                     # … and the embedder of its arms (hash | openai:&lt;model&gt; | openai-compatible:…)
 /// </code>
 /// </remarks>
 public static class RunSpecLoader
@@ -106,6 +107,7 @@ public static class RunSpecLoader
             Suite = reader.String(map, RunSpecKeys.Suite) is { } suite ? Path.GetFullPath(suite, baseDirectory) : null,
             Environment = reader.String(map, RunSpecKeys.Environment),
             Steps = reader.Int(map, RunSpecKeys.Steps, 1),
+            Embedder = reader.String(map, RunSpecKeys.Embedder),
         };
     }
 

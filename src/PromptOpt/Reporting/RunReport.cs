@@ -80,7 +80,7 @@ public sealed record RunReport
             .ThenBy(kv => kv.Key, StringComparer.Ordinal).ToList();
 
     /// <summary>The display order of roles.</summary>
-    internal static readonly string[] RoleOrder = [ModelRoles.Task, ModelRoles.Optimizer, ModelRoles.Agent, ModelRoles.Test];
+    internal static readonly string[] RoleOrder = [ModelRoles.Task, ModelRoles.Optimizer, ModelRoles.Agent, ModelRoles.Embedding, ModelRoles.Test];
 
     private static bool IsSimulatorId(string? id) => id is not null && id.StartsWith("sim", StringComparison.OrdinalIgnoreCase);
 

@@ -6,7 +6,12 @@ namespace PromptOpt.Tests.Cli;
 /// <summary><c>promptopt optimize</c> with the EXPO methods (an agent in an environment). Small networks keep it fast.</summary>
 public class OptimizeExpoTests
 {
-    private static readonly string[] SmallNetwork = ["--set", "network-hidden-units=16", "--set", "network-epochs=10"];
+    internal static readonly string[] SmallNetwork = ["--set", "network-hidden-units=16", "--set", "network-epochs=10"];
+
+    /// <summary><c>optimize --method expo</c> in <paramref name="env"/> with the simulated agent and optimizer, small networks, and <paramref name="more"/>.</summary>
+    internal static string[] SimRun(string env, int steps, string store, params string[] more) =>
+        ["optimize", "--method", "expo", "--env", env, "--steps", steps.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--agent-model", "sim", "--optimizer-model", "sim", .. SmallNetwork, "--store", store, .. more];
 
     [Fact]
     public async Task Optimize_ExpoFlags_JsonCarriesTheEnvironmentsFinalMeasuresAndTheWinningArm()
@@ -70,7 +75,10 @@ public class OptimizeExpoTests
         { ["optimize", "--method", "expo", "--env", "linreg", "--train-size", "5"], "has no train/test split" },
         { ["optimize", "--method", "expo", "--env", "linreg", "--steps", "0"], "--steps must be at least 1" },
         { ["optimize", "--method", "expo-es", "--env", "linreg", "--set", "strategy=uniform"], "the strategy is chosen by the method name" },
-        { ["optimize", "--method", "dual-phase", "--env", "bandit-hard"], "'env'/'steps' are for the agent methods (expo, expo-egreedy" },
+        { ["optimize", "--method", "dual-phase", "--env", "bandit-hard"], "'env'/'steps'/'embedder' are for the agent methods (expo, expo-egreedy" },
+        { ["optimize", "--method", "dual-phase", "--task", "navigate", "--embedder", "hash"], "'env'/'steps'/'embedder' are for the agent methods" },
+        { ["optimize", "--method", "expo", "--env", "bandit-hard", "--embedder", "hashh"], "invalid embedder spec 'hashh': unknown provider 'hashh'; expected one of: hash | sim | openai:<embedding-model> | openai-compatible:" },
+        { ["optimize", "--method", "expo", "--env", "bandit-hard", "--embedder", "auto"], "invalid embedder spec 'auto': 'auto' picks a chat model, not an embedding model" },
     };
 
     [Theory]

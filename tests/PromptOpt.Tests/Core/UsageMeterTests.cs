@@ -31,6 +31,21 @@ public class UsageMeterTests
     }
 
     [Fact]
+    public void Reserve_Embedding_NotChargedToCallBudgetsButToTokens()
+    {
+        var meter = new UsageMeter(new OptimizationBudget { MaxTaskCalls = 1, MaxOptimizerCalls = 0, MaxTokens = 100 });
+        meter.Reserve(ModelRoles.Agent);
+        meter.Record(ModelRoles.Agent, "sim-1", 10, 2, cacheHit: false);
+
+        meter.Reserve(ModelRoles.Embedding); // the task-call budget is spent, but embeddings are not task calls
+        meter.Record(ModelRoles.Embedding, "text-embedding-3-small", 90, 0, cacheHit: false);
+
+        Assert.Equal(0, meter.RemainingCalls(ModelRoles.Task));
+        Assert.Equal("token budget of 100 spent", meter.ExhaustedReason(ModelRoles.Embedding));
+        Assert.Throws<BudgetExhaustedException>(() => meter.Reserve(ModelRoles.Embedding));
+    }
+
+    [Fact]
     public void WithOverride_BadText_ThrowsFormatException()
     {
         Assert.Throws<FormatException>(() => PriceTable.Default.WithOverride("nonsense"));

@@ -56,6 +56,27 @@ public sealed record ScriptedResponse(int Status, string Body, IReadOnlyDictiona
             },
         }.ToJsonString());
 
+    /// <summary>
+    /// An embeddings success answering <paramref name="request"/>: for input i (text t), the vector [i, |t|, 0.5] as a JSON
+    /// float array, and usage of one token per input character.
+    /// </summary>
+    public static ScriptedResponse EmbeddingsFor(RecordedRequest request, string model = "test-embed")
+    {
+        var inputs = request.Json["input"] is JsonArray a ? a.Select(n => n!.GetValue<string>()).ToList() : [request.Json["input"]!.GetValue<string>()];
+        return new(200, new JsonObject
+        {
+            ["object"] = "list",
+            ["data"] = new JsonArray(inputs.Select((t, i) => (JsonNode)new JsonObject
+            {
+                ["object"] = "embedding",
+                ["index"] = i,
+                ["embedding"] = new JsonArray(i, t.Length, 0.5),
+            }).ToArray()),
+            ["model"] = model,
+            ["usage"] = new JsonObject { ["prompt_tokens"] = inputs.Sum(t => t.Length), ["total_tokens"] = inputs.Sum(t => t.Length) },
+        }.ToJsonString());
+    }
+
     /// <summary>An OpenAI-style error.</summary>
     public static ScriptedResponse Error(int status, string message, IReadOnlyDictionary<string, string>? headers = null, string? code = null) =>
         new(status, new JsonObject { ["error"] = new JsonObject { ["message"] = message, ["type"] = "error", ["code"] = code } }.ToJsonString(), headers);

@@ -103,7 +103,7 @@ public sealed class ResilientChatClientTests
     [InlineData(10, 0.5, 60000)]
     public void Backoff_Attempt_IsExponentialJitteredAndCapped(int attempt, double uniform, int expectedMs)
     {
-        Assert.Equal(TimeSpan.FromMilliseconds(expectedMs), ResilientChatClient.Backoff(new ModelRetryOptions(), attempt, uniform));
+        Assert.Equal(TimeSpan.FromMilliseconds(expectedMs), ModelRetryPipeline.Backoff(new ModelRetryOptions(), attempt, uniform));
     }
 
     [Theory]

@@ -2,6 +2,7 @@ using Microsoft.Extensions.AI;
 using PromptOpt.Data;
 using PromptOpt.Evaluation;
 using PromptOpt.Prompts;
+using PromptOpt.Simulation.Server;
 
 namespace PromptOpt.Tests.Simulation;
 
@@ -32,4 +33,27 @@ internal static class SimEval
 
     /// <summary>The standard error of the mean score when example i scores 1 with probability q_i.</summary>
     public static double StandardError(IReadOnlyList<double> q) => Math.Sqrt(q.Sum(x => x * (1 - x))) / q.Count;
+}
+
+public static class SimFaults
+{
+    /// <summary>Gets every fault kind of the simulator server, for theories.</summary>
+    public static TheoryData<string> Kinds => new() { "429", "500", "503", "malformed", "drop", "timeout" };
+
+    /// <summary>Faults of one kind (<c>429</c>, <c>500</c>, <c>503</c>, <c>malformed</c>, <c>drop</c>, else <c>timeout</c>) at <paramref name="rate"/>.</summary>
+    internal static SimulatorFaults Of(string kind, double rate, TimeSpan retryAfter, TimeSpan hang)
+    {
+        var faults = new SimulatorFaults { RetryAfter = retryAfter, HangDuration = hang };
+        switch (kind)
+        {
+            case "429": faults.RateLimitRate = rate; break;
+            case "500": faults.ServerErrorRate = rate; break;
+            case "503": faults.UnavailableRate = rate; break;
+            case "malformed": faults.MalformedJsonRate = rate; break;
+            case "drop": faults.DropConnectionRate = rate; break;
+            default: faults.TimeoutRate = rate; break;
+        }
+
+        return faults;
+    }
 }

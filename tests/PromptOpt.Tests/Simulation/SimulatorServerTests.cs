@@ -113,26 +113,62 @@ public class SimulatorServerTests
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
     }
 
+    [Fact]
+    public async Task Embeddings_FloatAndBase64_AreTheHashingEmbeddersVectors()
+    {
+        await using var server = await SimulatorServer.StartAsync(new SimulatorServerOptions { World = new SimulatedWorld() });
+        using var http = new HttpClient { BaseAddress = server.BaseUrl };
+        string[] inputs = ["Pick an arm.", "Explore first, then exploit."];
+        var expected = new PromptOpt.Optimizers.Expo.HashingEmbeddingGenerator();
+
+        foreach (var format in new[] { "float", "base64" })
+        {
+            var body = new JsonObject { ["model"] = "emb", ["input"] = new JsonArray(inputs.Select(i => (JsonNode)i).ToArray()), ["encoding_format"] = format };
+            using var response = await http.PostAsync("embeddings", new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            var json = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+            Assert.Equal("emb", json["model"]!.GetValue<string>());
+            Assert.True(json["usage"]!["prompt_tokens"]!.GetValue<long>() > 0);
+            var data = json["data"]!.AsArray();
+            for (int i = 0; i < inputs.Length; i++)
+            {
+                Assert.Equal(i, data[i]!["index"]!.GetValue<int>());
+                var vector = format == "float"
+                    ? data[i]!["embedding"]!.AsArray().Select(x => x!.GetValue<float>()).ToArray()
+                    : System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(Convert.FromBase64String(data[i]!["embedding"]!.GetValue<string>())).ToArray();
+                Assert.Equal(expected.Embed(inputs[i]), vector);
+            }
+        }
+
+        Assert.Equal(2, server.Stats.Embeddings);
+        Assert.Equal(0, server.Stats.Completed);
+    }
+
     [Theory]
-    [InlineData("429")]
-    [InlineData("500")]
-    [InlineData("503")]
-    [InlineData("malformed")]
-    [InlineData("drop")]
-    [InlineData("timeout")]
+    [InlineData("{\"model\":\"emb\"}")]
+    [InlineData("{\"model\":\"emb\",\"input\":[]}")]
+    [InlineData("{\"model\":\"emb\",\"input\":[\"\"]}")]
+    [InlineData("{\"model\":\"emb\",\"input\":[[1,2,3]]}")]
+    [InlineData("{\"model\":\"emb\",\"input\":\"x\",\"encoding_format\":\"int8\"}")]
+    [InlineData("not json")]
+    public async Task Embeddings_BadRequest_Is400WithOpenAIError(string body)
+    {
+        await using var server = await SimulatorServer.StartAsync(new SimulatorServerOptions { World = new SimulatedWorld() });
+        using var http = new HttpClient { BaseAddress = server.BaseUrl };
+
+        using var response = await http.PostAsync("embeddings", new StringContent(body, Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("invalid_request_error", JsonNode.Parse(await response.Content.ReadAsStringAsync())!["error"]!["code"]!.GetValue<string>());
+        Assert.Equal(0, server.Stats.Embeddings);
+    }
+
+    [Theory]
+    [MemberData(nameof(SimFaults.Kinds), MemberType = typeof(SimFaults))]
     public async Task Faults_EachType_IsInjectedAtItsRate(string fault)
     {
         var task = SimTestTasks.Arithmetic(150);
-        var faults = new SimulatorFaults { RetryAfter = TimeSpan.FromSeconds(2), HangDuration = TimeSpan.FromSeconds(30) };
-        switch (fault)
-        {
-            case "429": faults.RateLimitRate = 1; break;
-            case "500": faults.ServerErrorRate = 1; break;
-            case "503": faults.UnavailableRate = 1; break;
-            case "malformed": faults.MalformedJsonRate = 1; break;
-            case "drop": faults.DropConnectionRate = 1; break;
-            default: faults.TimeoutRate = 1; break;
-        }
+        var faults = SimFaults.Of(fault, 1, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(30));
 
         await using var server = await SimulatorServer.StartAsync(new SimulatorServerOptions { World = new SimulatedWorld([task]), Faults = faults });
         using var http = new HttpClient { BaseAddress = server.BaseUrl, Timeout = TimeSpan.FromSeconds(1.5) };
@@ -173,26 +209,12 @@ public class SimulatorServerTests
     }
 
     [Theory]
-    [InlineData("429")]
-    [InlineData("500")]
-    [InlineData("503")]
-    [InlineData("malformed")]
-    [InlineData("drop")]
-    [InlineData("timeout")]
+    [MemberData(nameof(SimFaults.Kinds), MemberType = typeof(SimFaults))]
     public async Task Evaluate_UnderEachFault_ScoresEveryExampleOnceAndCountsRetries(string fault)
     {
         var task = BuiltInTasks.Create("multistep_arithmetic", seed: 2, trainSize: 20, testSize: 200);
         var world = new SimulatedWorld([task], new SimOptions { Seed = 3 });
-        var faults = new SimulatorFaults { RetryAfter = TimeSpan.FromMilliseconds(20), HangDuration = TimeSpan.FromSeconds(60) };
-        switch (fault)
-        {
-            case "429": faults.RateLimitRate = 0.2; break;
-            case "500": faults.ServerErrorRate = 0.2; break;
-            case "503": faults.UnavailableRate = 0.2; break;
-            case "malformed": faults.MalformedJsonRate = 0.2; break;
-            case "drop": faults.DropConnectionRate = 0.2; break;
-            default: faults.TimeoutRate = 0.1; break;
-        }
+        var faults = SimFaults.Of(fault, fault == "timeout" ? 0.1 : 0.2, TimeSpan.FromMilliseconds(20), TimeSpan.FromSeconds(60));
 
         await using var server = await SimulatorServer.StartAsync(new SimulatorServerOptions { World = world, Faults = faults, Seed = 1 });
         var meter = new UsageMeter();

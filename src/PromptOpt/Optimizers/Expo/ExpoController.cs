@@ -11,7 +11,9 @@ namespace PromptOpt.Optimizers.Expo;
 /// reward.
 /// </summary>
 /// <remarks>
-/// Cost: one agent call per step (plus whatever the domain source spends once). Network work per step: one fit of
+/// Cost: one agent call per step (plus whatever the domain source spends once). A provider embedder adds one embedding
+/// call for the descriptions and one for the instructions (once), and for EXPO-ES one per step with a choice of exemplar
+/// sets; the built-in hashing embedder costs nothing. Network work per step: one fit of
 /// at most K rows × epochs (EXPO), and for EXPO-ES one fit over the history plus L × snapshots forward passes.
 /// A spent budget ends the run early with stop reason <c>budget</c>.
 /// </remarks>
@@ -104,7 +106,19 @@ public sealed class ExpoController
         var arms = domain.Descriptions
             .SelectMany((d, di) => domain.Instructions.Select((ins, ii) => new ExpoArm((di * k2) + ii, di, ii, new MetaPrompt(d, ins))))
             .ToArray();
-        var policy = await CreatePolicyAsync(domain, arms.Length, steps, random, cancellationToken).ConfigureAwait(false);
+        IArmPolicy policy;
+        try
+        {
+            policy = await CreatePolicyAsync(domain, arms.Length, steps, random, cancellationToken).ConfigureAwait(false);
+        }
+        catch (BudgetExhaustedException ex)
+        {
+            // A metered (provider) embedder can meet a spent token or dollar budget before the first step.
+            progress?.Report(new RunNotice("the budget ran out while embedding the arms: " + ex.Message));
+            policy = new UniformArmPolicy(arms.Length);
+            stop = "budget";
+        }
+
         var selector = o.Strategy == ExpoStrategy.ExpoEs
             ? new NeuralExemplarSelector(_embedder, o.ExemplarNetwork with { Seed = random.Next() }, o.ExemplarCandidates, o.IncludeDefaultExemplars, o.MaxSnapshots,
                 new ExponentialWeightsSampler(o.ExemplarEta ?? ExponentialWeightsSampler.DefaultEta(Math.Max(1, o.ExemplarCandidates), steps)))
@@ -122,10 +136,11 @@ public sealed class ExpoController
             // §1.2 steps 3.1–3.2: a_t ~ P_t.
             int arm = ExponentialWeightsSampler.SampleIndex(probabilities, random);
             progress?.Report(new StepStarted(t, steps, $"arm {arm} (D{arms[arm].DescriptionIndex}, I{arms[arm].InstructionIndex})"));
-            var choice = selector is null ? null : await selector.ChooseAsync(environment, random, cancellationToken).ConfigureAwait(false);
+            ExemplarChoice? choice;
             StepRecord step;
             try
             {
+                choice = selector is null ? null : await selector.ChooseAsync(environment, random, cancellationToken).ConfigureAwait(false);
                 // §1.2 steps 3.3–3.5: render Q_t, the agent acts, the environment scores it and extends the history.
                 step = await runner.StepAsync(environment, arms[arm].MetaPrompt, choice?.Selection, cancellationToken).ConfigureAwait(false);
             }

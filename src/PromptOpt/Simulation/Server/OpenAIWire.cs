@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -6,7 +7,7 @@ using PromptOpt.Models;
 
 namespace PromptOpt.Simulation.Server;
 
-/// <summary>The OpenAI chat-completions wire format, as much of it as the simulator server needs.</summary>
+/// <summary>The OpenAI chat-completions and embeddings wire formats, as much of them as the simulator server needs.</summary>
 internal static class OpenAIWire
 {
     /// <summary>A 200 body cut off in the middle (the malformed-JSON fault).</summary>
@@ -19,17 +20,7 @@ internal static class OpenAIWire
     /// <exception cref="FormatException">The body is not a valid request.</exception>
     public static ChatRequest ParseRequest(string body)
     {
-        JsonNode? root;
-        try
-        {
-            root = JsonNode.Parse(body);
-        }
-        catch (JsonException ex)
-        {
-            throw new FormatException("the request body is not valid JSON: " + ex.Message, ex);
-        }
-
-        if (root is not JsonObject o || o["messages"] is not JsonArray array)
+        if (ParseObject(body) is not { } o || o["messages"] is not JsonArray array)
         {
             throw new FormatException("the request must be a JSON object with a 'messages' array");
         }
@@ -60,6 +51,61 @@ internal static class OpenAIWire
         bool includeUsage = o["stream_options"]?["include_usage"] is JsonValue iu && iu.TryGetValue<bool>(out var u) && u;
         return new ChatRequest(messages, op, sample, stream, includeUsage);
     }
+
+    /// <summary>A parsed embeddings request.</summary>
+    public sealed record EmbeddingsRequest(IReadOnlyList<string> Inputs, string? Model, bool Base64, int? Dimensions);
+
+    /// <summary>Parses an embeddings request body: <c>input</c> (a string or an array of strings), <c>model</c>, <c>encoding_format</c>, <c>dimensions</c>.</summary>
+    /// <exception cref="FormatException">The body is not a valid request (as the OpenAI API, empty inputs and token arrays are rejected).</exception>
+    public static EmbeddingsRequest ParseEmbeddingsRequest(string body)
+    {
+        if (ParseObject(body) is not { } o)
+        {
+            throw new FormatException("the request must be a JSON object with an 'input'");
+        }
+
+        var inputs = o["input"] switch
+        {
+            JsonValue v when v.TryGetValue<string>(out var one) => [one],
+            JsonArray a when a.Count > 0 && a.All(n => n is JsonValue e && e.TryGetValue<string>(out _)) => a.Select(n => n!.GetValue<string>()).ToList(),
+            _ => throw new FormatException("'input' must be a string or a non-empty array of strings (token arrays are not supported)"),
+        };
+        if (inputs.Any(string.IsNullOrEmpty))
+        {
+            throw new FormatException("'input' must not contain empty strings");
+        }
+
+        var format = o["encoding_format"] is JsonValue f && f.TryGetValue<string>(out var fs) ? fs : "float";
+        if (format is not ("float" or "base64"))
+        {
+            throw new FormatException($"'encoding_format' must be 'float' or 'base64', not '{format}'");
+        }
+
+        int? dimensions = o["dimensions"] is JsonValue d && d.TryGetValue<int>(out var di) ? di : null;
+        if (dimensions is < 1 or > 8192)
+        {
+            throw new FormatException("'dimensions' must be between 1 and 8192");
+        }
+
+        var model = o["model"] is JsonValue m && m.TryGetValue<string>(out var ms) && ms.Length > 0 ? ms : null;
+        return new EmbeddingsRequest(inputs, model, format == "base64", dimensions);
+    }
+
+    /// <summary>An embeddings reply: one <c>embedding</c> object per vector, in order, as a float array or base64 of little-endian float32.</summary>
+    public static string Embeddings(string model, IReadOnlyList<float[]> vectors, bool base64, long inputTokens) => new JsonObject
+    {
+        ["object"] = "list",
+        ["data"] = new JsonArray(vectors.Select((v, i) => (JsonNode)new JsonObject
+        {
+            ["object"] = "embedding",
+            ["index"] = i,
+            ["embedding"] = base64
+                ? JsonValue.Create(Convert.ToBase64String(MemoryMarshal.AsBytes(v.AsSpan())))
+                : new JsonArray(v.Select(x => (JsonNode)JsonValue.Create(x)).ToArray()),
+        }).ToArray()),
+        ["model"] = model,
+        ["usage"] = new JsonObject { ["prompt_tokens"] = inputTokens, ["total_tokens"] = inputTokens },
+    }.ToJsonString();
 
     public static string Completion(string id, long created, string model, string text, long input, long output) => new JsonObject
     {
@@ -115,6 +161,20 @@ internal static class OpenAIWire
     {
         ["error"] = new JsonObject { ["message"] = message, ["type"] = type, ["code"] = type },
     }.ToJsonString();
+
+    /// <summary>Parses a request body: the JSON object, or <see langword="null"/> for other JSON.</summary>
+    /// <exception cref="FormatException">The body is not JSON.</exception>
+    private static JsonObject? ParseObject(string body)
+    {
+        try
+        {
+            return JsonNode.Parse(body) as JsonObject;
+        }
+        catch (JsonException ex)
+        {
+            throw new FormatException("the request body is not valid JSON: " + ex.Message, ex);
+        }
+    }
 
     private static JsonObject Usage(long input, long output) => new()
     {

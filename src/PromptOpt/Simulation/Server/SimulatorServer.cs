@@ -6,15 +6,19 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
+using PromptOpt.Optimizers.Expo;
 
 namespace PromptOpt.Simulation.Server;
 
 /// <summary>
 /// A loopback OpenAI-compatible HTTP server serving a SIMULATED model from a <see cref="SimulatedWorld"/>
 /// (SIMULATOR.md, "Serving it over HTTP"). Bound to 127.0.0.1 only. Endpoints: <c>POST /v1/chat/completions</c>
-/// (OpenAI request and response JSON, usage included, <c>stream: true</c> answered as one chunk), <c>GET /v1/models</c>,
-/// and <c>GET /</c> with the <see cref="Banner"/>. Latency and faults are configurable (<see cref="SimulatorServerOptions"/>).
+/// (OpenAI request and response JSON, usage included, <c>stream: true</c> answered as one chunk), <c>POST /v1/embeddings</c>
+/// (the built-in <see cref="HashingEmbeddingGenerator"/>'s vectors, deterministic, as floats or base64, honouring
+/// <c>dimensions</c>), <c>GET /v1/models</c>, and <c>GET /</c> with the <see cref="Banner"/>. Latency and faults are
+/// configurable (<see cref="SimulatorServerOptions"/>) and apply to both POST endpoints alike.
 /// </summary>
 /// <remarks>
 /// Plain OpenAI requests carry no operation, so they are answered as the task role (by the answer key); an optimizer
@@ -33,7 +37,8 @@ public sealed class SimulatorServer : IAsyncDisposable
     private readonly SimulatedWorld _world;
     private readonly CancellationTokenSource _stopping = new();
     private readonly ConcurrentDictionary<ulong, int> _attempts = new();
-    private long _requests, _completed, _rateLimited, _serverErrors, _unavailable, _timeouts, _malformed, _dropped;
+    private readonly ConcurrentDictionary<int, HashingEmbeddingGenerator> _embedders = new();
+    private long _requests, _completed, _rateLimited, _serverErrors, _unavailable, _timeouts, _malformed, _dropped, _embedded;
 
     private SimulatorServer(WebApplication app, SimulatorServerOptions options, SimulatedWorld world)
     {
@@ -54,7 +59,8 @@ public sealed class SimulatorServer : IAsyncDisposable
     /// <summary>Gets a snapshot of the request and fault counts.</summary>
     public SimulatorServerStats Stats => new(
         Interlocked.Read(ref _requests), Interlocked.Read(ref _completed), Interlocked.Read(ref _rateLimited), Interlocked.Read(ref _serverErrors),
-        Interlocked.Read(ref _unavailable), Interlocked.Read(ref _timeouts), Interlocked.Read(ref _malformed), Interlocked.Read(ref _dropped));
+        Interlocked.Read(ref _unavailable), Interlocked.Read(ref _timeouts), Interlocked.Read(ref _malformed), Interlocked.Read(ref _dropped),
+        Interlocked.Read(ref _embedded));
 
     /// <summary>Starts a server in-process.</summary>
     /// <param name="options">The options (<see cref="SimulatorServerOptions.World"/> is required).</param>
@@ -118,15 +124,24 @@ public sealed class SimulatorServer : IAsyncDisposable
         }
         else if (HttpMethods.IsPost(method) && path == "/v1/chat/completions")
         {
-            await ChatAsync(context).ConfigureAwait(false);
+            await ServeAsync(context, ChatAsync).ConfigureAwait(false);
+        }
+        else if (HttpMethods.IsPost(method) && path == "/v1/embeddings")
+        {
+            await ServeAsync(context, EmbeddingsAsync).ConfigureAwait(false);
         }
         else
         {
-            await WriteJsonAsync(context, 404, OpenAIWire.Error($"no route {method} {path}; this simulator serves POST /v1/chat/completions and GET /v1/models", "not_found")).ConfigureAwait(false);
+            await WriteJsonAsync(context, 404, OpenAIWire.Error(
+                $"no route {method} {path}; this simulator serves POST /v1/chat/completions, POST /v1/embeddings and GET /v1/models", "not_found")).ConfigureAwait(false);
         }
     }
 
-    private async Task ChatAsync(HttpContext context)
+    /// <summary>
+    /// The part every POST shares: read the body, count it, add the latency, maybe inject a fault, else answer; a
+    /// <see cref="FormatException"/> from parsing the request is a 400 with an OpenAI-style error.
+    /// </summary>
+    private async Task ServeAsync(HttpContext context, Func<HttpContext, string, CancellationToken, Task> answer)
     {
         Interlocked.Increment(ref _requests);
         string body;
@@ -151,16 +166,20 @@ public sealed class SimulatorServer : IAsyncDisposable
             return;
         }
 
-        OpenAIWire.ChatRequest request;
         try
         {
-            request = OpenAIWire.ParseRequest(body);
+            await answer(context, body, ct).ConfigureAwait(false);
         }
         catch (FormatException ex)
         {
+            // Thrown only while parsing the request, before anything is written.
             await WriteJsonAsync(context, 400, OpenAIWire.Error(ex.Message, "invalid_request_error")).ConfigureAwait(false);
-            return;
         }
+    }
+
+    private async Task ChatAsync(HttpContext context, string body, CancellationToken ct)
+    {
+        var request = OpenAIWire.ParseRequest(body);
 
         var text = _world.Respond(request.Messages, request.Operation, request.SampleIndex);
         var client = new SimulatedChatClient(_world);
@@ -178,6 +197,19 @@ public sealed class SimulatorServer : IAsyncDisposable
         }
 
         await WriteJsonAsync(context, 200, OpenAIWire.Completion(id, created, _world.Options.ModelId, text, input, output)).ConfigureAwait(false);
+    }
+
+    private async Task EmbeddingsAsync(HttpContext context, string body, CancellationToken ct)
+    {
+        var request = OpenAIWire.ParseEmbeddingsRequest(body);
+
+        var embedder = _embedders.GetOrAdd(request.Dimensions ?? 0, d => new HashingEmbeddingGenerator(d == 0 ? null : new HashingEmbeddingOptions { Dimensions = d }));
+        var vectors = request.Inputs.Select(embedder.Embed).ToList();
+        var counter = new SimulatedChatClient(_world);
+        long tokens = request.Inputs.Sum(counter.CountTokens);
+        var model = request.Model ?? embedder.GetService<EmbeddingGeneratorMetadata>()!.DefaultModelId!;
+        Interlocked.Increment(ref _embedded);
+        await WriteJsonAsync(context, 200, OpenAIWire.Embeddings(model, vectors, request.Base64, tokens), ct).ConfigureAwait(false);
     }
 
     private async Task<bool> TryFaultAsync(HttpContext context, double u, CancellationToken ct)
@@ -242,10 +274,10 @@ public sealed class SimulatorServer : IAsyncDisposable
         return true;
     }
 
-    private static async Task WriteJsonAsync(HttpContext context, int status, string json)
+    private static async Task WriteJsonAsync(HttpContext context, int status, string json, CancellationToken? cancellationToken = null)
     {
         context.Response.StatusCode = status;
         context.Response.ContentType = "application/json";
-        await context.Response.WriteAsync(json, context.RequestAborted).ConfigureAwait(false);
+        await context.Response.WriteAsync(json, cancellationToken ?? context.RequestAborted).ConfigureAwait(false);
     }
 }

@@ -36,7 +36,7 @@ public sealed class SimulatorServerOptions
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 }
 
-/// <summary>Fault rates of a <see cref="SimulatorServer"/>: each request draws at most one fault, in the order listed.</summary>
+/// <summary>Fault rates of a <see cref="SimulatorServer"/>: each request (chat completions and embeddings alike) draws at most one fault, in the order listed.</summary>
 public sealed class SimulatorFaults
 {
     /// <summary>Gets or sets the rate of 429 Too Many Requests with a Retry-After header.</summary>
@@ -73,15 +73,17 @@ public sealed class SimulatorFaults
 }
 
 /// <summary>Counts of what a <see cref="SimulatorServer"/> did.</summary>
-/// <param name="Requests">Chat-completion requests received.</param>
-/// <param name="Completed">Requests answered normally.</param>
+/// <param name="Requests">POST requests received (chat completions and embeddings).</param>
+/// <param name="Completed">Chat-completion requests answered normally.</param>
 /// <param name="RateLimited">429 faults.</param>
 /// <param name="ServerErrors">500 faults.</param>
 /// <param name="Unavailable">503 faults.</param>
 /// <param name="Timeouts">Hang faults.</param>
 /// <param name="Malformed">Malformed-JSON faults.</param>
 /// <param name="Dropped">Dropped connections.</param>
-public sealed record SimulatorServerStats(long Requests, long Completed, long RateLimited, long ServerErrors, long Unavailable, long Timeouts, long Malformed, long Dropped)
+/// <param name="Embeddings">Embeddings requests answered normally.</param>
+public sealed record SimulatorServerStats(
+    long Requests, long Completed, long RateLimited, long ServerErrors, long Unavailable, long Timeouts, long Malformed, long Dropped, long Embeddings)
 {
     /// <summary>Gets the number of injected faults.</summary>
     public long Faults => RateLimited + ServerErrors + Unavailable + Timeouts + Malformed + Dropped;

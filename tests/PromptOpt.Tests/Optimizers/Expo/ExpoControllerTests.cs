@@ -159,6 +159,22 @@ public class ExpoControllerTests
     }
 
     [Fact]
+    public async Task RunAsync_EmbedderMeetsSpentTokenBudget_StopsWithBudgetReasonBeforeAnyStep()
+    {
+        var meter = new UsageMeter(new OptimizationBudget { MaxTokens = 0 });
+        var metered = new UsageTrackingEmbeddingGenerator(Embedder, meter); // as a provider embedder is metered
+        var controller = new ExpoController(new SimAgentChatClient(), metered, new FixedExpoDomainSource(Descriptions, UnformattedInstructions),
+            new ExpoOptions { Steps = 5, Network = SmallNet });
+        var events = new List<OptimizationEvent>();
+
+        var r = await controller.RunAsync(new BanditEnvironment("bandit-hard", 1), seed: 1, new SyncProgress(events.Add));
+
+        Assert.Equal("budget", r.StopReason);
+        Assert.Empty(r.Steps);
+        Assert.Contains(events.OfType<RunNotice>(), n => n.Message.StartsWith("the budget ran out while embedding the arms: token budget of 0 spent", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task RunAsync_Progress_ReportsStartStepsAndCompletion()
     {
         var events = new List<OptimizationEvent>();
