@@ -123,7 +123,7 @@ public class EvalTests
         await SimServers.WaitForCompletedAsync(server, 6, TimeSpan.FromSeconds(30));
         await cts.CancelAsync();
         var cancelled = await running;
-        await OptimizeFixture.WaitForQuietAsync(server); // requests abandoned by the cancelled client may complete late
+        await SimServers.WaitForQuietAsync(server); // requests abandoned by the cancelled client may complete late
         long paidBefore = server.Stats.Completed;
 
         Assert.True(cancelled.ExitCode == 130, cancelled.ToString());

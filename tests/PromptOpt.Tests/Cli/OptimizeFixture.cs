@@ -39,24 +39,6 @@ internal static class OptimizeFixture
         return run.Json();
     }
 
-    /// <summary>
-    /// Waits until the simulator server has settled: requests that a cancelled or killed client abandoned still complete
-    /// on the server (and are counted) a little later, so counts taken before that would be off by those.
-    /// </summary>
-    public static async Task WaitForQuietAsync(PromptOpt.Simulation.Server.SimulatorServer server)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        var last = server.Stats;
-        int stable = 0;
-        while (stable < 5 && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(50);
-            var now = server.Stats;
-            stable = now == last ? stable + 1 : 0; // abandoned requests either complete or abort within the latency
-            last = now;
-        }
-    }
-
     public static (string? System, string User) BestPrompt(JsonElement json)
     {
         var p = json.GetProperty("bestPrompt");

@@ -255,7 +255,7 @@ public class OptimizeTests
         await SimServers.WaitForCompletedAsync(server, start + (paidUninterrupted / 3), TimeSpan.FromSeconds(60));
         await cts.CancelAsync();
         var cancelled = await running;
-        await OptimizeFixture.WaitForQuietAsync(server);
+        await SimServers.WaitForQuietAsync(server);
         long paidByCancelled = server.Stats.Completed - start;
 
         Assert.True(cancelled.ExitCode == 130, cancelled.ToString());

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using PromptOpt.Cli;
 using PromptOpt.Tests.TestDoubles;
 
 namespace PromptOpt.Tests.Cli;
@@ -24,23 +22,11 @@ public class ResumeAfterKillTests
             "--concurrency", Concurrency.ToString(), "--model", SimServers.ModelSpec(server), "--store", Path.Combine(dir.Path, "s.db"), "--json",
         ];
 
-        using (var child = StartChild(args, dir.Path))
-        {
-            try
-            {
-                await SimServers.WaitForCompletedAsync(server, 8, TimeSpan.FromSeconds(60));
-            }
-            finally
-            {
-                child.Kill(entireProcessTree: true); // SIGKILL: no chance to clean up
-                await child.WaitForExitAsync();
-            }
-
-            Assert.NotEqual(0, child.ExitCode);
-        }
-
-        long paidByKilledRun = server.Stats.Completed;
+        var killed = await ChildCli.KillAfterAsync(server, args, dir.Path, completed: 8, TimeSpan.FromSeconds(60));
+        Assert.NotEqual(0, killed.ExitCode);
+        long paidByKilledRun = killed.Completed; // counted once the server is quiet: includes calls it answered after the kill
         Assert.InRange(paidByKilledRun, 8, Examples - 1); // killed midway
+        Assert.InRange(killed.CompletedAfterExit, 0, Concurrency); // at most one in flight per concurrent call
 
         var rerun = await CliHarness.RunAsync(args, dir.Path);
 
@@ -51,36 +37,9 @@ public class ResumeAfterKillTests
         Assert.Equal(paidByRerun, usage.GetProperty("paidCalls").GetInt64());
         Assert.Equal(Examples, cacheHits + paidByRerun);
         // Every request the killed run completed is answered from the cache, except those whose response was still
-        // on its way into the cache at the kill (at most one per concurrent call).
-        Assert.InRange(cacheHits, paidByKilledRun - Concurrency, paidByKilledRun);
+        // on its way into the cache at the kill (at most one per concurrent call); those the server answered after the
+        // kill never reached it.
+        Assert.InRange(cacheHits, paidByKilledRun - Concurrency, paidByKilledRun - killed.CompletedAfterExit);
         Assert.InRange(paidByKilledRun + paidByRerun, Examples, Examples + Concurrency);
-    }
-
-    private static Process StartChild(string[] args, string workingDirectory)
-    {
-        var dll = typeof(CliApp).Assembly.Location;
-        var start = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(dll);
-        foreach (var a in args)
-        {
-            start.ArgumentList.Add(a);
-        }
-
-        foreach (var variable in new[] { "OPENAI_API_KEY", "OPENAI_BASE_URL", "PROMPTOPT_STORE", "PROMPTOPT_MODEL" })
-        {
-            start.Environment.Remove(variable);
-        }
-
-        var process = Process.Start(start) ?? throw new InvalidOperationException("could not start " + dll);
-        // Drain the pipes so the child never blocks on a full buffer.
-        _ = process.StandardOutput.ReadToEndAsync();
-        _ = process.StandardError.ReadToEndAsync();
-        return process;
     }
 }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.AI;
 using PromptOpt.Evaluation;
 using PromptOpt.Models;
 using PromptOpt.Storage;
+using PromptOpt.Tests.TestDoubles;
 
 namespace PromptOpt.Tests.Models;
 
@@ -218,28 +219,5 @@ public sealed class CachingChatClientSqliteTests : CachingChatClientTests, IDisp
     {
         _store.Dispose();
         _dir.Dispose();
-    }
-}
-
-/// <summary>A temporary directory deleted on dispose.</summary>
-public sealed class TempDirectory : IDisposable
-{
-    public TempDirectory()
-    {
-        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "promptopt-tests-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(Path);
-    }
-
-    public string Path { get; }
-
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(Path, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
     }
 }

@@ -1,6 +1,7 @@
 using PromptOpt.Evaluation;
 using PromptOpt.Models;
 using PromptOpt.Storage;
+using PromptOpt.Tests.TestDoubles;
 
 namespace PromptOpt.Tests.Models;
 

@@ -1,6 +1,6 @@
 using Microsoft.Data.Sqlite;
 using PromptOpt.Storage;
-using PromptOpt.Tests.Models;
+using PromptOpt.Tests.TestDoubles;
 
 namespace PromptOpt.Tests.Storage;
 

@@ -1,5 +1,5 @@
 using PromptOpt.Storage;
-using PromptOpt.Tests.Models;
+using PromptOpt.Tests.TestDoubles;
 
 namespace PromptOpt.Tests.Storage;
 

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using PromptOpt.Storage;
 using PromptOpt.Tests.Models;
+using PromptOpt.Tests.TestDoubles;
 
 namespace PromptOpt.Tests.Storage;
 

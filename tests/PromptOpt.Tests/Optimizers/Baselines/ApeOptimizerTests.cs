@@ -1,6 +1,7 @@
 using PromptOpt.Models;
 using PromptOpt.Optimizers;
 using PromptOpt.Optimizers.Baselines.Ape;
+using PromptOpt.Tests.TestDoubles;
 
 namespace PromptOpt.Tests.Optimizers.Baselines;
 
@@ -41,7 +42,7 @@ public sealed class ApeOptimizerTests
         var topAfterInduction = ((System.Text.Json.Nodes.JsonArray)result.Details["rounds"]![0]!["kept"]!).Select(n => (int)n!).ToHashSet();
         Assert.All(paraphrased, c => Assert.Contains(c.ParentId!.Value, topAfterInduction));
         Assert.Equal(result.Candidates.Count, result.Candidates.Select(c => c.Prompt).Distinct().Count());
-        Assert.Equal([1, 2], log.OfType<StepCompleted>().Select(s => s.Step));
+        Assert.Equal([1, 2], log.Of<StepCompleted>().Select(s => s.Step));
         Assert.Equal(result.Candidates.Max(c => c.TrainScore), result.BestTrainScore);
     }
 

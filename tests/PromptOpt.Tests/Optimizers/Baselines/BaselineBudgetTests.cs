@@ -3,6 +3,7 @@ using PromptOpt.Optimizers;
 using PromptOpt.Optimizers.Baselines.Ape;
 using PromptOpt.Optimizers.Baselines.Opro;
 using PromptOpt.Optimizers.Baselines.ProTeGi;
+using PromptOpt.Tests.TestDoubles;
 
 namespace PromptOpt.Tests.Optimizers.Baselines;
 
@@ -83,7 +84,7 @@ public sealed class BaselineBudgetTests
         Assert.Contains("too small", started.Warning);
         Assert.True(started.EstimatedTaskCalls <= 60, "the estimate is capped by the budget");
         Assert.Equal("budget", result.StopReason);
-        Assert.Single(log.OfType<RunStarted>());
+        Assert.Single(log.Of<RunStarted>());
     }
 
     [Theory]
@@ -95,7 +96,7 @@ public sealed class BaselineBudgetTests
 
         var result = await Create(method).OptimizeAsync(request);
 
-        var started = Assert.Single(log.OfType<RunStarted>());
+        var started = Assert.Single(log.Of<RunStarted>());
         Assert.Null(started.Warning);
         Assert.InRange(result.Usage.For(ModelRoles.Task).Calls, 1, started.EstimatedTaskCalls);
         Assert.InRange(result.Usage.For(ModelRoles.Optimizer).Calls, 1, started.EstimatedOptimizerCalls);

@@ -4,6 +4,7 @@ using PromptOpt.Models;
 using PromptOpt.Optimizers;
 using PromptOpt.Prompts;
 using PromptOpt.Simulation;
+using PromptOpt.Tests.TestDoubles;
 
 namespace PromptOpt.Tests.Optimizers.Baselines;
 
@@ -22,43 +23,8 @@ internal static class BaselineRig
         IProgress<OptimizationEvent>? progress = null,
         Prompt? start = null,
         int trainSize = TrainSize,
-        SimOptions? sim = null)
-    {
-        var meter = new UsageMeter(budget);
-        var pipeline = new ModelPipelineOptions { Usage = meter, SimulatorFactory = SimulatorModels.CreateFactory([task], sim), MaxConcurrency = 8 };
-        var spec = ModelSpec.Parse("sim");
-        return new OptimizationRequest
-        {
-            Task = task,
-            StartPrompt = start,
-            TaskModel = ModelFactory.Create(spec, ModelRoles.Task, pipeline),
-            OptimizerModel = ModelFactory.Create(spec, ModelRoles.Optimizer, pipeline),
-            Usage = meter,
-            Seed = seed,
-            TrainSize = trainSize,
-            TestSize = TestSize,
-            Progress = progress,
-        };
-    }
-}
-
-/// <summary>A synchronous progress sink that records every event with the usage at the moment it was published.</summary>
-internal sealed class EventLog(UsageMeter? meter = null) : IProgress<OptimizationEvent>
-{
-    public List<(OptimizationEvent Event, long TaskCalls, long OptimizerCalls)> Entries { get; } = [];
-
-    public UsageMeter? Meter { get; set; } = meter;
-
-    public IEnumerable<T> OfType<T>() => Entries.Select(e => e.Event).OfType<T>();
-
-    public void Report(OptimizationEvent value)
-    {
-        var u = Meter?.Snapshot();
-        lock (Entries)
-        {
-            Entries.Add((value, u?.For(ModelRoles.Task).Calls ?? 0, u?.For(ModelRoles.Optimizer).Calls ?? 0));
-        }
-    }
+        SimOptions? sim = null) =>
+        new SimRig(SimulatorModels.CreateWorld([task], options: sim), budget, cache: false).PromptRequest(task, seed, trainSize, TestSize, progress, start);
 }
 
 /// <summary>Assertions shared by the baseline tests.</summary>

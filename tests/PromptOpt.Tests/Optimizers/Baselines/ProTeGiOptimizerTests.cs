@@ -3,6 +3,7 @@ using PromptOpt.Models;
 using PromptOpt.Optimizers;
 using PromptOpt.Optimizers.Baselines.ProTeGi;
 using PromptOpt.Prompts;
+using PromptOpt.Tests.TestDoubles;
 
 namespace PromptOpt.Tests.Optimizers.Baselines;
 
@@ -94,7 +95,7 @@ public sealed class ProTeGiOptimizerTests
         Assert.All(result.Candidates.Skip(1), c => Assert.Equal("analyze_generate", c.Operation));
         Assert.All(result.Candidates.Where(c => c.Step > 1).GroupBy(c => (c.Step, c.ParentId)), g => Assert.InRange(g.Count(), 1, 3));
         Assert.All(result.Candidates, c => Assert.Equal(start.System, c.Prompt.System));
-        Assert.Equal(3, log.OfType<StepCompleted>().Count());
+        Assert.Equal(3, log.Of<StepCompleted>().Count);
         Assert.Equal(3, result.Trajectory.Count(p => p.TestScore is not null) - 1); // + the final point of FinishAsync
         Assert.True(result.BestTestScore > result.StartTestScore, $"{result.StartTestScore} -> {result.BestTestScore}");
     }

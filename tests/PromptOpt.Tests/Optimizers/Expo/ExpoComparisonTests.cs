@@ -4,6 +4,7 @@ using PromptOpt.Models;
 using PromptOpt.Optimizers;
 using PromptOpt.Optimizers.Expo;
 using PromptOpt.Simulation;
+using PromptOpt.Tests.TestDoubles;
 using Xunit.Abstractions;
 
 namespace PromptOpt.Tests.Optimizers.Expo;
@@ -85,19 +86,7 @@ public class ExpoComparisonTests(ITestOutputHelper output)
         await Parallel.ForEachAsync(Enumerable.Range(0, seeds), new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, async (s, ct) =>
         {
             int seed = Seed0 + s;
-            var world = new SimulatedWorld(new SimOptions { Seed = seed });
-            var meter = new UsageMeter();
-            var pipeline = new ModelPipelineOptions { Usage = meter, SimulatorFactory = _ => world.CreateClient() };
-            var request = new DecisionRequest
-            {
-                EnvironmentName = environment,
-                AgentModel = ModelFactory.Create(ModelSpec.Parse("sim"), ModelRoles.Agent, pipeline),
-                OptimizerModel = ModelFactory.Create(ModelSpec.Parse("sim"), ModelRoles.Optimizer, pipeline),
-                Embedder = ExpoRig.TestEmbedder,
-                Usage = meter,
-                Seed = seed,
-                Steps = 100,
-            };
+            var request = ExpoRig.CreateRequest(new SimRig(new SimulatedWorld(new SimOptions { Seed = seed }), cache: false), environment, seed, steps: 100);
             var result = await OptimizerRegistry.CreateDecision(method, settings).OptimizeAsync(request, ct);
             var steps = (JsonArray)result.Details["steps"]!;
             Assert.Equal(100, steps.Count);

@@ -2,8 +2,7 @@ using PromptOpt.Models;
 using PromptOpt.Optimizers;
 using PromptOpt.Optimizers.Expo;
 using PromptOpt.Simulation;
-using PromptOpt.Storage;
-using PromptOpt.Tests.Optimizers.DualPhase;
+using PromptOpt.Tests.TestDoubles;
 
 namespace PromptOpt.Tests.Optimizers.Expo;
 
@@ -40,23 +39,23 @@ internal sealed class ExpoRig
 
     public static ExpoRig Create(string environment, int seed, int? steps = null, OptimizationBudget? budget = null)
     {
-        var world = new SimulatedWorld(new SimOptions { Seed = seed });
-        var meter = new UsageMeter(budget);
-        var pipeline = new ModelPipelineOptions { Usage = meter, Cache = new InMemoryResponseCache(), SimulatorFactory = _ => world.CreateClient() };
+        var sim = new SimRig(new SimulatedWorld(new SimOptions { Seed = seed }), budget);
         var log = new EventLog();
-        var request = new DecisionRequest
-        {
-            EnvironmentName = environment,
-            AgentModel = ModelFactory.Create(ModelSpec.Parse("sim"), ModelRoles.Agent, pipeline),
-            OptimizerModel = ModelFactory.Create(ModelSpec.Parse("sim"), ModelRoles.Optimizer, pipeline),
-            Embedder = TestEmbedder,
-            Usage = meter,
-            Seed = seed,
-            Steps = steps,
-            Progress = log,
-        };
-        return new ExpoRig(meter, request, log);
+        return new ExpoRig(sim.Meter, CreateRequest(sim, environment, seed, steps, log), log);
     }
+
+    /// <summary>A decision request in <paramref name="environment"/> with fresh agent and optimizer models of <paramref name="sim"/> and the test embedder.</summary>
+    public static DecisionRequest CreateRequest(SimRig sim, string environment, int seed, int? steps, IProgress<OptimizationEvent>? progress = null) => new()
+    {
+        EnvironmentName = environment,
+        AgentModel = sim.CreateModel(ModelRoles.Agent),
+        OptimizerModel = sim.CreateModel(ModelRoles.Optimizer),
+        Embedder = TestEmbedder,
+        Usage = sim.Meter,
+        Seed = seed,
+        Steps = steps,
+        Progress = progress,
+    };
 
     public Task<OptimizationResult> RunAsync(ExpoStrategy strategy, Func<ExpoOptions, ExpoOptions>? configure = null) =>
         new ExpoOptimizer((configure ?? (o => o))(Options(strategy))).OptimizeAsync(Request);

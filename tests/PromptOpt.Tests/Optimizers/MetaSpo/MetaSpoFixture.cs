@@ -2,34 +2,9 @@ using PromptOpt.Data;
 using PromptOpt.Models;
 using PromptOpt.Optimizers;
 using PromptOpt.Simulation;
-using PromptOpt.Storage;
+using PromptOpt.Tests.TestDoubles;
 
 namespace PromptOpt.Tests.Optimizers.MetaSpo;
-
-/// <summary>Collects progress events synchronously (no SynchronizationContext posting).</summary>
-public sealed class EventLog : IProgress<OptimizationEvent>
-{
-    private readonly List<OptimizationEvent> _events = [];
-
-    public IReadOnlyList<OptimizationEvent> Events
-    {
-        get
-        {
-            lock (_events)
-            {
-                return _events.ToList();
-            }
-        }
-    }
-
-    public void Report(OptimizationEvent value)
-    {
-        lock (_events)
-        {
-            _events.Add(value);
-        }
-    }
-}
 
 /// <summary>Builds MetaSPO requests on the simulator through the real model pipeline (usage, cache, throttle, retry).</summary>
 internal static class MetaSpoFixture
@@ -64,28 +39,8 @@ internal static class MetaSpoFixture
         SimOptions? sim = null,
         int maxConcurrency = 8)
     {
-        var w = new SimulatedWorld([.. source, .. unseen], sim ?? new SimOptions { Seed = seed });
-        world = w;
-        var meter = new UsageMeter(budget);
-        var pipeline = new ModelPipelineOptions
-        {
-            Usage = meter,
-            Cache = new InMemoryResponseCache(),
-            MaxConcurrency = maxConcurrency,
-            SimulatorFactory = _ => w.CreateClient(),
-        };
-        return new OptimizationRequest
-        {
-            Task = source[0],
-            SourceTasks = source,
-            UnseenTasks = unseen,
-            TaskModel = ModelFactory.Create(ModelSpec.Parse("sim"), ModelRoles.Task, pipeline),
-            OptimizerModel = ModelFactory.Create(ModelSpec.Parse("sim"), ModelRoles.Optimizer, pipeline),
-            Usage = meter,
-            Seed = seed,
-            TrainSize = trainSize,
-            TestSize = testSize,
-            Progress = progress,
-        };
+        var rig = new SimRig(new SimulatedWorld([.. source, .. unseen], sim ?? new SimOptions { Seed = seed }), budget, maxConcurrency: maxConcurrency);
+        world = rig.World;
+        return rig.PromptRequest(source[0], seed, trainSize, testSize, progress, sourceTasks: source, unseenTasks: unseen);
     }
 }

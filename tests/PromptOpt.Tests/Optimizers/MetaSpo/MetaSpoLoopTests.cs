@@ -7,6 +7,7 @@ using PromptOpt.Optimizers.MetaSpo;
 using PromptOpt.Prompts;
 using PromptOpt.Reporting;
 using PromptOpt.Simulation;
+using PromptOpt.Tests.TestDoubles;
 using System.Text.Json.Nodes;
 
 namespace PromptOpt.Tests.Optimizers.MetaSpo;

@@ -2,6 +2,7 @@ using PromptOpt.Optimizers;
 using PromptOpt.Optimizers.MetaSpo;
 using PromptOpt.Prompts;
 using PromptOpt.Simulation;
+using PromptOpt.Tests.TestDoubles;
 using Xunit.Abstractions;
 
 namespace PromptOpt.Tests.Optimizers.MetaSpo;
