@@ -1,5 +1,4 @@
-using System.Numerics;
-using System.Runtime.InteropServices;
+using System.Numerics.Tensors;
 
 namespace PromptOpt.Optimizers.Expo;
 
@@ -8,17 +7,26 @@ namespace PromptOpt.Optimizers.Expo;
 /// Kaiming-initialised from a seed, trained with Adam on (weighted) mean squared error, in double precision.
 /// </summary>
 /// <remarks>
-/// Parameters live in one flat array θ = [W1 (hidden × input, row-major) | b1 | w2 | b2]. With
+/// <para>Parameters live in one flat array θ = [W1 (hidden × input, row-major) | b1 | w2 | b2]. With
 /// <see cref="ScoreNetworkOptions.WarmStart"/> a fit continues from the previous weights. Not thread-safe;
-/// <see cref="Snapshot"/> returns an independent copy (EXPO-ES keeps past snapshots).
+/// <see cref="Snapshot"/> returns an independent copy (EXPO-ES keeps past snapshots).</para>
+/// <para>The vector work (the dot products W1ⱼ·x, the rank-one updates of the W1 gradient, the output sums and Adam over
+/// θ) runs in <see cref="TensorPrimitives"/>, whose code is optimised even when this assembly is built in Debug. Dot
+/// products are summed in its vectorised order, so results can differ from a sequential sum in the last bits and
+/// between machines of different vector widths; the element-wise steps are exact (no fused multiply-add).</para>
 /// </remarks>
 public sealed class ScoreNetwork
 {
+    /// <summary>The Adam step runs over θ in blocks of this many parameters, so its passes stay in cache.</summary>
+    private const int AdamBlock = 2048;
+
     private readonly double[] _theta;
     private double[] _m;
     private double[] _v;
     private long _adamStep;
     private readonly Random _rng;
+    private double[]? _gradient;
+    private double[]? _work;
 
     /// <summary>Initializes a new instance of the <see cref="ScoreNetwork"/> class.</summary>
     /// <param name="inputDimension">The input dimension.</param>
@@ -81,11 +89,7 @@ public sealed class ScoreNetwork
         double y = _theta[B2];
         for (int j = 0; j < HiddenUnits; j++)
         {
-            double z = _theta[B1 + j] + Dot(_theta.AsSpan(j * InputDimension, InputDimension), x);
-            if (z > 0)
-            {
-                y += _theta[W2 + j] * z;
-            }
+            y += _theta[W2 + j] * Hidden(j, x);
         }
 
         return y;
@@ -135,7 +139,9 @@ public sealed class ScoreNetwork
 
         int batch = Math.Min(n, Options.BatchSize is { } b && b > 0 ? b : n);
         var order = Enumerable.Range(0, n).ToArray();
-        var grad = new double[ParameterCount];
+        // Kept between fits, not copied into snapshots (a fresh ≥ 85 KB array per fit lands on the large-object heap).
+        var grad = _gradient ??= new double[ParameterCount];
+        var work = _work ??= new double[2 * AdamBlock];
         for (int e = 0; e < (epochs ?? Options.Epochs); e++)
         {
             if (batch < n)
@@ -148,7 +154,7 @@ public sealed class ScoreNetwork
                 int count = Math.Min(batch, n - start);
                 Array.Clear(grad);
                 Accumulate(inputs, targets, weights, order.AsSpan(start, count), grad);
-                AdamStep(grad);
+                AdamStep(grad, work);
             }
         }
 
@@ -201,31 +207,15 @@ public sealed class ScoreNetwork
             xs[r] = inputs[rows[r]];
         }
 
-        // Forward: z[r, j] (kept in `act`, row-major by hidden unit), then the outputs.
         var act = new double[h * n];
-        for (int j = 0; j < h; j++)
-        {
-            var wj = _theta.AsSpan(j * d, d);
-            double bj = _theta[B1 + j];
-            for (int r = 0; r < n; r++)
-            {
-                double z = bj + Dot(wj, xs[r]);
-                act[(j * n) + r] = z > 0 ? z : 0;
-            }
-        }
-
+        var y = new double[n];
+        Forward(xs, act, y);
         double loss = 0;
         var dy = new double[n];
         for (int r = 0; r < n; r++)
         {
-            double y = _theta[B2];
-            for (int j = 0; j < h; j++)
-            {
-                y += _theta[W2 + j] * act[(j * n) + r];
-            }
-
             int i = rows[r];
-            double w = weights?[i] ?? 1, res = y - targets[i];
+            double w = weights?[i] ?? 1, res = y[r] - targets[i];
             loss += w * res * res / total;
             dy[r] = 2 * w * res / total;
             grad[B2] += dy[r];
@@ -247,45 +237,48 @@ public sealed class ScoreNetwork
                 grad[W2 + j] += dy[r] * a;
                 double dz = dy[r] * w2;
                 grad[B1 + j] += dz;
-                Axpy(dz, xs[r], gj);
+                TensorPrimitives.MultiplyAdd(xs[r], dz, gj, gj); // gⱼ += dz · xᵣ
             }
         }
 
         return loss;
     }
 
-    private void AdamStep(double[] grad)
+    /// <summary>
+    /// One Adam step over θ: m ← β1·m + (1 − β1)·g, v ← β2·v + (1 − β2)·g², θ ← θ − α̂·m / (√v + ε̂), with the bias
+    /// corrections folded into α̂ = α·√(1 − β2ᵗ) / (1 − β1ᵗ) and ε̂ = ε·√(1 − β2ᵗ).
+    /// </summary>
+    /// <param name="grad">The gradient g (read only).</param>
+    /// <param name="work">Work space of 2 × <see cref="AdamBlock"/>.</param>
+    private void AdamStep(double[] grad, double[] work)
     {
         _adamStep++;
         double b1 = Options.Beta1, b2 = Options.Beta2;
         double c1 = 1 - Math.Pow(b1, _adamStep), c2 = 1 - Math.Pow(b2, _adamStep);
         double lr = Options.LearningRate * Math.Sqrt(c2) / c1;
         double eps = Options.Epsilon * Math.Sqrt(c2);
-        int k = 0;
-        if (Vector.IsHardwareAccelerated && _theta.Length >= Vector<double>.Count)
+        for (int start = 0; start < _theta.Length; start += AdamBlock)
         {
-            var theta = MemoryMarshal.Cast<double, Vector<double>>(_theta.AsSpan());
-            var m = MemoryMarshal.Cast<double, Vector<double>>(_m.AsSpan());
-            var v = MemoryMarshal.Cast<double, Vector<double>>(_v.AsSpan());
-            var g = MemoryMarshal.Cast<double, Vector<double>>(grad.AsSpan());
-            Vector<double> vb1 = new(b1), vb1c = new(1 - b1), vb2 = new(b2), vb2c = new(1 - b2), vlr = new(lr), veps = new(eps);
-            for (int i = 0; i < theta.Length; i++)
-            {
-                var gi = g[i];
-                m[i] = (vb1 * m[i]) + (vb1c * gi);
-                v[i] = (vb2 * v[i]) + (vb2c * gi * gi);
-                theta[i] -= vlr * m[i] / (Vector.SquareRoot(v[i]) + veps);
-            }
+            int length = Math.Min(AdamBlock, _theta.Length - start);
+            ReadOnlySpan<double> g = grad.AsSpan(start, length);
+            Span<double> m = _m.AsSpan(start, length), v = _v.AsSpan(start, length), theta = _theta.AsSpan(start, length);
+            Span<double> step = work.AsSpan(0, length), denominator = work.AsSpan(AdamBlock, length);
 
-            k = theta.Length * Vector<double>.Count;
-        }
+            // m ← β1·m + (1 − β1)·g
+            TensorPrimitives.Multiply(m, b1, m);
+            TensorPrimitives.MultiplyAdd(g, 1 - b1, m, m);
 
-        for (; k < _theta.Length; k++)
-        {
-            double g = grad[k];
-            _m[k] = (b1 * _m[k]) + ((1 - b1) * g);
-            _v[k] = (b2 * _v[k]) + ((1 - b2) * g * g);
-            _theta[k] -= lr * _m[k] / (Math.Sqrt(_v[k]) + eps);
+            // v ← β2·v + ((1 − β2)·g)·g
+            TensorPrimitives.Multiply(g, 1 - b2, step);
+            TensorPrimitives.Multiply(step, g, step);
+            TensorPrimitives.MultiplyAdd(v, b2, step, v);
+
+            // θ ← θ − (α̂·m) / (√v + ε̂)
+            TensorPrimitives.Sqrt(v, denominator);
+            TensorPrimitives.Add(denominator, eps, denominator);
+            TensorPrimitives.Multiply(m, lr, step);
+            TensorPrimitives.Divide(step, denominator, step);
+            TensorPrimitives.Subtract(theta, step, theta);
         }
     }
 
@@ -340,61 +333,33 @@ public sealed class ScoreNetwork
         }
     }
 
-    private static double Dot(ReadOnlySpan<double> a, ReadOnlySpan<double> b)
+    /// <summary>Hidden unit j's activation ReLU(b1ⱼ + W1ⱼ·x).</summary>
+    private double Hidden(int j, ReadOnlySpan<double> x)
     {
-        double s = 0;
-        int i = 0;
-        if (Vector.IsHardwareAccelerated && a.Length >= Vector<double>.Count)
-        {
-            var va = MemoryMarshal.Cast<double, Vector<double>>(a);
-            var vb = MemoryMarshal.Cast<double, Vector<double>>(b[..a.Length]);
-            Vector<double> acc0 = Vector<double>.Zero, acc1 = Vector<double>.Zero, acc2 = Vector<double>.Zero, acc3 = Vector<double>.Zero;
-            int k = 0;
-            for (; k + 4 <= va.Length; k += 4)
-            {
-                // Four independent accumulators hide the add latency.
-                acc0 += va[k] * vb[k];
-                acc1 += va[k + 1] * vb[k + 1];
-                acc2 += va[k + 2] * vb[k + 2];
-                acc3 += va[k + 3] * vb[k + 3];
-            }
-
-            for (; k < va.Length; k++)
-            {
-                acc0 += va[k] * vb[k];
-            }
-
-            s = Vector.Sum((acc0 + acc1) + (acc2 + acc3));
-            i = va.Length * Vector<double>.Count;
-        }
-
-        for (; i < a.Length; i++)
-        {
-            s += a[i] * b[i];
-        }
-
-        return s;
+        double z = _theta[B1 + j] + TensorPrimitives.Dot(_theta.AsSpan(j * InputDimension, InputDimension), x);
+        return z > 0 ? z : 0;
     }
 
-    private static void Axpy(double alpha, ReadOnlySpan<double> x, Span<double> y)
+    /// <summary>
+    /// The forward pass over a batch: act[j·n + r] = ReLU(b1ⱼ + W1ⱼ·xᵣ) (by hidden unit, so a row of W1 stays in cache
+    /// across the rows) and y[r] = b2 + Σⱼ w2ⱼ·act[j·n + r], summed in the order of j as <see cref="Predict"/> does.
+    /// </summary>
+    private void Forward(ReadOnlySpan<double[]> xs, Span<double> act, Span<double> y)
     {
-        int i = 0;
-        if (Vector.IsHardwareAccelerated && x.Length >= Vector<double>.Count)
+        int n = xs.Length;
+        for (int j = 0; j < HiddenUnits; j++)
         {
-            var vx = MemoryMarshal.Cast<double, Vector<double>>(x);
-            var vy = MemoryMarshal.Cast<double, Vector<double>>(y);
-            var va = new Vector<double>(alpha);
-            for (int k = 0; k < vx.Length; k++)
+            var aj = act.Slice(j * n, n);
+            for (int r = 0; r < n; r++)
             {
-                vy[k] += va * vx[k];
+                aj[r] = Hidden(j, xs[r]);
             }
-
-            i = vx.Length * Vector<double>.Count;
         }
 
-        for (; i < x.Length; i++)
+        y.Fill(_theta[B2]);
+        for (int j = 0; j < HiddenUnits; j++)
         {
-            y[i] += alpha * x[i];
+            TensorPrimitives.MultiplyAdd(act.Slice(j * n, n), _theta[W2 + j], y, y);
         }
     }
 }

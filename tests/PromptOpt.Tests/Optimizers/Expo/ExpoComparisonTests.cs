@@ -9,15 +9,11 @@ using Xunit.Abstractions;
 
 namespace PromptOpt.Tests.Optimizers.Expo;
 
-#if !DEBUG // ~1.5 min of network training in a Debug build (the JIT does not optimise it); ~10 s each in Release, as CI runs them.
-
 /// <summary>
 /// EXPO against its baselines on the simulator with the documented defaults (SimOptions and EXPO options untouched),
 /// except the test-setting network of <see cref="ExpoRig"/> (32 hidden units, 20 epochs, 128-d embeddings).
 /// </summary>
 /// <remarks>
-/// <para>Compiled in Release builds only (<c>dotnet test -c Release</c>, as <c>.ci/run</c> does): in a Debug build the
-/// score network trains about five times slower and these two tests would take minutes.</para>
 /// <para>Each comparison runs the same 30 seeds (1000–1029) as <c>bench expo</c> (bench/README.md, "EXPO / EXPO-ES regret
 /// curves"), through the same public path, so the numbers here are the first rows of those tables. Seeds run in
 /// parallel. Differences are paired by seed (same environment, same simulated world); the assertion is
@@ -106,4 +102,3 @@ public class ExpoComparisonTests(ITestOutputHelper output)
         Assert.True(mean > 0 && mean > K * se, string.Create(CultureInfo.InvariantCulture, $"{what}: mean difference {mean:F3} is not above {K} × s.e. {se:F3}"));
     }
 }
-#endif
