@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 
 namespace PromptOpt.Simulation;
@@ -15,20 +16,19 @@ public static class SimHash
     {
         ArgumentNullException.ThrowIfNull(parts);
         ulong h = 14695981039346656037UL; // FNV-1a 64 over UTF-8 with a separator, then a SplitMix64 finaliser
+        Span<char> chars = stackalloc char[64];
         foreach (var p in parts)
         {
-            var s = p switch
+            // Numbers are formatted into a stack buffer (the same invariant text ToString gives), strings hashed in place.
+            ReadOnlySpan<char> s = p switch
             {
                 null => "\u0000",
                 string str => str,
-                IFormattable f => f.ToString(null, System.Globalization.CultureInfo.InvariantCulture),
+                ISpanFormattable f when f.TryFormat(chars, out int written, default, CultureInfo.InvariantCulture) => chars[..written],
+                IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
                 _ => p.ToString() ?? string.Empty,
             };
-            foreach (var b in Encoding.UTF8.GetBytes(s))
-            {
-                h = (h ^ b) * 1099511628211UL;
-            }
-
+            h = HashUtf8(h, s);
             h = (h ^ 0x1F) * 1099511628211UL;
         }
 
@@ -37,6 +37,31 @@ public static class SimHash
         h ^= h >> 27;
         h *= 0x94D049BB133111EBUL;
         h ^= h >> 31;
+        return h;
+    }
+
+    /// <summary>Folds the UTF-8 bytes of <paramref name="text"/> into an FNV-1a state, encoding through a small stack buffer.</summary>
+    private static ulong HashUtf8(ulong h, ReadOnlySpan<char> text)
+    {
+        Span<byte> bytes = stackalloc byte[512];
+        while (!text.IsEmpty)
+        {
+            // Encode at most 128 chars at a time (≤ 3 bytes each, a surrogate pair 4 bytes per 2 chars), never splitting a pair.
+            int take = Math.Min(text.Length, 128);
+            if (take < text.Length && char.IsHighSurrogate(text[take - 1]))
+            {
+                take--;
+            }
+
+            int n = Encoding.UTF8.GetBytes(text[..take], bytes);
+            foreach (var b in bytes[..n])
+            {
+                h = (h ^ b) * 1099511628211UL;
+            }
+
+            text = text[take..];
+        }
+
         return h;
     }
 

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
@@ -107,21 +108,41 @@ internal static class OpenAIWire
         ["usage"] = new JsonObject { ["prompt_tokens"] = inputTokens, ["total_tokens"] = inputTokens },
     }.ToJsonString();
 
-    public static string Completion(string id, long created, string model, string text, long input, long output) => new JsonObject
+    /// <summary>
+    /// A chat-completion reply as compact UTF-8 JSON, written straight to bytes (no node tree): what a
+    /// <see cref="JsonObject"/> of the same properties serialises to with the default options.
+    /// </summary>
+    public static ReadOnlyMemory<byte> CompletionUtf8(string id, long created, string model, string text, long input, long output)
     {
-        ["id"] = id,
-        ["object"] = "chat.completion",
-        ["created"] = created,
-        ["model"] = model,
-        ["system_fingerprint"] = "promptopt-simulator",
-        ["choices"] = new JsonArray(new JsonObject
+        var buffer = new ArrayBufferWriter<byte>(256 + (text.Length * 2));
+        using (var w = new Utf8JsonWriter(buffer))
         {
-            ["index"] = 0,
-            ["message"] = new JsonObject { ["role"] = "assistant", ["content"] = text },
-            ["finish_reason"] = "stop",
-        }),
-        ["usage"] = Usage(input, output),
-    }.ToJsonString();
+            w.WriteStartObject();
+            w.WriteString("id", id);
+            w.WriteString("object", "chat.completion");
+            w.WriteNumber("created", created);
+            w.WriteString("model", model);
+            w.WriteString("system_fingerprint", "promptopt-simulator");
+            w.WriteStartArray("choices");
+            w.WriteStartObject();
+            w.WriteNumber("index", 0);
+            w.WriteStartObject("message");
+            w.WriteString("role", "assistant");
+            w.WriteString("content", text);
+            w.WriteEndObject();
+            w.WriteString("finish_reason", "stop");
+            w.WriteEndObject();
+            w.WriteEndArray();
+            w.WriteStartObject("usage");
+            w.WriteNumber("prompt_tokens", input);
+            w.WriteNumber("completion_tokens", output);
+            w.WriteNumber("total_tokens", input + output);
+            w.WriteEndObject();
+            w.WriteEndObject();
+        }
+
+        return buffer.WrittenMemory;
+    }
 
     public static string StreamChunks(string id, long created, string model, string text, long input, long output, bool includeUsage)
     {

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
+using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -38,6 +39,7 @@ public sealed class SimulatorServer : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly ConcurrentDictionary<ulong, int> _attempts = new();
     private readonly ConcurrentDictionary<int, HashingEmbeddingGenerator> _embedders = new();
+    private readonly SimulatedChatClient _tokens; // counts tokens only (stateless)
     private long _requests, _completed, _rateLimited, _serverErrors, _unavailable, _timeouts, _malformed, _dropped, _embedded;
 
     private SimulatorServer(WebApplication app, SimulatorServerOptions options, SimulatedWorld world)
@@ -45,6 +47,7 @@ public sealed class SimulatorServer : IAsyncDisposable
         _app = app;
         _options = options;
         _world = world;
+        _tokens = new SimulatedChatClient(world);
     }
 
     /// <summary>Gets the base URL of the OpenAI API, e.g. <c>http://127.0.0.1:5123/v1/</c>.</summary>
@@ -144,11 +147,7 @@ public sealed class SimulatorServer : IAsyncDisposable
     private async Task ServeAsync(HttpContext context, Func<HttpContext, string, CancellationToken, Task> answer)
     {
         Interlocked.Increment(ref _requests);
-        string body;
-        using (var reader = new StreamReader(context.Request.Body))
-        {
-            body = await reader.ReadToEndAsync(context.RequestAborted).ConfigureAwait(false);
-        }
+        var body = await ReadBodyAsync(context.Request, context.RequestAborted).ConfigureAwait(false);
 
         var key = SimHash.Hash(_options.Seed, body);
         int attempt = _attempts.AddOrUpdate(key, 0, (_, n) => n + 1);
@@ -182,9 +181,13 @@ public sealed class SimulatorServer : IAsyncDisposable
         var request = OpenAIWire.ParseRequest(body);
 
         var text = _world.Respond(request.Messages, request.Operation, request.SampleIndex);
-        var client = new SimulatedChatClient(_world);
-        long input = request.Messages.Sum(m => client.CountTokens(m.Text));
-        long output = client.CountTokens(text);
+        long input = 0;
+        foreach (var m in request.Messages)
+        {
+            input += _tokens.CountTokens(m.Text);
+        }
+
+        long output = _tokens.CountTokens(text);
         long created = _options.TimeProvider.GetUtcNow().ToUnixTimeSeconds();
         var id = "chatcmpl-sim-" + SimHash.Hash(_world.Seed, body).ToString("x16", CultureInfo.InvariantCulture);
         Interlocked.Increment(ref _completed);
@@ -196,7 +199,9 @@ public sealed class SimulatorServer : IAsyncDisposable
             return;
         }
 
-        await WriteJsonAsync(context, 200, OpenAIWire.Completion(id, created, _world.Options.ModelId, text, input, output)).ConfigureAwait(false);
+        context.Response.StatusCode = 200;
+        context.Response.ContentType = "application/json";
+        await context.Response.Body.WriteAsync(OpenAIWire.CompletionUtf8(id, created, _world.Options.ModelId, text, input, output), context.RequestAborted).ConfigureAwait(false);
     }
 
     private async Task EmbeddingsAsync(HttpContext context, string body, CancellationToken ct)
@@ -205,8 +210,7 @@ public sealed class SimulatorServer : IAsyncDisposable
 
         var embedder = _embedders.GetOrAdd(request.Dimensions ?? 0, d => new HashingEmbeddingGenerator(d == 0 ? null : new HashingEmbeddingOptions { Dimensions = d }));
         var vectors = request.Inputs.Select(embedder.Embed).ToList();
-        var counter = new SimulatedChatClient(_world);
-        long tokens = request.Inputs.Sum(counter.CountTokens);
+        long tokens = request.Inputs.Sum(_tokens.CountTokens);
         var model = request.Model ?? embedder.GetService<EmbeddingGeneratorMetadata>()!.DefaultModelId!;
         Interlocked.Increment(ref _embedded);
         await WriteJsonAsync(context, 200, OpenAIWire.Embeddings(model, vectors, request.Base64, tokens), ct).ConfigureAwait(false);
@@ -272,6 +276,25 @@ public sealed class SimulatorServer : IAsyncDisposable
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// Reads the request body as text: UTF-8, or what a <see cref="StreamReader"/> would detect from a byte-order mark
+    /// (kept for such bodies). The common case decodes the buffered bytes once, without a reader's buffers.
+    /// </summary>
+    private static async Task<string> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        using var buffer = new MemoryStream(request.ContentLength is > 0 and < int.MaxValue ? (int)request.ContentLength.Value : 1024);
+        await request.Body.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
+        var bytes = buffer.GetBuffer().AsSpan(0, (int)buffer.Length);
+        if (bytes.Length >= 2 && (bytes[0] is 0xEF or 0xFE or 0xFF || (bytes.Length >= 4 && bytes[0] == 0 && bytes[1] == 0)))
+        {
+            buffer.Position = 0;
+            using var reader = new StreamReader(buffer, leaveOpen: true);
+            return await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        return Encoding.UTF8.GetString(bytes);
     }
 
     private static async Task WriteJsonAsync(HttpContext context, int status, string json, CancellationToken? cancellationToken = null)
