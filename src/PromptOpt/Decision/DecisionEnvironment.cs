@@ -80,6 +80,9 @@ public abstract class DecisionEnvironment
     /// <summary>Gets how many exemplars the default block shows (LR 20, TSP 10, bandit: the whole history).</summary>
     public abstract int DefaultExemplarCount { get; }
 
+    /// <summary>Gets the pool index of the best exemplar so far (lowest loss, shortest tour), or <see langword="null"/> when the pool is empty or has no order.</summary>
+    public virtual int? BestExemplarIndex => null;
+
     /// <summary>Gets the steps taken so far.</summary>
     public IReadOnlyList<StepRecord> Steps => _steps;
 

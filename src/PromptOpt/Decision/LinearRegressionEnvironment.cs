@@ -122,6 +122,9 @@ public sealed partial class LinearRegressionEnvironment : DecisionEnvironment
     /// <inheritdoc/>
     public override int DefaultExemplarCount => Options.ExemplarCount;
 
+    /// <inheritdoc/>
+    public override int? BestExemplarIndex => _pool.Count == 0 ? null : Enumerable.Range(0, _pool.Count).MinBy(i => _pool[i].Loss);
+
     /// <summary>Computes the loss Σ(y − (w·x + b))².</summary>
     /// <param name="w">The slope.</param>
     /// <param name="b">The intercept.</param>

@@ -92,6 +92,9 @@ public sealed partial class TspEnvironment : DecisionEnvironment
     /// <inheritdoc/>
     public override int DefaultExemplarCount => Options.ExemplarCount;
 
+    /// <inheritdoc/>
+    public override int? BestExemplarIndex => _pool.Count == 0 ? null : Enumerable.Range(0, _pool.Count).MinBy(i => _pool[i].Length);
+
     /// <summary>Parses the last <c>&lt;trace&gt;…&lt;/trace&gt;</c> as a list of point indices (not validated).</summary>
     /// <param name="response">The response.</param>
     /// <returns>The indices, or <see langword="null"/> when there is no trace or it holds a non-integer.</returns>

@@ -120,7 +120,7 @@ public sealed class ExpoController
         }
 
         var selector = o.Strategy == ExpoStrategy.ExpoEs
-            ? new NeuralExemplarSelector(_embedder, o.ExemplarNetwork with { Seed = random.Next() }, o.ExemplarCandidates, o.IncludeDefaultExemplars, o.MaxSnapshots,
+            ? new NeuralExemplarSelector(_embedder, o.ExemplarNetwork with { Seed = random.Next() }, o.ExemplarCandidates, o.IncludeDefaultExemplars, o.ExemplarSubsetsKeepBest, o.MaxSnapshots,
                 new ExponentialWeightsSampler(o.ExemplarEta ?? ExponentialWeightsSampler.DefaultEta(Math.Max(1, o.ExemplarCandidates), steps)))
             : null;
 

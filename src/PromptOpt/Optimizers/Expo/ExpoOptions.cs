@@ -81,6 +81,14 @@ public sealed record ExpoOptions
     /// <value>The default is <see langword="true"/>.</value>
     public bool IncludeDefaultExemplars { get; init; } = true;
 
+    /// <summary>
+    /// Gets whether every random candidate exemplar set contains the history's best point (EXPO-ES; our choice, off by
+    /// default). ALGORITHMS.md §5 draws plain random subsets, which often leave the best point out, so the agent is shown
+    /// a worse point to improve on; with this option each subset is the best point plus a random rest.
+    /// </summary>
+    /// <value>The default is <see langword="false"/> (§5's plain random subsets).</value>
+    public bool ExemplarSubsetsKeepBest { get; init; }
+
     /// <summary>Gets the EXPO-ES rate η_ES, or <see langword="null"/> for sqrt(8·ln L / T).</summary>
     /// <value>The default is <see langword="null"/>.</value>
     public double? ExemplarEta { get; init; }

@@ -12,7 +12,8 @@ internal sealed record ExemplarChoice(IReadOnlyList<int>? Selection, double[] Em
 
 /// <summary>
 /// EXPO-ES exemplar selection (ALGORITHMS.md §1.3, §5): each step, L candidate sets (random subsets of the pool of the
-/// environment's usual exemplar count; the default block included when so configured) are embedded as rendered
+/// environment's usual exemplar count, each holding the history's best point when so configured; the default block
+/// included when so configured) are embedded as rendered
 /// text g(E) and scored by the sum of the predictions of the last ≤ <see cref="ExpoOptions.MaxSnapshots"/> network
 /// snapshots, S_t(E) = Σ_τ M_ES(g(E); θ_τ); a set is drawn from softmax(η_ES·S_t). After the reward, (g(E_t), r_t) joins
 /// the training set, the network is refit and a snapshot is kept.
@@ -24,6 +25,7 @@ internal sealed class NeuralExemplarSelector(
     ScoreNetworkOptions network,
     int candidates,
     bool includeDefault,
+    bool keepBest,
     int maxSnapshots,
     ExponentialWeightsSampler sampler)
 {
@@ -49,11 +51,18 @@ internal sealed class NeuralExemplarSelector(
             sets.Add(null);
         }
 
+        int? best = keepBest ? environment.BestExemplarIndex : null;
         while (sets.Count < candidates)
         {
             var all = Enumerable.Range(0, pool).ToArray();
             random.Shuffle(all);
-            sets.Add(all.Take(size).ToArray());
+            var subset = all.Take(size).ToArray();
+            if (best is { } b && Array.IndexOf(subset, b) < 0)
+            {
+                subset[random.Next(size)] = b; // ExpoOptions.ExemplarSubsetsKeepBest: the best point plus a random rest
+            }
+
+            sets.Add(subset);
         }
 
         var embeddings = await embedder.GenerateAsync(sets.Select(s => environment.RenderExemplars(s)), cancellationToken: cancellationToken).ConfigureAwait(false);

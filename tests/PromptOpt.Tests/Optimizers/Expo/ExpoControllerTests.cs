@@ -130,7 +130,7 @@ public class ExpoControllerTests
     public async Task ExemplarSelector_Updates_KeepAtMostMaxSnapshotsAndPreferRewardedSets()
     {
         var env = new TspEnvironment("tsp-10", 2, new TspOptions { ExemplarCount = 2 });
-        var selector = new NeuralExemplarSelector(Embedder, SmallNet with { Epochs = 50, LearningRate = 1e-2 }, 6, true, 3, new ExponentialWeightsSampler(5));
+        var selector = new NeuralExemplarSelector(Embedder, SmallNet with { Epochs = 50, LearningRate = 1e-2 }, 6, true, false, 3, new ExponentialWeightsSampler(5));
         var rng = new Random(1);
         for (int t = 0; t < 6; t++)
         {
@@ -147,6 +147,35 @@ public class ExpoControllerTests
         }
 
         Assert.True(defaults >= 10, $"the rewarded default block was chosen {defaults}/20 times");
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task ExemplarSelector_KeepBest_EveryCandidateSetHoldsTheBestPoint(bool keepBest)
+    {
+        var env = new LinearRegressionEnvironment("linreg", 5, new LinearRegressionOptions { ExemplarCount = 2 });
+        int best = env.BestExemplarIndex!.Value;
+        Assert.True(env.ExemplarPoolCount > 2);
+        Assert.EndsWith(env.RenderExemplars([best]), env.RenderExemplars(), StringComparison.Ordinal); // the default block ends with the best point
+        var selector = new NeuralExemplarSelector(Embedder, SmallNet, 1, includeDefault: false, keepBest, 3, new ExponentialWeightsSampler(1));
+        var rng = new Random(3);
+        int withBest = 0;
+        for (int t = 0; t < 30; t++)
+        {
+            var choice = (await selector.ChooseAsync(env, rng, default))!;
+            Assert.Equal(2, choice.Selection!.Distinct().Count());
+            withBest += choice.Selection!.Contains(best) ? 1 : 0;
+        }
+
+        if (keepBest)
+        {
+            Assert.Equal(30, withBest);
+        }
+        else
+        {
+            Assert.InRange(withBest, 1, 29); // plain random subsets (ALGORITHMS.md §5) leave the best point out now and then
+        }
     }
 
     [Fact]
