@@ -197,7 +197,7 @@ internal static class ExpoBench
         Directory.CreateDirectory(dir);
         var series = curves.Select(c => new ChartSeries(c.Key, Enumerable.Range(0, c.Value.Min(x => x.Length)).Select(t =>
         {
-            var v = c.Value.Select(x => log ? Math.Log10(1 + Math.Max(0, x[t])) : x[t]).ToArray();
+            var v = c.Value.Select(x => log ? LogGap(x[t]) : x[t]).ToArray();
             return new ChartPoint(t + 1, Mean(v), Se(v));
         }).ToList())
         {
@@ -263,7 +263,7 @@ internal static class ExpoBench
     /// </summary>
     private static string AnytimeTable(string env, Dictionary<string, double[][]> gaps)
     {
-        static double[] Area(double[][] c) => c.Select(x => x.Average(v => Math.Log10(1 + Math.Max(0, v)))).ToArray();
+        static double[] Area(double[][] c) => c.Select(x => x.Average(LogGap)).ToArray();
         var fixedArea = gaps.TryGetValue("expo-fixed", out var f) ? Area(f) : null;
         var uniformArea = gaps.TryGetValue("expo-uniform", out var u) ? Area(u) : null;
         var sb = new StringBuilder($"### {env}: anytime optimality gap — mean over steps of log10(1 + best-so-far gap)\n\n| method | mean | Δ vs fixed | Δ vs uniform |\n|---|---:|---:|---:|\n");
@@ -276,6 +276,9 @@ internal static class ExpoBench
         sb.Append("\nΔ = this method − the baseline, paired by seed (mean ± s.e., t = mean / s.e.); negative is better.\n");
         return sb.ToString();
     }
+
+    /// <summary>log10(1 + gap), the scale of the gap charts and the anytime table (a gap below 0 is rounding: 0).</summary>
+    private static double LogGap(double gap) => Math.Log10(1 + Math.Max(0, gap));
 
     private static string Paired(double[] values, double[]? baseline, bool self)
     {

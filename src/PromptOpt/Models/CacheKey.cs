@@ -7,7 +7,8 @@ namespace PromptOpt.Models;
 
 /// <summary>
 /// Computes response-cache keys: a SHA-256 over a canonical JSON of everything that changes a model's output, prefixed
-/// with <see cref="CachingChatClient.CacheFormatVersion"/>.
+/// with <see cref="CachingChatClient.CacheFormatVersion"/> (chat) or <see cref="CachingEmbeddingGenerator.CacheFormatVersion"/>
+/// (embeddings, <see cref="ComputeEmbeddings"/>).
 /// </summary>
 /// <remarks>
 /// Hashed: the format version; the provider name and model id; every message's role, author and text; every
@@ -24,16 +25,11 @@ internal static class CacheKey
     /// <param name="messages">The messages.</param>
     /// <param name="options">The options, or <see langword="null"/>.</param>
     /// <returns>The key, <c>v{version}-{64 hex digits}</c>.</returns>
-    public static string Compute(string scope, IEnumerable<ChatMessage> messages, ChatOptions? options)
-    {
-        var buffer = new ArrayBufferWriter<byte>(1024);
-        using (var w = new Utf8JsonWriter(buffer))
+    public static string Compute(string scope, IEnumerable<ChatMessage> messages, ChatOptions? options) =>
+        Digest($"v{CachingChatClient.CacheFormatVersion}-", CachingChatClient.CacheFormatVersion, scope, options?.ModelId, (messages, options), static (w, s) =>
         {
-            w.WriteStartObject();
-            w.WriteNumber("v", CachingChatClient.CacheFormatVersion);
-            w.WriteString("model", options?.ModelId is { } modelOverride ? scope + "#" + modelOverride : scope);
             w.WriteStartArray("messages");
-            foreach (var m in messages)
+            foreach (var m in s.messages)
             {
                 w.WriteStartArray();
                 w.WriteStringValue(m.Role.Value);
@@ -43,16 +39,53 @@ internal static class CacheKey
             }
 
             w.WriteEndArray();
-            if (options is not null)
+            if (s.options is not null)
             {
-                WriteOptions(w, options);
+                WriteOptions(w, s.options);
             }
 
-            w.WriteNumber("sample", options.GetSampleIndex());
+            w.WriteNumber("sample", s.options.GetSampleIndex());
+        });
+
+    /// <summary>Computes the key of an embedding request: the scope, the requested dimensions and the inputs in order.</summary>
+    /// <param name="scope">The provider name, endpoint and model id.</param>
+    /// <param name="values">The inputs.</param>
+    /// <param name="options">The options, or <see langword="null"/>.</param>
+    /// <returns>The key, <c>emb-v{version}-{64 hex digits}</c> (<see cref="CachingEmbeddingGenerator.CacheFormatVersion"/>).</returns>
+    public static string ComputeEmbeddings(string scope, IEnumerable<string> values, EmbeddingGenerationOptions? options) =>
+        Digest($"emb-v{CachingEmbeddingGenerator.CacheFormatVersion}-", CachingEmbeddingGenerator.CacheFormatVersion, scope, options?.ModelId, (values, options), static (w, s) =>
+        {
+            if (s.options?.Dimensions is { } dimensions)
+            {
+                w.WriteNumber("dimensions", dimensions);
+            }
+
+            w.WriteStartArray("values");
+            foreach (var v in s.values)
+            {
+                w.WriteStringValue(v);
+            }
+
+            w.WriteEndArray();
+        });
+
+    /// <summary>
+    /// Hashes the canonical JSON <c>{"v": version, "model": scope[#override], …body}</c> and returns
+    /// <paramref name="prefix"/> + its SHA-256 in lower-case hex.
+    /// </summary>
+    private static string Digest<TState>(string prefix, int version, string scope, string? modelOverride, TState state, Action<Utf8JsonWriter, TState> body)
+    {
+        var buffer = new ArrayBufferWriter<byte>(1024);
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartObject();
+            w.WriteNumber("v", version);
+            w.WriteString("model", modelOverride is { } m ? scope + "#" + m : scope);
+            body(w, state);
             w.WriteEndObject();
         }
 
-        return $"v{CachingChatClient.CacheFormatVersion}-{Convert.ToHexStringLower(SHA256.HashData(buffer.WrittenSpan))}";
+        return prefix + Convert.ToHexStringLower(SHA256.HashData(buffer.WrittenSpan));
     }
 
     private static void WriteOptions(Utf8JsonWriter w, ChatOptions o)

@@ -1,6 +1,4 @@
-using System.Buffers;
 using System.Runtime.InteropServices;
-using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.Extensions.AI;
 using PromptOpt.Storage;
@@ -47,28 +45,7 @@ public sealed class CachingEmbeddingGenerator : DelegatingEmbeddingGenerator<str
     public string GetCacheKey(IEnumerable<string> values, EmbeddingGenerationOptions? options)
     {
         ArgumentNullException.ThrowIfNull(values);
-        var buffer = new ArrayBufferWriter<byte>(1024);
-        using (var w = new Utf8JsonWriter(buffer))
-        {
-            w.WriteStartObject();
-            w.WriteNumber("v", CacheFormatVersion);
-            w.WriteString("model", options?.ModelId is { } modelOverride ? _scope + "#" + modelOverride : _scope);
-            if (options?.Dimensions is { } dimensions)
-            {
-                w.WriteNumber("dimensions", dimensions);
-            }
-
-            w.WriteStartArray("values");
-            foreach (var v in values)
-            {
-                w.WriteStringValue(v);
-            }
-
-            w.WriteEndArray();
-            w.WriteEndObject();
-        }
-
-        return $"emb-v{CacheFormatVersion}-{Convert.ToHexStringLower(SHA256.HashData(buffer.WrittenSpan))}";
+        return CacheKey.ComputeEmbeddings(_scope, values, options);
     }
 
     /// <inheritdoc />

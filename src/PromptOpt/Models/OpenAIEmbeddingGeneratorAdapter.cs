@@ -101,9 +101,9 @@ internal sealed class OpenAIEmbeddingGeneratorAdapter : IEmbeddingGenerator<stri
         }
 
         var model = string.IsNullOrEmpty(collection.Model) ? requestedModel : collection.Model;
-        var result = new GeneratedEmbeddings<Embedding<float>>(ordered.Select(e => e.ToFloats().Length == 0
-            ? throw new InvalidDataException($"embedding {e.Index} is empty")
-            : new Embedding<float>(e.ToFloats()) { ModelId = model }))
+        var result = new GeneratedEmbeddings<Embedding<float>>(ordered.Select(e => e.ToFloats() is { Length: > 0 } vector
+            ? new Embedding<float>(vector) { ModelId = model }
+            : throw new InvalidDataException($"embedding {e.Index} is empty")))
         {
             Usage = collection.Usage is { } u
                 ? new UsageDetails { InputTokenCount = u.InputTokenCount, TotalTokenCount = u.TotalTokenCount }
