@@ -26,7 +26,7 @@ internal static class OptimizeDecisionRun
     public static async Task<int> RunAsync(CliContext context, OptimizeArgs args, RunSpec spec, string method, CancellationToken cancellationToken)
     {
         // 1. Validate every input before the first model call (bad input → exit 2).
-        var optimizer = OptimizerRegistry.CreateDecision(method, spec.Options.Count == 0 ? null : spec.Options);
+        var optimizer = OptimizeRun.WithOptionLocations(spec, () => OptimizerRegistry.CreateDecision(method, spec.Options.Count == 0 ? null : spec.Options));
         method = optimizer.Name;
         if (spec.Task is not null || spec.Suite is not null)
         {
@@ -68,14 +68,16 @@ internal static class OptimizeDecisionRun
         identity["environment"] = fingerprint;
         var specJson = identity.ToJsonString();
         var runId = spec.RunId is { } given ? RunIds.Validate(given) : RunSpec.DeriveRunId(method, envName, seed, specJson);
-        context.Note($"run {runId}: {method} in {envName}, {steps} steps, seed {seed} (interrupted? run the same command again to resume)");
+        context.Note($"run {runId}: {method} in {envName}, {steps} steps, seed {seed}");
 
         // 3. Models and the run record.
+        context.RequestTimeout = CallTimeouts.Resolve(context, args.Flags.Timeout, spec.Timeout, spec.SourcePath);
         using var store = context.OpenStore(args.Store);
         var meter = new UsageMeter(spec.ToBudget(), prices);
         var agentModel = await context.CreateModelAsync(agentModelSpec, ModelRoles.Agent, store, meter, args.Concurrency, seed, [], cancellationToken);
         var optimizerModel = await context.CreateModelAsync(optimizerModelSpec, ModelRoles.Optimizer, store, meter, args.Concurrency, seed, [], cancellationToken);
         using var embedder = await context.CreateEmbedderAsync(embedderSpec, store, meter, cancellationToken);
+        context.NoteSimulated(agentModel, optimizerModel);
         bool simulated = agentModel.Simulated || optimizerModel.Simulated;
         var models = new Dictionary<string, string>(StringComparer.Ordinal)
         {
@@ -85,10 +87,10 @@ internal static class OptimizeDecisionRun
         };
         var valueLabel = environment.Kind == DecisionTaskKind.Bandit ? "regret" : environment.BestValueName.Replace('_', ' ');
         var view = new OptimizeProgressView(context, meter, simulated, valueLabel, detailWidth: 120);
-        var recorder = await RunRecorder.StartAsync(store, new RunStart(runId, method, specJson, seed, models), view, cancellationToken);
+        await using var recorder = await RunRecorder.StartAsync(store, new RunStart(runId, method, specJson, seed, models), view, cancellationToken);
         if (recorder.Resumed)
         {
-            context.Note($"resuming run {runId}: calls it already made are answered from the cache");
+            context.Note($"resuming run {runId} (attempt {recorder.Attempt}): calls it already made are answered from the cache");
         }
 
         var request = new DecisionRequest
@@ -105,7 +107,7 @@ internal static class OptimizeDecisionRun
 
         // 4–5. Run, record, save the winning meta-prompt and the report next to the store.
         var (result, artifactPath, reportPath) = await OptimizeRun.RunAndSaveAsync(
-            context, store, view, recorder, runId, simulated, null, () => optimizer.OptimizeAsync(request, cancellationToken),
+            context, store, view, meter, recorder, runId, simulated, null, () => optimizer.OptimizeAsync(request, cancellationToken),
             r => PromptArtifact.FromResult(r, runId, envName, fingerprint, models, simulated));
 
         var outcome = new OptimizeOutcome(runId, envName, null, environment.PerformanceMeasureName, models, simulated, result, view.Started, recorder.Resumed,

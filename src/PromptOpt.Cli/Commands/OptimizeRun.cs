@@ -29,13 +29,13 @@ internal static class OptimizeRun
         var fromFile = args.SpecPath is null ? new RunSpec() : RunSpecLoader.Load(args.SpecPath, context.WorkingDirectory);
         var spec = fromFile.OverrideWith(args.Flags);
         var method = spec.Method
-            ?? throw new PromptOptInputException($"no method: give --method or 'method:' in the spec (known: {string.Join(", ", OptimizerRegistry.Names.Concat(OptimizerRegistry.DecisionNames))})");
+            ?? throw new PromptOptInputException($"no method: give --method or 'method:' in the spec (known: {string.Join(", ", OptimizerRegistry.AllNames)})");
         if (OptimizerRegistry.IsDecisionMethod(method))
         {
             return await OptimizeDecisionRun.RunAsync(context, args, spec, method, cancellationToken); // EXPO: an agent in an environment
         }
 
-        var optimizer = OptimizerRegistry.Create(method, spec.Options.Count == 0 ? null : spec.Options);
+        var optimizer = WithOptionLocations(spec, () => OptimizerRegistry.Create(method, spec.Options.Count == 0 ? null : spec.Options));
         method = optimizer.Name;
         int seed = spec.Seed ?? CommonOptions.DefaultSeed;
         ValidateBudget(spec.Budget);
@@ -63,13 +63,15 @@ internal static class OptimizeRun
         identity["dataset"] = target.Fingerprint;
         var specJson = identity.ToJsonString();
         var runId = spec.RunId is { } given ? RunIds.Validate(given) : RunSpec.DeriveRunId(method, target.Name, seed, specJson);
-        context.Note($"run {runId}: {method} on {target.Name}, seed {seed} (interrupted? run the same command again to resume)");
+        context.Note($"run {runId}: {method} on {target.Name}, seed {seed}");
 
         // 3. Models and the run record.
+        context.RequestTimeout = CallTimeouts.Resolve(context, args.Flags.Timeout, spec.Timeout, spec.SourcePath);
         using var store = context.OpenStore(args.Store);
         var meter = new UsageMeter(spec.ToBudget(), prices);
         var taskModel = await context.CreateModelAsync(taskModelSpec, ModelRoles.Task, store, meter, args.Concurrency, seed, target.AllTasks, cancellationToken);
         var optimizerModel = await context.CreateModelAsync(optimizerModelSpec, ModelRoles.Optimizer, store, meter, args.Concurrency, seed, target.AllTasks, cancellationToken);
+        context.NoteSimulated(taskModel, optimizerModel);
         bool simulated = taskModel.Simulated || optimizerModel.Simulated;
         var models = new Dictionary<string, string>(StringComparer.Ordinal)
         {
@@ -77,10 +79,10 @@ internal static class OptimizeRun
             [ModelRoles.Optimizer] = optimizerModel.Spec,
         };
         var view = new OptimizeProgressView(context, meter, simulated);
-        var recorder = await RunRecorder.StartAsync(store, new RunStart(runId, method, specJson, seed, models), view, cancellationToken);
+        await using var recorder = await RunRecorder.StartAsync(store, new RunStart(runId, method, specJson, seed, models), view, cancellationToken);
         if (recorder.Resumed)
         {
-            context.Note($"resuming run {runId}: calls it already made are answered from the cache");
+            context.Note($"resuming run {runId} (attempt {recorder.Attempt}): calls it already made are answered from the cache");
         }
 
         var request = new OptimizationRequest
@@ -100,7 +102,7 @@ internal static class OptimizeRun
 
         // 4–5. Run, record, save the best prompt and the report next to the store.
         var (result, artifactPath, reportPath) = await RunAndSaveAsync(
-            context, store, view, recorder, runId, simulated, target.Task, () => optimizer.OptimizeAsync(request, cancellationToken),
+            context, store, view, meter, recorder, runId, simulated, target.Task, () => optimizer.OptimizeAsync(request, cancellationToken),
             r => PromptArtifact.FromResult(r, runId, target.Name, target.Fingerprint, models, simulated));
 
         OptimizeOutput.Write(context, new OptimizeOutcome(
@@ -115,7 +117,7 @@ internal static class OptimizeRun
     /// and the HTML report next to the store.
     /// </summary>
     internal static async Task<(OptimizationResult Result, string ArtifactPath, string ReportPath)> RunAndSaveAsync(
-        CliContext context, PromptOptStore store, OptimizeProgressView view, RunRecorder recorder, string runId, bool simulated,
+        CliContext context, PromptOptStore store, OptimizeProgressView view, UsageMeter meter, RunRecorder recorder, string runId, bool simulated,
         PromptOpt.Data.TaskDefinition? reportTask, Func<Task<OptimizationResult>> optimize, Func<OptimizationResult, PromptArtifact> artifact)
     {
         OptimizationResult result;
@@ -125,7 +127,7 @@ internal static class OptimizeRun
         }
         catch (Exception ex)
         {
-            await recorder.StopAsync(ex is OperationCanceledException ? RunStatus.Interrupted : RunStatus.Failed);
+            await recorder.StopAsync(ex is OperationCanceledException ? RunStatus.Interrupted : RunStatus.Failed, meter.Snapshot());
             throw;
         }
 
@@ -140,6 +142,36 @@ internal static class OptimizeRun
         RunReportFiles.Write(report, reportPath, ReportFormat.Html);
         return (result, artifactPath, reportPath);
     }
+
+    /// <summary>
+    /// Runs <paramref name="create"/> (a method factory binding the spec's options); invalid options are reported where they
+    /// were set: <c>spec.yaml:7: option 'max-steps' …</c> for a key of the spec file, <c>--set max-steps=…: …</c> for a flag.
+    /// </summary>
+    internal static T WithOptionLocations<T>(RunSpec spec, Func<T> create)
+    {
+        try
+        {
+            return create();
+        }
+        catch (OptionsException ex) when (ex.Errors.Count > 0)
+        {
+            var located = ex.Errors.Select(e =>
+            {
+                var fileKey = spec.OptionLines.Keys.FirstOrDefault(k => SameKey(k, e.Key));
+                if (fileKey is not null && spec.SourcePath is { } file)
+                {
+                    return $"{file}:{spec.OptionLines[fileKey]}: {e.Message}";
+                }
+
+                var flagKey = spec.Options.Keys.FirstOrDefault(k => SameKey(k, e.Key));
+                return flagKey is null ? e.Message : $"--set {flagKey}={spec.Options[flagKey]}: {e.Message}";
+            });
+            throw new PromptOptInputException(string.Join("; ", located), ex);
+        }
+    }
+
+    private static bool SameKey(string a, string b) =>
+        string.Equals(new string(a.Where(char.IsLetterOrDigit).ToArray()), new string(b.Where(char.IsLetterOrDigit).ToArray()), StringComparison.OrdinalIgnoreCase);
 
     internal static void ValidateBudget(RunSpecBudget budget)
     {

@@ -64,6 +64,7 @@ internal sealed class OptimizeProgressView : IProgress<OptimizationEvent>
     {
         if (!_context.ErrorIsTerminal)
         {
+            await using var heartbeat = Heartbeat.Start(_context, "optimize", _meter, ProgressDetail);
             return await work();
         }
 
@@ -154,6 +155,15 @@ internal sealed class OptimizeProgressView : IProgress<OptimizationEvent>
                 _context.Err.WriteLine(line);
                 _context.Err.Flush();
             }
+        }
+    }
+
+    private string ProgressDetail()
+    {
+        lock (_gate)
+        {
+            var of = _totalSteps > 0 ? "/" + TextFormat.Int(_totalSteps) : string.Empty;
+            return $"step {TextFormat.Int(_step)}{of}, {TextFormat.Int(_candidates)} candidates";
         }
     }
 

@@ -181,7 +181,7 @@ public class OptimizeTests
         { ["optimize", "missing.yaml"], "missing.yaml: run spec file not found" },
         { ["optimize", "spec.yaml", "--set", "no-such-option=1"], "unknown option 'no-such-option'" },
         { ["optimize", "spec.yaml", "--set", "max-steps"], "--set 'max-steps': expected key=value" },
-        { ["optimize", "spec.yaml", "--set", "max-steps=many"], "option 'max-steps': 'many' is not a valid Int32" },
+        { ["optimize", "spec.yaml", "--set", "max-steps=many"], "--set max-steps=many: option 'max-steps': 'many' is not an integer" },
         { ["optimize", "spec.yaml", "--run-id", "bad id!"], "invalid run id 'bad id!'" },
         { ["optimize", "--task", "multistep_arithmetic"], "no method: give --method" },
         { ["optimize", "--method", "dual-phase"], "no task: give --task" },
