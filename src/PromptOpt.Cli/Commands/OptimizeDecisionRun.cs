@@ -106,12 +106,12 @@ internal static class OptimizeDecisionRun
         };
 
         // 4–5. Run, record, save the winning meta-prompt and the report next to the store.
-        var (result, artifactPath, reportPath) = await OptimizeRun.RunAndSaveAsync(
+        var (result, artifactPath, reportPath, attempts) = await OptimizeRun.RunAndSaveAsync(
             context, store, view, meter, recorder, runId, simulated, null, () => optimizer.OptimizeAsync(request, cancellationToken),
             r => PromptArtifact.FromResult(r, runId, envName, fingerprint, models, simulated));
 
         var outcome = new OptimizeOutcome(runId, envName, null, environment.PerformanceMeasureName, models, simulated, result, view.Started, recorder.Resumed,
-            store.Path, artifactPath, reportPath);
+            store.Path, artifactPath, reportPath) { AllAttempts = attempts };
         if (args.Json)
         {
             JsonOutput.Write(context.Out, ToJson(outcome));
@@ -178,6 +178,7 @@ internal static class OptimizeDecisionRun
             fields.Add(("  " + role, $"{TextFormat.Int(u.Calls)} ({TextFormat.Int(u.PaidCalls)} paid, {TextFormat.Int(u.CachedCalls)} cached)"));
         }
 
+        OptimizeOutput.AddAllAttempts(fields, outcome);
         fields.Add(("cost", "$" + total.EstimatedDollars.ToString("0.0000", CultureInfo.InvariantCulture) + " estimated"));
         fields.Add(("run", outcome.RunId + (outcome.Resumed ? " (resumed)" : string.Empty)));
         fields.Add(("store", outcome.StorePath));

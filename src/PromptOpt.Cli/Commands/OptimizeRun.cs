@@ -78,7 +78,12 @@ internal static class OptimizeRun
             [ModelRoles.Task] = taskModel.Spec,
             [ModelRoles.Optimizer] = optimizerModel.Spec,
         };
-        var view = new OptimizeProgressView(context, meter, simulated);
+        NoteSizes(context, target, trainSize, testSize);
+        var view = new OptimizeProgressView(context, meter, simulated)
+        {
+            // The final scores: the start and the best prompt on the test examples, paid even with a zero budget.
+            TestCalls = target.IsSingleTask ? 2L * Math.Min(testSize, target.Task.Dataset.Test.Count) : null,
+        };
         await using var recorder = await RunRecorder.StartAsync(store, new RunStart(runId, method, specJson, seed, models), view, cancellationToken);
         if (recorder.Resumed)
         {
@@ -101,13 +106,13 @@ internal static class OptimizeRun
         };
 
         // 4–5. Run, record, save the best prompt and the report next to the store.
-        var (result, artifactPath, reportPath) = await RunAndSaveAsync(
+        var (result, artifactPath, reportPath, attempts) = await RunAndSaveAsync(
             context, store, view, meter, recorder, runId, simulated, target.Task, () => optimizer.OptimizeAsync(request, cancellationToken),
             r => PromptArtifact.FromResult(r, runId, target.Name, target.Fingerprint, models, simulated));
 
         OptimizeOutput.Write(context, new OptimizeOutcome(
             runId, target.Name, target.IsSingleTask ? null : target.Task.Name, target.Task.Metric.Name, models, simulated, result, view.Started, recorder.Resumed,
-            store.Path, artifactPath, reportPath), args.Json);
+            store.Path, artifactPath, reportPath) { AllAttempts = attempts }, args.Json);
         return ExitCodes.Ok;
     }
 
@@ -116,7 +121,7 @@ internal static class OptimizeRun
     /// marks a cancelled run interrupted (resumable) and a failed one failed, records the result, then saves the artifact
     /// and the HTML report next to the store.
     /// </summary>
-    internal static async Task<(OptimizationResult Result, string ArtifactPath, string ReportPath)> RunAndSaveAsync(
+    internal static async Task<(OptimizationResult Result, string ArtifactPath, string ReportPath, IReadOnlyList<Reporting.AttemptUsage> Attempts)> RunAndSaveAsync(
         CliContext context, PromptOptStore store, OptimizeProgressView view, UsageMeter meter, RunRecorder recorder, string runId, bool simulated,
         PromptOpt.Data.TaskDefinition? reportTask, Func<Task<OptimizationResult>> optimize, Func<OptimizationResult, PromptArtifact> artifact)
     {
@@ -140,7 +145,7 @@ internal static class OptimizeRun
         var report = await RunReportFiles.LoadAsync(context, store, run, reportTask, CancellationToken.None);
         var reportPath = RunReportFiles.ReportPath(store.Path, runId, ReportFormat.Html);
         RunReportFiles.Write(report, reportPath, ReportFormat.Html);
-        return (result, artifactPath, reportPath);
+        return (result, artifactPath, reportPath, report.Attempts);
     }
 
     /// <summary>
@@ -172,6 +177,25 @@ internal static class OptimizeRun
 
     private static bool SameKey(string a, string b) =>
         string.Equals(new string(a.Where(char.IsLetterOrDigit).ToArray()), new string(b.Where(char.IsLetterOrDigit).ToArray()), StringComparison.OrdinalIgnoreCase);
+
+    // A size larger than the split is cut to the split: say so rather than silently use fewer examples.
+    private static void NoteSizes(CliContext context, OptimizeTarget target, int trainSize, int testSize)
+    {
+        foreach (var task in target.SourceTasks.Count > 0 ? target.SourceTasks : [target.Task])
+        {
+            foreach (var (option, size, available, split) in new[]
+            {
+                ("train-size", trainSize, task.Dataset.Train.Count, "training"),
+                ("test-size", testSize, task.Dataset.Test.Count, "test"),
+            })
+            {
+                if (size > available)
+                {
+                    context.Note($"note: {option} {size} is more than task '{task.Name}' has {split} examples ({available}): using {available}");
+                }
+            }
+        }
+    }
 
     internal static void ValidateBudget(RunSpecBudget budget)
     {

@@ -44,6 +44,9 @@ internal sealed class OptimizeProgressView : IProgress<OptimizationEvent>
         _detailWidth = detailWidth;
     }
 
+    /// <summary>Gets or sets the test-model calls the final scores take (not charged to the budget), or <see langword="null"/> when unknown.</summary>
+    public long? TestCalls { get; init; }
+
     /// <summary>Gets the <see cref="RunStarted"/> event, once it arrived.</summary>
     public RunStarted? Started
     {
@@ -106,7 +109,7 @@ internal sealed class OptimizeProgressView : IProgress<OptimizationEvent>
             {
                 case RunStarted s:
                     _started = s;
-                    line = Estimate(s) + (s.Warning is null ? string.Empty : "\nwarning: " + s.Warning);
+                    line = Estimate(s) + TestCallsText() + (s.Warning is null ? string.Empty : "\nwarning: " + s.Warning);
                     break;
                 case StepStarted s:
                     _step = s.Step;
@@ -157,6 +160,10 @@ internal sealed class OptimizeProgressView : IProgress<OptimizationEvent>
             }
         }
     }
+
+    private string TestCallsText() => TestCalls is { } n and > 0
+        ? $"; then ~{TextFormat.Int(n)} test calls for the final scores (start and best prompt; not charged to the budget, paid even with a zero budget)"
+        : string.Empty;
 
     private string ProgressDetail()
     {
