@@ -41,10 +41,10 @@ public sealed class PromptOptStore : IResponseCache, IRunStore, IDisposable
     {
     }
 
-    private PromptOptStore(string path, TimeProvider? timeProvider, bool readOnly)
+    private PromptOptStore(string path, TimeProvider? timeProvider, bool readOnly, string? displayPath = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        Path = System.IO.Path.GetFullPath(path);
+        Path = System.IO.Path.GetFullPath(displayPath ?? path);
         IsReadOnly = readOnly;
         _timeProvider = timeProvider ?? TimeProvider.System;
         if (!readOnly && System.IO.Path.GetDirectoryName(Path) is { Length: > 0 } dir)
@@ -61,7 +61,7 @@ public sealed class PromptOptStore : IResponseCache, IRunStore, IDisposable
 
         var cs = new SqliteConnectionStringBuilder
         {
-            DataSource = Path,
+            DataSource = displayPath is null ? Path : path, // a file: URI (immutable) when given one
             Mode = readOnly ? SqliteOpenMode.ReadOnly : SqliteOpenMode.ReadWriteCreate,
             Pooling = false, // release the file on Dispose
             DefaultTimeout = BusyTimeoutMilliseconds / 1000,
@@ -124,7 +124,19 @@ public sealed class PromptOptStore : IResponseCache, IRunStore, IDisposable
     /// <param name="timeProvider">The clock, or <see langword="null"/> for the system clock.</param>
     /// <returns>The store.</returns>
     /// <exception cref="PromptOptInputException">The file is not a PromptOpt store, is damaged, or was written by a newer version.</exception>
-    public static PromptOptStore OpenReadOnly(string path, TimeProvider? timeProvider = null) => new(path, timeProvider, readOnly: true);
+    public static PromptOptStore OpenReadOnly(string path, TimeProvider? timeProvider = null)
+    {
+        try
+        {
+            return new(path, timeProvider, readOnly: true);
+        }
+        catch (StoreException ex) when (ex.Problem == StoreProblem.NotWritable)
+        {
+            // A WAL database in a directory that cannot be written: SQLite cannot create the shared-memory file even to
+            // read. Open it as immutable instead (it then ignores a -wal file, which a cleanly closed store does not have).
+            return new(new Uri(System.IO.Path.GetFullPath(path)).AbsoluteUri + "?immutable=1", timeProvider, readOnly: true, displayPath: path);
+        }
+    }
 
     /// <summary>Gets the journal mode in effect (<c>wal</c> normally).</summary>
     /// <returns>The journal mode.</returns>
