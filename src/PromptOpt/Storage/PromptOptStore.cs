@@ -15,7 +15,7 @@ namespace PromptOpt.Storage;
 /// <para>All statements go through one connection, serialized by a lock: thread-safe, and fast for many small writes.
 /// A file written by a newer PromptOpt (a higher <see cref="SchemaVersion"/>) is refused.</para>
 /// </remarks>
-public sealed class PromptOptStore : IResponseCache, IRunStore, IDisposable
+public sealed class PromptOptStore : IResponseCache, IRunStore, IRunCheckpointStore, IDisposable
 {
     /// <summary>The schema version this build writes (in the <c>schema_version</c> table).</summary>
     public const int SchemaVersion = 1;
@@ -354,6 +354,51 @@ public sealed class PromptOptStore : IResponseCache, IRunStore, IDisposable
             }
 
             return Task.FromResult<IReadOnlyList<CandidateRow>>(list);
+        }
+    }
+
+    // ---- IRunCheckpointStore ----
+
+    /// <inheritdoc />
+    public Task SaveCheckpointAsync(string runId, string key, ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(runId);
+        ArgumentException.ThrowIfNullOrEmpty(key);
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            ThrowIfDisposed();
+            var now = Now();
+            using var tx = _connection.BeginTransaction();
+            Touch(runId, now, tx);
+            using var cmd = Command(
+                "INSERT INTO run_checkpoints (run_id, key, data, created_at) VALUES ($id, $key, $data, $now) ON CONFLICT(run_id, key) DO NOTHING;",
+                ("$id", runId), ("$key", key), ("$data", data.ToArray()), ("$now", now));
+            cmd.Transaction = tx;
+            cmd.ExecuteNonQuery();
+            tx.Commit();
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyDictionary<string, byte[]>> GetCheckpointsAsync(string runId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(runId);
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            ThrowIfDisposed();
+            using var cmd = Command("SELECT key, data FROM run_checkpoints WHERE run_id = $id;", ("$id", runId));
+            using var r = cmd.ExecuteReader();
+            var map = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+            while (r.Read())
+            {
+                map[r.GetString(0)] = (byte[])r.GetValue(1);
+            }
+
+            return Task.FromResult<IReadOnlyDictionary<string, byte[]>>(map);
         }
     }
 
