@@ -36,7 +36,8 @@ internal sealed class ScoreNetworkReplay
     /// <summary>The version of the key and value format: bump it when either changes.</summary>
     internal const int FormatVersion = 1;
 
-    private static readonly string Build = DescribeBuild();
+    /// <summary>Gets the description of this build that every key includes (library and tensor versions, runtime, vector widths).</summary>
+    internal static readonly string Build = DescribeBuild();
 
     private readonly RunCheckpoints? _checkpoints;
     private readonly string _learner;
@@ -50,13 +51,15 @@ internal sealed class ScoreNetworkReplay
     /// <param name="inputDimension">The network's input dimension.</param>
     /// <param name="settings">Any other setting the outputs depend on (e.g. the snapshot cap), as text.</param>
     /// <param name="fixedInputs">Inputs the outputs depend on that never change (the arms' embeddings), or <see langword="null"/>.</param>
-    public ScoreNetworkReplay(RunCheckpoints? checkpoints, string learner, ScoreNetworkOptions network, int inputDimension, string settings, IReadOnlyList<double[]>? fixedInputs = null)
+    /// <param name="build">The build description, or <see langword="null"/> for <see cref="Build"/> (tests stand in another build).</param>
+    public ScoreNetworkReplay(
+        RunCheckpoints? checkpoints, string learner, ScoreNetworkOptions network, int inputDimension, string settings, IReadOnlyList<double[]>? fixedInputs = null, string? build = null)
     {
         _checkpoints = checkpoints;
         _learner = learner;
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         hash.AppendData(Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture,
-            $"promptopt/expo/score-network-replay v{FormatVersion}\n{Build}\n{learner}\n{JsonSerializer.Serialize(network)}\n{inputDimension}\n{settings}\n")));
+            $"promptopt/expo/score-network-replay v{FormatVersion}\n{build ?? Build}\n{learner}\n{JsonSerializer.Serialize(network)}\n{inputDimension}\n{settings}\n")));
         foreach (var x in fixedInputs ?? [])
         {
             hash.AppendData(Bytes(x));
