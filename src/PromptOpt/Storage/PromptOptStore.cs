@@ -186,24 +186,15 @@ public sealed class PromptOptStore : IResponseCache, IRunStore, IRunCheckpointSt
         ArgumentException.ThrowIfNullOrWhiteSpace(type);
         ArgumentNullException.ThrowIfNull(json);
         cancellationToken.ThrowIfCancellationRequested();
-        lock (_gate)
-        {
-            ThrowIfDisposed();
-            var now = Now();
-            using var tx = _connection.BeginTransaction();
-            Touch(runId, now, tx);
-            using var cmd = Command(
-                """
-                INSERT INTO run_events (run_id, seq, type, json, created_at)
-                VALUES ($id, COALESCE((SELECT MAX(seq) FROM run_events WHERE run_id = $id), 0) + 1, $type, $json, $now)
-                RETURNING seq;
-                """,
-                ("$id", runId), ("$type", type), ("$json", json), ("$now", now));
-            cmd.Transaction = tx;
-            var seq = Convert.ToInt64(cmd.ExecuteScalar(), CultureInfo.InvariantCulture);
-            tx.Commit();
-            return Task.FromResult(seq);
-        }
+        var seq = WriteToRun(
+            runId,
+            """
+            INSERT INTO run_events (run_id, seq, type, json, created_at)
+            VALUES ($id, COALESCE((SELECT MAX(seq) FROM run_events WHERE run_id = $id), 0) + 1, $type, $json, $now)
+            RETURNING seq;
+            """,
+            ("$type", type), ("$json", json));
+        return Task.FromResult(Convert.ToInt64(seq, CultureInfo.InvariantCulture));
     }
 
     /// <inheritdoc />
@@ -212,23 +203,13 @@ public sealed class PromptOptStore : IResponseCache, IRunStore, IRunCheckpointSt
         ArgumentNullException.ThrowIfNull(runId);
         ArgumentNullException.ThrowIfNull(json);
         cancellationToken.ThrowIfCancellationRequested();
-        lock (_gate)
-        {
-            ThrowIfDisposed();
-            var now = Now();
-            using var tx = _connection.BeginTransaction();
-            Touch(runId, now, tx);
-            using var cmd = Command(
-                """
-                INSERT INTO run_candidates (run_id, candidate_id, json, score, updated_at) VALUES ($id, $cid, $json, $score, $now)
-                ON CONFLICT(run_id, candidate_id) DO UPDATE SET json = excluded.json, score = excluded.score, updated_at = excluded.updated_at;
-                """,
-                ("$id", runId), ("$cid", candidateId), ("$json", json), ("$score", score), ("$now", now));
-            cmd.Transaction = tx;
-            cmd.ExecuteNonQuery();
-            tx.Commit();
-        }
-
+        WriteToRun(
+            runId,
+            """
+            INSERT INTO run_candidates (run_id, candidate_id, json, score, updated_at) VALUES ($id, $cid, $json, $score, $now)
+            ON CONFLICT(run_id, candidate_id) DO UPDATE SET json = excluded.json, score = excluded.score, updated_at = excluded.updated_at;
+            """,
+            ("$cid", candidateId), ("$json", json), ("$score", score));
         return Task.CompletedTask;
     }
 
@@ -365,20 +346,10 @@ public sealed class PromptOptStore : IResponseCache, IRunStore, IRunCheckpointSt
         ArgumentNullException.ThrowIfNull(runId);
         ArgumentException.ThrowIfNullOrEmpty(key);
         cancellationToken.ThrowIfCancellationRequested();
-        lock (_gate)
-        {
-            ThrowIfDisposed();
-            var now = Now();
-            using var tx = _connection.BeginTransaction();
-            Touch(runId, now, tx);
-            using var cmd = Command(
-                "INSERT INTO run_checkpoints (run_id, key, data, created_at) VALUES ($id, $key, $data, $now) ON CONFLICT(run_id, key) DO NOTHING;",
-                ("$id", runId), ("$key", key), ("$data", data.ToArray()), ("$now", now));
-            cmd.Transaction = tx;
-            cmd.ExecuteNonQuery();
-            tx.Commit();
-        }
-
+        WriteToRun(
+            runId,
+            "INSERT INTO run_checkpoints (run_id, key, data, created_at) VALUES ($id, $key, $data, $now) ON CONFLICT(run_id, key) DO NOTHING;",
+            ("$key", key), ("$data", data.ToArray()));
         return Task.CompletedTask;
     }
 
@@ -495,6 +466,27 @@ public sealed class PromptOptStore : IResponseCache, IRunStore, IRunCheckpointSt
             {
                 throw UnknownRun(runId);
             }
+        }
+    }
+
+    /// <summary>
+    /// Runs one statement of a write to a run (parameters <c>$id</c> = the run id and <c>$now</c> = the time are added) in a
+    /// transaction that also touches the run; returns the statement's scalar.
+    /// </summary>
+    /// <exception cref="KeyNotFoundException">The run does not exist.</exception>
+    private object? WriteToRun(string runId, string sql, params (string Name, object? Value)[] parameters)
+    {
+        lock (_gate)
+        {
+            ThrowIfDisposed();
+            var now = Now();
+            using var tx = _connection.BeginTransaction();
+            Touch(runId, now, tx);
+            using var cmd = Command(sql, [("$id", runId), ("$now", now), .. parameters]);
+            cmd.Transaction = tx;
+            var result = cmd.ExecuteScalar();
+            tx.Commit();
+            return result;
         }
     }
 
