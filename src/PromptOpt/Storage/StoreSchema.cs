@@ -62,5 +62,12 @@ internal static class StoreSchema
             acquired_at        TEXT NOT NULL,
             renewed_at         TEXT NOT NULL
         );
+        CREATE TABLE IF NOT EXISTS run_checkpoints (
+            run_id     TEXT NOT NULL REFERENCES runs(run_id) ON DELETE CASCADE,
+            key        TEXT NOT NULL,
+            data       BLOB NOT NULL,
+            created_at TEXT NOT NULL,
+            PRIMARY KEY (run_id, key)
+        );
         """;
 }
