@@ -111,6 +111,7 @@ internal sealed partial class CliContext
         Cache = store,
         Environment = Environment,
         OnNotice = notice => NoteOnce("note: " + notice),
+        LoggerFactory = Verbose ? new Rendering.StderrLogger(Err) : null,
     };
 
     /// <summary>Lists the runs in <paramref name="store"/>, newest first, with the task each run names in its spec.</summary>
