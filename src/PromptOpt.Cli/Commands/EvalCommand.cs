@@ -62,6 +62,7 @@ internal static class EvalCommand
             HelpName = "N",
             DefaultValueFactory = _ => DefaultFailuresShown,
         }.AtLeast(0);
+        var metric = CommonOptions.Metric();
         var seed = CommonOptions.Seed();
         var store = CommonOptions.Store();
         var json = CommonOptions.Json();
@@ -69,7 +70,7 @@ internal static class EvalCommand
         var command = new Command("eval", "Evaluate a prompt on a task: prints the score, n, calls, cache hits, tokens and the worst failures. " +
             "Calls are cached in the store, so rerunning an interrupted eval pays for nothing twice.")
         {
-            task, prompt, system, model, split, limit, concurrency, failures, seed, store, json,
+            task, prompt, system, model, split, limit, concurrency, failures, metric, seed, store, json,
         };
 
         command.SetAction((parse, ct) => CommandRunner.RunAsync(context, parse.GetValue(json), token => RunAsync(
@@ -77,7 +78,7 @@ internal static class EvalCommand
             new EvalArgs(
                 parse.GetValue(task)!, parse.GetValue(prompt)!, parse.GetValue(system), parse.GetValue(model)!, parse.GetValue(split),
                 parse.GetValue(limit), parse.GetValue(concurrency), parse.GetValue(failures), parse.GetValue(seed), parse.GetValue(store),
-                parse.GetValue(json)),
+                parse.GetValue(json), parse.GetValue(metric)),
             token), ct));
         return command;
     }
@@ -86,7 +87,7 @@ internal static class EvalCommand
     {
         // Validate every input before the first model call.
         var prompt = PromptInput.Load(context, args.Prompt, args.System);
-        var task = context.ResolveTask(args.Task, args.Seed);
+        var task = context.ResolveTask(args.Task, args.Seed, args.Metric);
         IReadOnlyList<Example> examples = task.Dataset.GetSplit(args.Split);
         if (examples.Count == 0)
         {
@@ -114,6 +115,10 @@ internal static class EvalCommand
             ["model"] = model.Spec,
             ["seed"] = args.Seed,
         };
+        if (args.Metric is not null)
+        {
+            spec["metric"] = task.Metric.Name; // only when chosen, so the run ids of earlier evals stay the same
+        }
         var specJson = spec.ToJsonString();
         var runId = "eval-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(specJson)))[..16];
         await store.CreateOrOpenRunAsync(
@@ -144,5 +149,5 @@ internal static class EvalCommand
 
     private sealed record EvalArgs(
         string Task, string Prompt, string? System, string Model, DataSplit Split, int? Limit, int Concurrency, int Failures, int Seed,
-        string? Store, bool Json);
+        string? Store, bool Json, string? Metric);
 }

@@ -94,6 +94,7 @@ internal static class OptimizeCommand
             HelpName = "model=in/out",
             Arity = ArgumentArity.ZeroOrMore,
         };
+        var metric = CommonOptions.Metric();
         var store = CommonOptions.Store();
         var json = CommonOptions.Json();
 
@@ -102,7 +103,7 @@ internal static class OptimizeCommand
             "Ctrl-C stops cleanly; the same command resumes from the cache.")
         {
             spec, method, task, env, steps, taskModel, agentModel, optimizerModel, embedder, taskCalls, optimizerCalls, tokens, dollars, seed, runId, trainSize, testSize, set,
-            concurrency, price, store, json,
+            concurrency, price, metric, store, json,
         };
 
         command.SetAction((parse, ct) => CommandRunner.RunAsync(context, parse.GetValue(json), token =>
@@ -115,6 +116,7 @@ internal static class OptimizeCommand
                 Steps = parse.GetValue(steps),
                 AgentModel = parse.GetValue(agentModel),
                 Embedder = parse.GetValue(embedder),
+                Metric = parse.GetValue(metric),
                 TaskModel = parse.GetValue(taskModel),
                 OptimizerModel = parse.GetValue(optimizerModel),
                 Seed = parse.GetValue(seed),

@@ -81,6 +81,13 @@ public sealed record RunSpec
     /// <value>The default is <see langword="null"/> (the host uses <c>hash</c>).</value>
     public string? Embedder { get; init; }
 
+    /// <summary>
+    /// Gets the metric name the task (every task of a suite) is scored by (spec key <c>metric</c>, <c>--metric</c>): one of
+    /// <see cref="Evaluation.Metrics.MetricCatalog.Names"/>.
+    /// </summary>
+    /// <value>The default is <see langword="null"/> (the dataset README's metric, else the one inferred from the data).</value>
+    public string? Metric { get; init; }
+
     /// <summary>Gets the file the spec was read from, or <see langword="null"/>; not part of the spec's identity.</summary>
     /// <value>The default is <see langword="null"/>.</value>
     public string? SourcePath { get; init; }
@@ -123,6 +130,7 @@ public sealed record RunSpec
             Environment = overrides.Environment ?? Environment,
             Steps = overrides.Steps ?? Steps,
             Embedder = overrides.Embedder ?? Embedder,
+            Metric = overrides.Metric ?? Metric,
             SourcePath = overrides.SourcePath ?? SourcePath,
         };
     }
@@ -144,6 +152,7 @@ public sealed record RunSpec
         Add(o, RunSpecKeys.OptimizerModel, OptimizerModel);
         Add(o, RunSpecKeys.AgentModel, AgentModel);
         Add(o, RunSpecKeys.Embedder, Embedder);
+        Add(o, RunSpecKeys.Metric, Metric);
         Add(o, RunSpecKeys.Seed, Seed);
         Add(o, RunSpecKeys.RunId, RunId);
         Add(o, RunSpecKeys.TrainSize, TrainSize);
