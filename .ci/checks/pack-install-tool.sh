@@ -29,9 +29,10 @@ for id in PromptOpt PromptOpt.Simulation PromptOpt.Cli; do
   for want in '<license type="expression">MIT</license>' '<readme>README.md</readme>' '<description>' '<authors>'; do
     grep -qF "$want" <<<"$nuspec" || fail "$id.nuspec lacks $want"
   done
-  unzip -l "$pkg" | grep -q ' README.md$' || fail "$id has no README.md inside"
+  listing="$(unzip -l "$pkg")" # not piped into grep -q: with pipefail, unzip's SIGPIPE would fail the check
+  grep -q ' README.md$' <<<"$listing" || fail "$id has no README.md inside"
 done
-unzip -p "$feed/PromptOpt.Cli.$version.nupkg" PromptOpt.Cli.nuspec | grep -q '<packageType name="DotnetTool"' || fail "PromptOpt.Cli is not a .NET tool package"
+grep -q '<packageType name="DotnetTool"' <<<"$(unzip -p "$feed/PromptOpt.Cli.$version.nupkg" PromptOpt.Cli.nuspec)" || fail "PromptOpt.Cli is not a .NET tool package"
 echo "pack-install-tool: packed PromptOpt, PromptOpt.Simulation, PromptOpt.Cli $version"
 
 # 2. Install the tool from the local folder into a temporary tool path and run it.
@@ -44,7 +45,7 @@ promptopt="$work/tools/promptopt"
 grep -q multistep_arithmetic "$work/tasks.txt" || fail "promptopt tasks does not list multistep_arithmetic"
 (cd "$work" && "$promptopt" optimize "$OLDPWD/examples/quickstart.yaml" --task-model sim --optimizer-model sim --store "$work/store/promptopt.db" --json \
   >"$work/quickstart.json" 2>"$work/quickstart.err") || { cat "$work/quickstart.err"; fail "the quickstart failed from the installed tool"; }
-grep -q '"bestPrompt"' "$work/quickstart.json" && grep -q '"simulated": true' "$work/quickstart.json" \
+grep -q '"bestPrompt"' "$work/quickstart.json" && grep -Eq '"simulated": *true' "$work/quickstart.json" \
   || { head -c 600 "$work/quickstart.json"; fail "the quickstart's JSON lacks bestPrompt or simulated"; }
 echo "pack-install-tool: installed tool ran 'tasks' and the quickstart"
 
