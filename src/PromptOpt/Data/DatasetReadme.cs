@@ -15,25 +15,7 @@ public static partial class DatasetReadme
     /// <summary>Reads the instruction line from <c>README.md</c> in <paramref name="directory"/>.</summary>
     /// <param name="directory">The dataset directory.</param>
     /// <returns>The instruction text, or <see langword="null"/> when there is no README or no instruction line in it.</returns>
-    public static string? TryReadInstruction(string directory)
-    {
-        ArgumentNullException.ThrowIfNull(directory);
-        var path = Path.Combine(directory, FileName);
-        if (!File.Exists(path))
-        {
-            return null;
-        }
-
-        try
-        {
-            return ParseInstruction(File.ReadLines(path));
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            // The README is documentation, not data: an unreadable one just means "no instruction".
-            return null;
-        }
-    }
+    public static string? TryReadInstruction(string directory) => TryRead(directory, ParseInstruction);
 
     /// <summary>Finds the instruction line in README text.</summary>
     /// <param name="lines">The README lines.</param>
@@ -63,19 +45,7 @@ public static partial class DatasetReadme
     /// </summary>
     /// <param name="directory">The dataset directory.</param>
     /// <returns>The metric name, or <see langword="null"/> when there is no README, no metric line, or it asks for plain accuracy.</returns>
-    public static string? TryReadMetric(string directory)
-    {
-        ArgumentNullException.ThrowIfNull(directory);
-        var path = Path.Combine(directory, FileName);
-        try
-        {
-            return File.Exists(path) ? ParseMetric(File.ReadLines(path)) : null;
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            return null;
-        }
-    }
+    public static string? TryReadMetric(string directory) => TryRead(directory, ParseMetric);
 
     /// <summary>
     /// Finds the metric line in README text and maps the metric it names FIRST (before any <c>(</c>, <c>;</c> or <c>,</c>):
@@ -109,6 +79,21 @@ public static partial class DatasetReadme
         }
 
         return null;
+    }
+
+    private static string? TryRead(string directory, Func<IEnumerable<string>, string?> parse)
+    {
+        ArgumentNullException.ThrowIfNull(directory);
+        var path = Path.Combine(directory, FileName);
+        try
+        {
+            return File.Exists(path) ? parse(File.ReadLines(path)) : null;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // The README is documentation, not data: an unreadable one just means "nothing said".
+            return null;
+        }
     }
 
     [GeneratedRegex(@"^\s*(?:[-*]\s+)?(?:\*\*|__)?\s*(?:evaluation\s+)?metric\s*(?::\s*(?:\*\*|__)|(?:\*\*|__)\s*:|:)\s*(?<text>\S.*)$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
