@@ -1,6 +1,7 @@
 using Microsoft.Extensions.AI;
 using PromptOpt.Data;
 using PromptOpt.Data.BuiltIn;
+using PromptOpt.Evaluation.Metrics;
 using PromptOpt.Models;
 using PromptOpt.Simulation;
 using PromptOpt.Storage;
@@ -19,12 +20,23 @@ internal sealed partial class CliContext
     public static IReadOnlyList<TaskDefinition> ListBuiltInTasks(int seed) =>
         BuiltInTasks.Names.Select(name => BuiltInTasks.Create(name, seed)).ToList();
 
-    /// <summary>Resolves <c>--task</c>: a built-in task name, a dataset directory or a JSONL file (relative to the working directory).</summary>
+    /// <summary>
+    /// Resolves <c>--task</c>: a built-in task name, a dataset directory or a JSONL file (relative to the working directory),
+    /// scored by <c>--metric</c> when given (else the dataset README's metric, else the one inferred from the data).
+    /// </summary>
     /// <param name="task">The argument.</param>
     /// <param name="seed">The generator seed.</param>
+    /// <param name="metric">The <c>--metric</c> / spec <c>metric</c> name, or <see langword="null"/>.</param>
     /// <returns>The task.</returns>
-    /// <exception cref="PromptOptInputException">Unknown task, missing or malformed data.</exception>
-    public TaskDefinition ResolveTask(string task, int seed)
+    /// <exception cref="PromptOptInputException">Unknown task or metric, missing or malformed data.</exception>
+    public TaskDefinition ResolveTask(string task, int seed, string? metric = null)
+    {
+        var scored = metric is null ? null : MetricCatalog.Create(metric); // an unknown name fails before any data is read
+        var resolved = ResolveTaskCore(task, seed);
+        return scored is null ? resolved : resolved.WithMetric(scored);
+    }
+
+    private TaskDefinition ResolveTaskCore(string task, int seed)
     {
         var arg = task;
         if (!BuiltInTasks.IsBuiltIn(task) && !string.IsNullOrWhiteSpace(task) && Path.Exists(ResolvePath(task)))
@@ -226,6 +238,7 @@ internal sealed partial class CliContext
         Environment = Environment,
         OnNotice = notice => NoteOnce("note: " + notice),
         RequestTimeout = RequestTimeout ?? CallTimeouts.Default,
+        LoggerFactory = Verbose ? new Rendering.StderrLogger(Err) : null,
         LocalEmbedders = LocalEmbedders,
     };
 

@@ -54,6 +54,18 @@ internal static class CommonOptions
         DefaultValueFactory = _ => "auto",
     };
 
+    /// <summary>
+    /// Creates <c>--metric</c> (spec key <c>metric</c>), shared by every command that scores a task (eval, optimize, compare).
+    /// Resolve it with <see cref="CliContext.ResolveTask(string, int, string?)"/> or <see cref="Optimizers.RunSpec.Metric"/>.
+    /// </summary>
+    /// <returns>The option.</returns>
+    public static Option<string?> Metric() => new("--metric")
+    {
+        Description = "How answers are scored: " + string.Join(" | ", Evaluation.Metrics.MetricCatalog.Names) +
+            " (also accuracy = choice, exact, f1 = token_f1). Default: the metric the dataset's README asks for, else the one inferred from the data.",
+        HelpName = "name",
+    };
+
     /// <summary>Adds a validator that rejects values below <paramref name="min"/>.</summary>
     /// <param name="option">The option.</param>
     /// <param name="min">The smallest allowed value.</param>

@@ -62,6 +62,23 @@ internal static class EvalCommand
             HelpName = "N",
             DefaultValueFactory = _ => DefaultFailuresShown,
         }.AtLeast(0);
+        var metric = CommonOptions.Metric();
+        var failUnder = new Option<double?>("--fail-under")
+        {
+            Description = "CI gate: exit with code 3 (and one line saying so) when the score is under this value (0-1).",
+            HelpName = "score",
+        };
+        var baseline = new Option<string?>("--baseline")
+        {
+            Description = "CI gate: a baseline to compare with: @file (an earlier 'eval --json' output, or a prompt artifact: its test score) or a score. " +
+                "Exit with code 3 when the score drops more than --max-drop below it.",
+            HelpName = "@file|score",
+        };
+        var maxDrop = new Option<double?>("--max-drop")
+        {
+            Description = "CI gate: the largest acceptable drop below --baseline (0-1). Default: 0.",
+            HelpName = "delta",
+        };
         var seed = CommonOptions.Seed();
         var timeout = CallTimeouts.Option();
         var store = CommonOptions.Store();
@@ -70,7 +87,7 @@ internal static class EvalCommand
         var command = new Command("eval", "Evaluate a prompt on a task: prints the score, n, calls, cache hits, tokens and the worst failures. " +
             "Calls are cached in the store, so rerunning an interrupted eval pays for nothing twice.")
         {
-            task, prompt, system, model, split, limit, concurrency, failures, seed, timeout, store, json,
+            task, prompt, system, model, split, limit, concurrency, failures, metric, failUnder, baseline, maxDrop, seed, timeout, store, json,
         };
 
         command.SetAction((parse, ct) => CommandRunner.RunAsync(context, parse.GetValue(json), token => RunAsync(
@@ -78,7 +95,7 @@ internal static class EvalCommand
             new EvalArgs(
                 parse.GetValue(task)!, parse.GetValue(prompt)!, parse.GetValue(system), parse.GetValue(model)!, parse.GetValue(split),
                 parse.GetValue(limit), parse.GetValue(concurrency), parse.GetValue(failures), parse.GetValue(seed), parse.GetValue(timeout),
-                parse.GetValue(store), parse.GetValue(json)),
+                parse.GetValue(store), parse.GetValue(json), parse.GetValue(metric), parse.GetValue(failUnder), parse.GetValue(baseline), parse.GetValue(maxDrop)),
             token), ct));
         return command;
     }
@@ -87,7 +104,9 @@ internal static class EvalCommand
     {
         // Validate every input before the first model call.
         var prompt = PromptInput.Load(context, args.Prompt, args.System);
-        var task = context.ResolveTask(args.Task, args.Seed);
+        var gate = EvalGate.Parse(context, args.FailUnder, args.Baseline, args.MaxDrop);
+        var task = context.ResolveTask(args.Task, args.Seed, args.Metric);
+        gate.CheckComparable(task.Name, task.Metric.Name);
         IReadOnlyList<Example> examples = task.Dataset.GetSplit(args.Split);
         if (examples.Count == 0)
         {
@@ -117,6 +136,10 @@ internal static class EvalCommand
             ["model"] = model.Spec,
             ["seed"] = args.Seed,
         };
+        if (args.Metric is not null)
+        {
+            spec["metric"] = task.Metric.Name; // only when chosen, so the run ids of earlier evals stay the same
+        }
         var specJson = spec.ToJsonString();
         var runId = "eval-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(specJson)))[..16];
         EvalReport report;
@@ -156,7 +179,14 @@ internal static class EvalCommand
             await store.SaveAttemptAsync(runId, attempt, RunStatus.Completed, RunRecorder.UsageJson(meter.Snapshot()), CancellationToken.None);
         }
 
-        EvalOutput.Write(context, report, args.Json);
+        var verdict = gate.IsSet ? gate.Judge(report.Result.Score, task.Metric.Name) : null;
+        EvalOutput.Write(context, report, args.Json, gate.IsSet ? gate.ToJson(verdict) : null);
+        if (verdict is not null)
+        {
+            context.Err.WriteLine(verdict);
+            return ExitCodes.Regression;
+        }
+
         return ExitCodes.Ok;
     }
 
@@ -172,5 +202,5 @@ internal static class EvalCommand
 
     private sealed record EvalArgs(
         string Task, string Prompt, string? System, string Model, DataSplit Split, int? Limit, int Concurrency, int Failures, int Seed,
-        string? Timeout, string? Store, bool Json);
+        string? Timeout, string? Store, bool Json, string? Metric, double? FailUnder, string? Baseline, double? MaxDrop);
 }

@@ -95,6 +95,7 @@ internal static class OptimizeCommand
             Arity = ArgumentArity.ZeroOrMore,
         };
         var timeout = CallTimeouts.Option();
+        var metric = CommonOptions.Metric();
         var store = CommonOptions.Store();
         var json = CommonOptions.Json();
 
@@ -103,7 +104,7 @@ internal static class OptimizeCommand
             "Ctrl-C stops cleanly; the same command resumes from the cache.")
         {
             spec, method, task, env, steps, taskModel, agentModel, optimizerModel, embedder, taskCalls, optimizerCalls, tokens, dollars, seed, runId, trainSize, testSize, set,
-            concurrency, price, timeout, store, json,
+            concurrency, price, timeout, metric, store, json,
         };
 
         command.SetAction((parse, ct) => CommandRunner.RunAsync(context, parse.GetValue(json), token =>
@@ -116,6 +117,7 @@ internal static class OptimizeCommand
                 Steps = parse.GetValue(steps),
                 AgentModel = parse.GetValue(agentModel),
                 Embedder = parse.GetValue(embedder),
+                Metric = parse.GetValue(metric),
                 TaskModel = parse.GetValue(taskModel),
                 OptimizerModel = parse.GetValue(optimizerModel),
                 Seed = parse.GetValue(seed),

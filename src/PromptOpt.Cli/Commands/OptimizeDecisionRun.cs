@@ -33,6 +33,11 @@ internal static class OptimizeDecisionRun
             throw new PromptOptInputException($"method '{method}' runs an agent in an environment: give --env (or 'env:'), not a task or suite");
         }
 
+        if (spec.Metric is not null)
+        {
+            throw new PromptOptInputException($"method '{method}' scores an agent by its environment's reward, not by a metric: drop --metric (or 'metric:')");
+        }
+
         if (spec.TrainSize is not null || spec.TestSize is not null)
         {
             throw new PromptOptInputException($"method '{method}' has no train/test split: drop train-size/test-size (use --steps for the run length)");

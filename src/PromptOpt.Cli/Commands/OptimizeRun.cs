@@ -59,6 +59,7 @@ internal static class OptimizeRun
             TaskModel = resolvedTaskModel,
             OptimizerModel = resolvedOptimizerModel,
             RunId = null,
+            Metric = spec.Metric is null ? null : target.Task.Metric.Name, // canonical; left out when not chosen (earlier run ids stay)
         }).ToJson();
         identity["dataset"] = target.Fingerprint;
         var specJson = identity.ToJsonString();

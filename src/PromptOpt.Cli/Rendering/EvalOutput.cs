@@ -37,11 +37,18 @@ internal static class EvalOutput
     /// <param name="context">The context.</param>
     /// <param name="report">The report.</param>
     /// <param name="json">Whether to write JSON.</param>
-    public static void Write(CliContext context, EvalReport report, bool json)
+    /// <param name="gate">The CI gate's verdict as JSON (<c>"gate"</c> in the JSON output), or <see langword="null"/> when no gate is set.</param>
+    public static void Write(CliContext context, EvalReport report, bool json, JsonObject? gate = null)
     {
         if (json)
         {
-            JsonOutput.Write(context.Out, ToJson(report));
+            var obj = ToJson(report);
+            if (gate is not null)
+            {
+                obj["gate"] = gate;
+            }
+
+            JsonOutput.Write(context.Out, obj);
             return;
         }
 

@@ -92,6 +92,13 @@ public sealed record RunSpec
     /// <value>The default is empty.</value>
     public IReadOnlyDictionary<string, int> OptionLines { get; init; } = new Dictionary<string, int>(StringComparer.Ordinal);
 
+    /// <summary>
+    /// Gets the metric name the task (every task of a suite) is scored by (spec key <c>metric</c>, <c>--metric</c>): one of
+    /// <see cref="Evaluation.Metrics.MetricCatalog.Names"/>.
+    /// </summary>
+    /// <value>The default is <see langword="null"/> (the dataset README's metric, else the one inferred from the data).</value>
+    public string? Metric { get; init; }
+
     /// <summary>Gets the file the spec was read from, or <see langword="null"/>; not part of the spec's identity.</summary>
     /// <value>The default is <see langword="null"/>.</value>
     public string? SourcePath { get; init; }
@@ -137,6 +144,7 @@ public sealed record RunSpec
             Timeout = overrides.Timeout ?? Timeout,
             OptionLines = OptionLines.Where(kv => !overrides.Options.Keys.Any(k => CanonicalKey(k) == CanonicalKey(kv.Key)))
                 .ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal),
+            Metric = overrides.Metric ?? Metric,
             SourcePath = overrides.SourcePath ?? SourcePath,
         };
     }
@@ -158,6 +166,7 @@ public sealed record RunSpec
         Add(o, RunSpecKeys.OptimizerModel, OptimizerModel);
         Add(o, RunSpecKeys.AgentModel, AgentModel);
         Add(o, RunSpecKeys.Embedder, Embedder);
+        Add(o, RunSpecKeys.Metric, Metric);
         Add(o, RunSpecKeys.Seed, Seed);
         Add(o, RunSpecKeys.RunId, RunId);
         Add(o, RunSpecKeys.TrainSize, TrainSize);

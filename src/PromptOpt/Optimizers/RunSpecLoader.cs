@@ -26,6 +26,7 @@ namespace PromptOpt.Optimizers;
 /// steps: 100                         # … and the agent's steps
 /// embedder: hash                     # … and the embedder of its arms (hash | openai:&lt;model&gt; | openai-compatible:…)
 /// timeout: 60s                       # the network timeout of one model call (not part of the run's identity)
+/// metric: macro_f1                   # how answers are scored (default: the dataset README's, else inferred)
 /// </code>
 /// </remarks>
 public static class RunSpecLoader
@@ -111,6 +112,7 @@ public static class RunSpecLoader
             Environment = reader.String(map, RunSpecKeys.Environment),
             Steps = reader.Int(map, RunSpecKeys.Steps, 1),
             Embedder = reader.String(map, RunSpecKeys.Embedder),
+            Metric = reader.Metric(map),
         };
     }
 
@@ -226,6 +228,23 @@ public static class RunSpecLoader
             }
 
             return scalar.Value.Trim();
+        }
+
+        public string? Metric(Dictionary<string, (YamlScalarNode Key, YamlNode Value)> map)
+        {
+            if (String(map, RunSpecKeys.Metric) is not { } name)
+            {
+                return null;
+            }
+
+            try
+            {
+                return Evaluation.Metrics.MetricCatalog.Create(name).Name;
+            }
+            catch (PromptOptInputException ex)
+            {
+                throw Error(map[RunSpecKeys.Metric].Value, ex.Message);
+            }
         }
 
         public int? Int(Dictionary<string, (YamlScalarNode Key, YamlNode Value)> map, string key, int min) =>
