@@ -43,10 +43,6 @@ internal static class CompareCommand
         var seeds = new Option<string?>("--seeds") { Description = $"Comma-separated seeds (each seeds the split's sampling, the simulator and every random choice). Default: {DefaultSeeds}.", HelpName = "1,2,3" };
         var taskModel = new Option<string?>("--task-model") { Description = "The task model. Default: auto.", HelpName = "spec" };
         var optimizerModel = new Option<string?>("--optimizer-model") { Description = "The optimizer model. Default: the task model's spec.", HelpName = "spec" };
-        var taskCalls = new Option<long?>("--budget-task-calls") { Description = "Each run's task-call budget (every method gets the same).", HelpName = "N" };
-        var optimizerCalls = new Option<long?>("--budget-optimizer-calls") { Description = "Each run's optimizer-call budget.", HelpName = "N" };
-        var tokens = new Option<long?>("--budget-tokens") { Description = "Each run's token budget.", HelpName = "N" };
-        var dollars = new Option<decimal?>("--budget-dollars") { Description = "Each run's dollar budget.", HelpName = "USD" };
         var trainSize = new Option<int?>("--train-size") { Description = $"Training examples each candidate is scored on. Default: {OptimizeRun.DefaultTrainSize}.", HelpName = "N" }.AtLeast(1);
         var testSize = new Option<int?>("--test-size") { Description = $"Test examples for the final scores. Default: {OptimizeRun.DefaultTestSize}.", HelpName = "N" }.AtLeast(1);
         var set = new Option<string[]>("--set")
@@ -67,6 +63,7 @@ internal static class CompareCommand
         var output = new Option<string?>("--out") { Description = "The HTML report. Default: reports/compare-<hash>.html next to the store.", HelpName = "file" };
         var markdown = new Option<string?>("--markdown") { Description = "Also write the tables as Markdown to this file.", HelpName = "file" };
         var curves = new Option<string?>("--curves-dir") { Description = "Also write each task's anytime curves as <dir>/<task>.svg.", HelpName = "dir" };
+        var budget = BudgetOptions.Create(" Per run: every method gets the same.");
         var store = CommonOptions.Store();
         var json = CommonOptions.Json();
 
@@ -75,9 +72,13 @@ internal static class CompareCommand
             "tokens, dollars, share of the budget spent, stop reasons, and on the simulator the fraction of the oracle prompt's score) and " +
             "writes an HTML report with anytime curves.")
         {
-            spec, methods, task, seeds, taskModel, optimizerModel, taskCalls, optimizerCalls, tokens, dollars, trainSize, testSize, set, concurrency, price,
+            spec, methods, task, seeds, taskModel, optimizerModel, trainSize, testSize, set, concurrency, price,
             maxDollars, yes, output, markdown, curves, store, json,
         };
+        foreach (var option in budget.All)
+        {
+            command.Options.Add(option);
+        }
 
         command.SetAction((parse, ct) => CommandRunner.RunAsync(context, parse.GetValue(json), token =>
         {
@@ -87,13 +88,7 @@ internal static class CompareCommand
                 OptimizerModel = parse.GetValue(optimizerModel),
                 TrainSize = parse.GetValue(trainSize),
                 TestSize = parse.GetValue(testSize),
-                Budget = new RunSpecBudget
-                {
-                    TaskCalls = parse.GetValue(taskCalls),
-                    OptimizerCalls = parse.GetValue(optimizerCalls),
-                    Tokens = parse.GetValue(tokens),
-                    Dollars = parse.GetValue(dollars),
-                },
+                Budget = budget.Read(parse),
             };
             var args = new CompareArgs(
                 parse.GetValue(spec), flags, parse.GetValue(methods), parse.GetValue(task) ?? [], parse.GetValue(seeds), parse.GetValue(set) ?? [],

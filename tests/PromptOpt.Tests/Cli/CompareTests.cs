@@ -140,7 +140,7 @@ public sealed class CompareTests
         await using var server = await SimulatorServer.StartAsync(new SimulatorServerOptions
         {
             World = SimulatorModels.CreateWorld([BuiltInTasks.Create("multistep_arithmetic", SimServers.Seed)], options: new SimOptions { Seed = SimServers.Seed }),
-            LatencyMean = TimeSpan.FromMilliseconds(10),
+            LatencyMean = TimeSpan.FromMilliseconds(5),
             Seed = SimServers.Seed,
             Faults = SimFaults.Of("500", 0.05, TimeSpan.FromMilliseconds(20), TimeSpan.FromSeconds(1)),
         });
