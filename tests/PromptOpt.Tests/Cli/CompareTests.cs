@@ -59,6 +59,20 @@ public sealed class CompareTests
     }
 
     [Fact]
+    public async Task Optimize_WithABudget_ReportsTheShareSpentAndWarnsBelow80Percent()
+    {
+        using var dir = new TempDirectory();
+
+        var json = await OptimizeFixture.RunJsonAsync(dir); // max-steps: 2 given explicitly: a fixed plan under 600 + 30 calls
+        var text = await CliHarness.RunAsync(OptimizeFixture.Args(dir), dir.Path);
+
+        double share = json.GetProperty("budgetSpent").GetDouble();
+        Assert.InRange(share, 0.0, 1.0);
+        Assert.Equal(share < 0.8, json.GetProperty("spendWarning").ValueKind == System.Text.Json.JsonValueKind.String);
+        Assert.Contains("budget spent", text.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Compare_Text_PrintsATableAndTheReportPath()
     {
         using var dir = new TempDirectory();
