@@ -30,8 +30,9 @@ expect 2 "at most 7 expected" -- cost all 50 multistep_arithmetic 1 16 library b
 expect 2 "usage: PromptOpt.Bench overhead" -- overhead many
 expect 2 "usage: PromptOpt.Bench cache" -- cache -5
 expect 2 "usage: PromptOpt.Bench metaspo" -- metaspo 3 examples/metaspo-builtin.yaml maybe
-expect 2 "usage: PromptOpt.Bench quality" -- quality 5 lots
-expect 2 "unknown method 'expo'" -- quality 5 600 20 navigate expo
+expect 2 "usage: PromptOpt.Bench quality" -- quality --seeds lots
+expect 2 "unknown method 'expo'" -- quality --methods dual-phase,expo
+expect 2 "--budgets" -- quality --budgets 600-20
 expect 2 "usage: PromptOpt.Bench throughput" -- throughput 100 1,x,64
 expect 2 "2 arguments required" -- export-task multistep_arithmetic
 expect 2 "usage: PromptOpt.Bench export-task" -- export-task multistep_arithmetic out seven

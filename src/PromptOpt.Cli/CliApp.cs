@@ -30,6 +30,7 @@ internal static class CliApp
             CommonOptions.Verbose(),
         };
         root.Subcommands.Add(OptimizeCommand.Create(context));
+        root.Subcommands.Add(CompareCommand.Create(context));
         root.Subcommands.Add(ReportCommand.Create(context));
         root.Subcommands.Add(TasksCommand.Create(context));
         root.Subcommands.Add(EvalCommand.Create(context));

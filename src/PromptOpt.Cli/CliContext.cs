@@ -33,6 +33,10 @@ internal sealed partial class CliContext
         ErrConsole = CreateConsole(error, errorIsTerminal);
     }
 
+    /// <summary>Gets a context like this one whose standard error is silent (a progress view that prints nothing).</summary>
+    /// <returns>The quiet context.</returns>
+    public CliContext Quiet() => new(Out, TextWriter.Null, OutputIsTerminal, false, Environment, WorkingDirectory) { Verbose = Verbose };
+
     /// <summary>Gets standard output.</summary>
     public TextWriter Out { get; }
 

@@ -119,3 +119,34 @@ internal static class CommonOptions
         });
     }
 }
+
+/// <summary>The four budget flags shared by <c>optimize</c> and <c>compare</c>, and the budget they give.</summary>
+/// <param name="TaskCalls"><c>--budget-task-calls</c>.</param>
+/// <param name="OptimizerCalls"><c>--budget-optimizer-calls</c>.</param>
+/// <param name="Tokens"><c>--budget-tokens</c>.</param>
+/// <param name="Dollars"><c>--budget-dollars</c>.</param>
+internal sealed record BudgetOptions(Option<long?> TaskCalls, Option<long?> OptimizerCalls, Option<long?> Tokens, Option<decimal?> Dollars)
+{
+    /// <summary>Creates the flags.</summary>
+    /// <param name="perRun">A suffix for the descriptions (e.g. " Per run.").</param>
+    /// <returns>The flags.</returns>
+    public static BudgetOptions Create(string perRun = "") => new(
+        new Option<long?>("--budget-task-calls") { Description = "Stop after this many task-model calls (cache hits count). Default: unlimited." + perRun, HelpName = "N" },
+        new Option<long?>("--budget-optimizer-calls") { Description = "Stop after this many optimizer-model calls. Default: unlimited." + perRun, HelpName = "N" },
+        new Option<long?>("--budget-tokens") { Description = "Stop after this many tokens (charged roles). Default: unlimited." + perRun, HelpName = "N" },
+        new Option<decimal?>("--budget-dollars") { Description = "Stop after this many estimated dollars (cached calls count at their original cost). Default: unlimited." + perRun, HelpName = "USD" });
+
+    /// <summary>Gets the flags, for adding to a command.</summary>
+    public IEnumerable<Option> All => [TaskCalls, OptimizerCalls, Tokens, Dollars];
+
+    /// <summary>Reads the budget given on the command line.</summary>
+    /// <param name="parse">The parse result.</param>
+    /// <returns>The budget (unset limits are <see langword="null"/>).</returns>
+    public PromptOpt.Optimizers.RunSpecBudget Read(ParseResult parse) => new()
+    {
+        TaskCalls = parse.GetValue(TaskCalls),
+        OptimizerCalls = parse.GetValue(OptimizerCalls),
+        Tokens = parse.GetValue(Tokens),
+        Dollars = parse.GetValue(Dollars),
+    };
+}

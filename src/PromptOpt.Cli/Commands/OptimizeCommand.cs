@@ -64,10 +64,6 @@ internal static class OptimizeCommand
                 "are metered under the role 'embedding' and cached in the store. Default: hash.",
             HelpName = "spec",
         };
-        var taskCalls = new Option<long?>("--budget-task-calls") { Description = "Stop after this many task-model calls (cache hits count). Default: unlimited.", HelpName = "N" };
-        var optimizerCalls = new Option<long?>("--budget-optimizer-calls") { Description = "Stop after this many optimizer-model calls. Default: unlimited.", HelpName = "N" };
-        var tokens = new Option<long?>("--budget-tokens") { Description = "Stop after this many tokens (charged roles). Default: unlimited.", HelpName = "N" };
-        var dollars = new Option<decimal?>("--budget-dollars") { Description = "Stop after this many estimated dollars (cached calls count at their original cost). Default: unlimited.", HelpName = "USD" };
         var seed = new Option<int?>("--seed") { Description = $"Seed of generated tasks, the simulator and every random choice. Default: {CommonOptions.DefaultSeed}.", HelpName = "N" };
         var runId = new Option<string?>("--run-id")
         {
@@ -96,6 +92,7 @@ internal static class OptimizeCommand
         };
         var timeout = CallTimeouts.Option();
         var metric = CommonOptions.Metric();
+        var budget = BudgetOptions.Create();
         var store = CommonOptions.Store();
         var json = CommonOptions.Json();
 
@@ -103,9 +100,13 @@ internal static class OptimizeCommand
             "its test score next to the start prompt's, usage, and the paths of the saved prompt artifact and the HTML report. " +
             "Ctrl-C stops cleanly; the same command resumes from the cache.")
         {
-            spec, method, task, env, steps, taskModel, agentModel, optimizerModel, embedder, taskCalls, optimizerCalls, tokens, dollars, seed, runId, trainSize, testSize, set,
+            spec, method, task, env, steps, taskModel, agentModel, optimizerModel, embedder, seed, runId, trainSize, testSize, set,
             concurrency, price, timeout, metric, store, json,
         };
+        foreach (var option in budget.All)
+        {
+            command.Options.Add(option);
+        }
 
         command.SetAction((parse, ct) => CommandRunner.RunAsync(context, parse.GetValue(json), token =>
         {
@@ -124,13 +125,7 @@ internal static class OptimizeCommand
                 RunId = parse.GetValue(runId),
                 TrainSize = parse.GetValue(trainSize),
                 TestSize = parse.GetValue(testSize),
-                Budget = new RunSpecBudget
-                {
-                    TaskCalls = parse.GetValue(taskCalls),
-                    OptimizerCalls = parse.GetValue(optimizerCalls),
-                    Tokens = parse.GetValue(tokens),
-                    Dollars = parse.GetValue(dollars),
-                },
+                Budget = budget.Read(parse),
                 Options = ParseSettings(parse.GetValue(set) ?? []),
                 Timeout = parse.GetValue(timeout),
             };

@@ -41,6 +41,37 @@ internal static class OptimizeRun
         ValidateBudget(spec.Budget);
         var target = OptimizeTarget.Resolve(context, spec, seed);
         var prices = ParsePrices(args.Prices);
+        ValidateModelsAndRunId(context, spec); // before the store is opened: bad input opens nothing
+        context.RequestTimeout = CallTimeouts.Resolve(context, args.Flags.Timeout, spec.Timeout, spec.SourcePath);
+        using var store = context.OpenStore(args.Store);
+        var outcome = await ExecutePromptRunAsync(context, spec, target, optimizer, store, args.Concurrency, prices, quiet: false, cancellationToken);
+        OptimizeOutput.Write(context, new OptimizeOutcome(
+            outcome.RunId, target.Name, target.IsSingleTask ? null : target.Task.Name, target.Task.Metric.Name, outcome.Models, outcome.Simulated, outcome.Result,
+            outcome.Started, outcome.Resumed, store.Path, outcome.ArtifactPath, outcome.ReportPath) { AllAttempts = outcome.Attempts }, args.Json);
+        return ExitCodes.Ok;
+    }
+
+    /// <summary>
+    /// One prompt-method run as <c>optimize</c> runs it (and <c>compare</c> runs each of its (method, seed) pairs): the run
+    /// id derived from the spec (so the same spec reopens the same run and replays from the cache), the models, the run
+    /// record, the run itself, the artifact and the report.
+    /// </summary>
+    /// <param name="context">The context.</param>
+    /// <param name="spec">The effective spec (method, seed, sizes, budget, options, models).</param>
+    /// <param name="target">The resolved target.</param>
+    /// <param name="optimizer">The optimizer (its <see cref="IPromptOptimizer.Name"/> is the run's method).</param>
+    /// <param name="store">The open store.</param>
+    /// <param name="concurrency">Maximum concurrent calls per model.</param>
+    /// <param name="prices">The price table.</param>
+    /// <param name="quiet">Whether to leave out the run's notes on stderr (compare prints one line per run instead).</param>
+    /// <param name="cancellationToken">Ctrl-C.</param>
+    /// <returns>The outcome.</returns>
+    internal static async Task<PromptRunOutcome> ExecutePromptRunAsync(
+        CliContext context, RunSpec spec, OptimizeTarget target, IPromptOptimizer optimizer, PromptOptStore store, int concurrency, PriceTable prices,
+        bool quiet, CancellationToken cancellationToken)
+    {
+        var method = optimizer.Name;
+        int seed = spec.Seed ?? CommonOptions.DefaultSeed;
         var taskModelSpec = spec.TaskModel ?? DefaultModel;
         var optimizerModelSpec = spec.OptimizerModel ?? taskModelSpec;
         var resolvedTaskModel = ModelFactory.ResolveAuto(ModelSpec.Parse(taskModelSpec), context.Environment).ToString();
@@ -64,14 +95,15 @@ internal static class OptimizeRun
         identity["dataset"] = target.Fingerprint;
         var specJson = identity.ToJsonString();
         var runId = spec.RunId is { } given ? RunIds.Validate(given) : RunSpec.DeriveRunId(method, target.Name, seed, specJson);
-        context.Note($"run {runId}: {method} on {target.Name}, seed {seed}");
+        if (!quiet)
+        {
+            context.Note($"run {runId}: {method} on {target.Name}, seed {seed}");
+        }
 
         // 3. Models and the run record.
-        context.RequestTimeout = CallTimeouts.Resolve(context, args.Flags.Timeout, spec.Timeout, spec.SourcePath);
-        using var store = context.OpenStore(args.Store);
         var meter = new UsageMeter(spec.ToBudget(), prices);
-        var taskModel = await context.CreateModelAsync(taskModelSpec, ModelRoles.Task, store, meter, args.Concurrency, seed, target.AllTasks, cancellationToken);
-        var optimizerModel = await context.CreateModelAsync(optimizerModelSpec, ModelRoles.Optimizer, store, meter, args.Concurrency, seed, target.AllTasks, cancellationToken);
+        var taskModel = await context.CreateModelAsync(taskModelSpec, ModelRoles.Task, store, meter, concurrency, seed, target.AllTasks, cancellationToken);
+        var optimizerModel = await context.CreateModelAsync(optimizerModelSpec, ModelRoles.Optimizer, store, meter, concurrency, seed, target.AllTasks, cancellationToken);
         context.NoteSimulated(taskModel, optimizerModel);
         bool simulated = taskModel.Simulated || optimizerModel.Simulated;
         var models = new Dictionary<string, string>(StringComparer.Ordinal)
@@ -79,14 +111,18 @@ internal static class OptimizeRun
             [ModelRoles.Task] = taskModel.Spec,
             [ModelRoles.Optimizer] = optimizerModel.Spec,
         };
-        NoteSizes(context, target, trainSize, testSize);
-        var view = new OptimizeProgressView(context, meter, simulated)
+        if (!quiet)
+        {
+            NoteSizes(context, target, trainSize, testSize);
+        }
+
+        var view = new OptimizeProgressView(quiet ? context.Quiet() : context, meter, simulated)
         {
             // The final scores: the start and the best prompt on the test examples, paid even with a zero budget.
             TestCalls = target.IsSingleTask ? 2L * Math.Min(testSize, target.Task.Dataset.Test.Count) : null,
         };
         await using var recorder = await RunRecorder.StartAsync(store, new RunStart(runId, method, specJson, seed, models), view, cancellationToken);
-        if (recorder.Resumed)
+        if (recorder.Resumed && !quiet)
         {
             context.Note($"resuming run {runId} (attempt {recorder.Attempt}): calls it already made are answered from the cache");
         }
@@ -102,7 +138,7 @@ internal static class OptimizeRun
             Seed = seed,
             TrainSize = trainSize,
             TestSize = testSize,
-            Evaluation = new EvaluationOptions { MaxConcurrency = args.Concurrency },
+            Evaluation = new EvaluationOptions { MaxConcurrency = concurrency },
             Progress = recorder,
         };
 
@@ -110,11 +146,7 @@ internal static class OptimizeRun
         var (result, artifactPath, reportPath, attempts) = await RunAndSaveAsync(
             context, store, view, meter, recorder, runId, simulated, target.Task, () => optimizer.OptimizeAsync(request, cancellationToken),
             r => PromptArtifact.FromResult(r, runId, target.Name, target.Fingerprint, models, simulated));
-
-        OptimizeOutput.Write(context, new OptimizeOutcome(
-            runId, target.Name, target.IsSingleTask ? null : target.Task.Name, target.Task.Metric.Name, models, simulated, result, view.Started, recorder.Resumed,
-            store.Path, artifactPath, reportPath) { AllAttempts = attempts }, args.Json);
-        return ExitCodes.Ok;
+        return new PromptRunOutcome(runId, models, simulated, result, view.Started, recorder.Resumed, artifactPath, reportPath, taskModel.Client, request) { Attempts = attempts };
     }
 
     /// <summary>
@@ -198,6 +230,20 @@ internal static class OptimizeRun
         }
     }
 
+    /// <summary>Parses the model specs and validates a given run id, so bad input fails before anything is opened.</summary>
+    /// <param name="context">The context.</param>
+    /// <param name="spec">The effective spec.</param>
+    internal static void ValidateModelsAndRunId(CliContext context, RunSpec spec)
+    {
+        var taskModelSpec = spec.TaskModel ?? DefaultModel;
+        _ = ModelFactory.ResolveAuto(ModelSpec.Parse(taskModelSpec), context.Environment);
+        _ = ModelFactory.ResolveAuto(ModelSpec.Parse(spec.OptimizerModel ?? taskModelSpec), context.Environment);
+        if (spec.RunId is { } given)
+        {
+            _ = RunIds.Validate(given);
+        }
+    }
+
     internal static void ValidateBudget(RunSpecBudget budget)
     {
         if (budget.TaskCalls is < 0 || budget.OptimizerCalls is < 0 || budget.Tokens is < 0 || budget.Dollars is < 0)
@@ -223,4 +269,23 @@ internal static class OptimizeRun
 
         return table;
     }
+}
+
+/// <summary>The outcome of one prompt-method run (<see cref="OptimizeRun.ExecutePromptRunAsync"/>).</summary>
+/// <param name="RunId">The run id.</param>
+/// <param name="Models">The model specs by role.</param>
+/// <param name="Simulated">Whether a model was the simulator.</param>
+/// <param name="Result">The result.</param>
+/// <param name="Started">The run's announcement (estimate and warning), if it got that far.</param>
+/// <param name="Resumed">Whether the run id already existed (resumed or replayed from the cache).</param>
+/// <param name="ArtifactPath">The saved prompt artifact.</param>
+/// <param name="ReportPath">The HTML report.</param>
+/// <param name="TaskModel">The task model (its pipeline; e.g. for the simulator's oracle).</param>
+/// <param name="Request">The request the method ran with.</param>
+internal sealed record PromptRunOutcome(
+    string RunId, IReadOnlyDictionary<string, string> Models, bool Simulated, OptimizationResult Result, RunStarted? Started, bool Resumed,
+    string ArtifactPath, string ReportPath, Microsoft.Extensions.AI.IChatClient TaskModel, OptimizationRequest Request)
+{
+    /// <summary>Gets the usage of every attempt of the run (paid and cached), oldest first.</summary>
+    public IReadOnlyList<Reporting.AttemptUsage> Attempts { get; init; } = [];
 }

@@ -68,6 +68,16 @@ internal static class OptimizeOutput
             fields.Add(("estimate", $"~{TextFormat.Int(s.EstimatedTaskCalls)} task + ~{TextFormat.Int(s.EstimatedOptimizerCalls)} optimizer calls (announced before the first call)"));
         }
 
+        if (r.Spend.Share is { } share)
+        {
+            fields.Add(("budget spent", string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{share * 100:0}% ({r.Spend})")));
+        }
+
+        if (r.SpendWarning is { } spendWarning)
+        {
+            fields.Add(("warning", spendWarning));
+        }
+
         fields.Add(("calls", $"{TextFormat.Int(total.Calls)} ({TextFormat.Int(total.PaidCalls)} paid, {TextFormat.Int(total.CachedCalls)} cached)"));
         foreach (var (role, u) in r.Usage.ByRole.OrderBy(kv => Array.IndexOf(RoleOrder, kv.Key) is var i && i >= 0 ? i : RoleOrder.Length).ThenBy(kv => kv.Key, StringComparer.Ordinal))
         {
@@ -153,6 +163,8 @@ internal static class OptimizeOutput
                 ? new JsonObject { ["taskCalls"] = s.EstimatedTaskCalls, ["optimizerCalls"] = s.EstimatedOptimizerCalls }
                 : null,
             ["warning"] = outcome.Started?.Warning,
+            ["budgetSpent"] = r.Spend.Share,
+            ["spendWarning"] = r.SpendWarning,
             ["usage"] = usage,
             ["resumed"] = outcome.Resumed,
             ["store"] = outcome.StorePath,

@@ -85,4 +85,21 @@ public sealed class TaskDefinition
             InitialUserPrompt = InitialUserPrompt,
         };
     }
+
+    /// <summary>
+    /// Gets the default start prompt of every single-task method (issue 13, "start-prompt parity"): the one-line
+    /// instruction, then the answer-format line on its own line, then the question. Every method starts from the same
+    /// text, so a comparison measures the search, not who was handed the format line.
+    /// </summary>
+    public Prompts.Prompt StartPrompt => Prompts.Prompt.FromInstruction(WithAnswerFormat(DefaultInstruction));
+
+    /// <summary>Appends <see cref="AnswerFormat"/> to an instruction on its own line unless it is empty or already there.</summary>
+    /// <param name="instruction">The instruction (may carry the question placeholder; the format then goes after it).</param>
+    /// <returns>The instruction with the answer-format line.</returns>
+    public string WithAnswerFormat(string instruction)
+    {
+        ArgumentNullException.ThrowIfNull(instruction);
+        var format = AnswerFormat.Trim();
+        return format.Length == 0 || instruction.Contains(format, StringComparison.Ordinal) ? instruction : instruction.TrimEnd() + "\n" + format;
+    }
 }

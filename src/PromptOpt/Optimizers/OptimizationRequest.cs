@@ -12,7 +12,7 @@ public sealed class OptimizationRequest
     /// <summary>Gets the task (for MetaSPO: the first source task; see <see cref="SourceTasks"/>).</summary>
     public required TaskDefinition Task { get; init; }
 
-    /// <summary>Gets the starting prompt; <see langword="null"/> uses the task's one-line prompt.</summary>
+    /// <summary>Gets the starting prompt; <see langword="null"/> uses the task's start prompt (<see cref="TaskDefinition.StartPrompt"/>: one-line instruction plus answer-format line).</summary>
     public Prompt? StartPrompt { get; init; }
 
     /// <summary>Gets the task model (already wrapped in the middleware pipeline).</summary>
@@ -52,7 +52,7 @@ public sealed class OptimizationRequest
     public IReadOnlyList<TaskDefinition> UnseenTasks { get; init; } = [];
 
     /// <summary>Gets the effective starting prompt.</summary>
-    public Prompt EffectiveStartPrompt => StartPrompt ?? Task.OneLinePrompt;
+    public Prompt EffectiveStartPrompt => StartPrompt ?? Task.StartPrompt;
 
     /// <summary>
     /// Returns a copy of this request for another task (every other setting shared), so a multi-task method such as
@@ -60,7 +60,7 @@ public sealed class OptimizationRequest
     /// Keep this copy in step when adding a property.
     /// </summary>
     /// <param name="task">The task.</param>
-    /// <param name="startPrompt">The task's starting prompt, or <see langword="null"/> for its one-line prompt.</param>
+    /// <param name="startPrompt">The task's starting prompt, or <see langword="null"/> for its <see cref="TaskDefinition.StartPrompt"/>.</param>
     /// <param name="keepProgress">Whether the copy reports to <see cref="Progress"/> (false for a nested run whose own events would confuse the host).</param>
     /// <returns>The copy.</returns>
     public OptimizationRequest ForTask(TaskDefinition task, Prompt? startPrompt = null, bool keepProgress = true) => new()

@@ -66,6 +66,15 @@ public sealed record OptimizationResult
     /// <summary>Gets why the run stopped (<c>completed</c>, <c>budget</c>, <c>no-failures</c>, …).</summary>
     public string StopReason { get; init; } = "completed";
 
+    /// <summary>Gets the share of the budget the run spent, per limited dimension (empty lines for an unlimited budget).</summary>
+    public BudgetSpend Spend { get; init; } = new([]);
+
+    /// <summary>
+    /// Gets the warning of a run that ended below <see cref="BudgetPlanning.SpendWarningShare"/> of its budget, saying why,
+    /// or <see langword="null"/>.
+    /// </summary>
+    public string? SpendWarning { get; init; }
+
     /// <summary>Gets method-specific details for reports (e.g. Dual-Phase sentence weights per step, MetaSPO tables).</summary>
     public JsonObject Details { get; init; } = [];
 }

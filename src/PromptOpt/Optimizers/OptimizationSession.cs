@@ -52,6 +52,23 @@ public sealed class OptimizationSession
     /// <summary>Gets the starting prompt.</summary>
     public Prompt StartPrompt { get; }
 
+    /// <summary>
+    /// Gets or sets the method's plan in words (e.g. "6 rounds, beam 2, 1 gradient, 1 paraphrase, 2 expansions; scaled to
+    /// the budget"), recorded in the result's <c>budget</c> details and quoted by the spend warning.
+    /// </summary>
+    public string? Plan { get; set; }
+
+    /// <summary>
+    /// Gets or sets why the plan ended before the budget was spent (e.g. "the next round needs about 200 task calls; 150
+    /// left"), quoted by the spend warning; <see langword="null"/> lets the stop reason speak.
+    /// </summary>
+    public string? PlanEnd { get; set; }
+
+    /// <summary>Gets whether the method's plan scales to the budget (its <c>scale-to-budget</c> option is on and the budget limits calls).</summary>
+    /// <param name="scaleToBudget">The method's option.</param>
+    /// <returns><see langword="true"/> when the plan scales.</returns>
+    public bool Scales(bool scaleToBudget) => scaleToBudget && BudgetPlanning.HasCallLimit(Request.Usage.Budget);
+
     /// <summary>Gets the candidates recorded so far.</summary>
     public IReadOnlyList<CandidateRecord> Candidates
     {
@@ -224,9 +241,23 @@ public sealed class OptimizationSession
             Track(bestTrainScore, bestTest);
         }
 
+        var spend = BudgetPlanning.Measure(Request.Usage.Budget, Request.Usage.Snapshot());
+        var warning = SpendWarningFor(spend, stopReason);
+        if (warning is not null)
+        {
+            Emit(new RunNotice("warning: " + warning));
+        }
+
+        details ??= [];
+        var budgetJson = spend.ToJson();
+        budgetJson["plan"] = Plan;
+        budgetJson["warning"] = warning;
+        details["budget"] = budgetJson;
         Emit(new RunCompleted(stopReason));
         return new OptimizationResult
         {
+            Spend = spend,
+            SpendWarning = warning,
             Method = Method,
             StartPrompt = StartPrompt,
             BestPrompt = bestPrompt,
@@ -241,8 +272,26 @@ public sealed class OptimizationSession
             TaskModelId = ModelIdOf(Request.TaskModel),
             OptimizerModelId = ModelIdOf(Request.OptimizerModel),
             StopReason = stopReason,
-            Details = details ?? [],
+            Details = details,
         };
+    }
+
+    /// <summary>The warning of a run that spent less than <see cref="BudgetPlanning.SpendWarningShare"/> of its budget, with why.</summary>
+    private string? SpendWarningFor(BudgetSpend spend, string stopReason)
+    {
+        if (spend.Share is not { } share || share >= BudgetPlanning.SpendWarningShare)
+        {
+            return null;
+        }
+
+        string why = PlanEnd ?? stopReason switch
+        {
+            "no-failures" => "the prompt made no mistakes on the evaluation set, so there was nothing left to learn from",
+            "no-sentences" => "the prompt has no editable sentence",
+            "budget" => "a budget limit stopped it: " + spend,
+            _ => Plan is null ? $"its plan ended (stop reason '{stopReason}')" : $"its plan ({Plan}) ended (stop reason '{stopReason}')",
+        };
+        return string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{Method} spent {share:P0} of its budget ({spend}): {why}");
     }
 
     /// <summary>Scores a prompt on the test set under the <c>test</c> role.</summary>

@@ -11,6 +11,10 @@ public static class OptimizerRegistry
         {
             // name → (description, factory). Add a method here.
             [DualPhase.DualPhaseNames.Method] = (DualPhase.DualPhaseNames.Description, s => new DualPhase.DualPhaseOptimizer(DualPhase.DualPhaseOptions.FromSettings(s))),
+            [DualPhase.DualPhaseNames.NoInitial] = ("Dual-Phase ablation: no initial prompt (phase 2 from the start prompt)", s => new NamedVariant(DualPhase.DualPhaseNames.NoInitial,
+                new DualPhase.DualPhaseOptimizer(DualPhase.DualPhaseOptions.FromSettings(s).With(o => o.InitialPrompt = false)))),
+            [DualPhase.DualPhaseNames.WholePrompt] = ("Dual-Phase ablation: rewrite the whole prompt instead of one sentence", s => new NamedVariant(DualPhase.DualPhaseNames.WholePrompt,
+                new DualPhase.DualPhaseOptimizer(DualPhase.DualPhaseOptions.FromSettings(s).With(o => o.SentenceLevel = false)))),
             [Baselines.Ape.ApeOptimizer.MethodName] = (Baselines.Ape.ApeOptimizer.Description, Baselines.Ape.ApeOptimizer.FromSettings),
             [Baselines.Opro.OproOptimizer.MethodName] = (Baselines.Opro.OproOptimizer.Description, Baselines.Opro.OproOptimizer.FromSettings),
             [Baselines.ProTeGi.ProTeGiOptimizer.MethodName] = (Baselines.ProTeGi.ProTeGiOptimizer.Description, Baselines.ProTeGi.ProTeGiOptimizer.FromSettings),

@@ -6,6 +6,12 @@ public static class DualPhaseNames
     /// <summary>The method name on the command line and in results.</summary>
     public const string Method = "dual-phase";
 
+    /// <summary>The ablation without phase 1: phase 2 starts from the start prompt (<see cref="DualPhaseOptions.InitialPrompt"/> off).</summary>
+    public const string NoInitial = "dual-phase:no-initial";
+
+    /// <summary>The ablation that rewrites the whole prompt instead of one sentence (<see cref="DualPhaseOptions.SentenceLevel"/> off).</summary>
+    public const string WholePrompt = "dual-phase:whole-prompt";
+
     /// <summary>The one-line description in the optimizer registry.</summary>
     public const string Description = "Dual-Phase APO: a sectioned initial prompt from demos, then EXP3-sampled sentence rewrites checked on past failures";
 

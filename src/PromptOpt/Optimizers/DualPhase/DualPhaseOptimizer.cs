@@ -19,7 +19,7 @@ namespace PromptOpt.Optimizers.DualPhase;
 /// exhausts its budget stops cleanly with stop reason <c>budget</c> and the best prompt so far. Report details:
 /// <c>sentence_weights</c>, <c>edits</c> and <c>acceptance_rate</c> (see <c>Reporting/README-details.md</c>).
 /// </remarks>
-public sealed class DualPhaseOptimizer : IPromptOptimizer
+public sealed class DualPhaseOptimizer : IPromptOptimizer, IStepCost
 {
     private readonly DualPhaseOptions _options;
 
@@ -37,6 +37,13 @@ public sealed class DualPhaseOptimizer : IPromptOptimizer
 
     /// <summary>Gets a copy of the options.</summary>
     public DualPhaseOptions Options => _options.Clone();
+
+    /// <inheritdoc/>
+    public (long TaskCalls, long OptimizerCalls) MinimumRun(int trainSize)
+    {
+        var costs = DualPhaseCosts.Estimate(_options, trainSize);
+        return (costs.TaskCallsPerStep, costs.OptimizerCallsPerStep);
+    }
 
     /// <inheritdoc/>
     public Task<OptimizationResult> OptimizeAsync(OptimizationRequest request, CancellationToken cancellationToken = default)
@@ -60,6 +67,7 @@ public sealed class DualPhaseOptimizer : IPromptOptimizer
         private double? _startScore;
         private Prompt? _best;
         private double _bestScore;
+        private bool _scales;
 
         public Run(DualPhaseOptions options, OptimizationSession session)
         {
@@ -78,6 +86,9 @@ public sealed class DualPhaseOptimizer : IPromptOptimizer
         {
             // ALGORITHMS.md 5 "All methods": announce an honest call estimate (and a too-small budget) before the first call.
             var costs = DualPhaseCosts.Estimate(_o, V.Count);
+            _scales = _session.Scales(_o.ScaleToBudget);
+            _session.Plan = $"phase 1{(_o.InitialPrompt ? string.Empty : " skipped")}, T = {_o.MaxSteps} step(s) of up to {_o.MaxAttempts} attempt(s)" +
+                (_scales ? "; scaled to the budget (more steps while it pays for another attempt)" : string.Empty);
             _session.Announce(costs.TaskCalls, costs.OptimizerCalls, costs.TaskCallsPerStep, costs.OptimizerCallsPerStep);
             string stop;
             try
@@ -156,7 +167,7 @@ public sealed class DualPhaseOptimizer : IPromptOptimizer
                 _recorder.SnapshotWeights(_current, _sampler);
             }
 
-            for (int step = 1; step <= _o.MaxSteps; step++)
+            for (int step = 1; step <= _o.MaxSteps || (_scales && AffordsAnotherStep(step)); step++)
             {
                 // Dual-Phase 2.2 phase 2 step 2: F = what the current prompt gets wrong on V (from its evaluation).
                 var failed = _currentEval!.Failures;
@@ -171,6 +182,21 @@ public sealed class DualPhaseOptimizer : IPromptOptimizer
             }
 
             return DualPhaseNames.StopCompleted;
+        }
+
+        /// <summary>Whether a budget-scaled run goes on with step <paramref name="step"/> past T: the budget pays for one more attempt (at most 1000 steps).</summary>
+        private bool AffordsAnotherStep(int step)
+        {
+            long optimizer = _o.SentenceLevel ? 1 : 2;
+            if (step <= 1000 && BudgetPlanning.Affords(_session.Request.Usage, V.Count, optimizer))
+            {
+                return true;
+            }
+
+            _session.PlanEnd = step > 1000
+                ? "it ran the most steps a plan has (1000)"
+                : $"another rewrite attempt needs {optimizer} optimizer call(s) and up to {V.Count} task calls; {BudgetPlanning.Remaining(_session.Request.Usage)}";
+            return false;
         }
 
         /// <summary>One step (Dual-Phase 2.2 phase 2 step 3); it counts even when every attempt is rejected.</summary>

@@ -95,6 +95,15 @@ public sealed class DualPhaseOptions
     /// <value>The default is <see langword="true"/>.</value>
     public bool FailureCheck { get; set; } = true;
 
+    /// <summary>
+    /// Gets or sets whether, when the budget limits calls, phase 2 goes on past <see cref="MaxSteps"/> while the budget
+    /// pays for another rewrite attempt (one optimizer call, two for whole-prompt rewrites, and |V| task calls) and the
+    /// prompt still fails on some of V. The paper's T stays the plan; a larger budget asks for more steps (at most 1000).
+    /// Setting <c>max-steps</c> in settings turns it off unless <c>scale-to-budget</c> is given too.
+    /// </summary>
+    /// <value>The default is <see langword="true"/> (issue 13: budgets are spent, not capped; our choice, the paper reports fewer than 5 steps).</value>
+    public bool ScaleToBudget { get; set; } = true;
+
     /// <summary>Builds options from key/value settings (e.g. <c>--set h-v=0.1</c> spelled <c>min-improvement=0.1</c>) and validates them.</summary>
     /// <param name="settings">The settings, or <see langword="null"/> for the defaults.</param>
     /// <returns>The options.</returns>
@@ -102,8 +111,19 @@ public sealed class DualPhaseOptions
     public static DualPhaseOptions FromSettings(IReadOnlyDictionary<string, string>? settings)
     {
         var options = new DualPhaseOptions();
-        OptionsValidation.Bind(options, settings);
+        BudgetPlanning.BindScaled(options, settings, scale => options.ScaleToBudget = scale, nameof(MaxSteps));
         return options;
+    }
+
+    /// <summary>Gets a copy with a change applied (for named ablations).</summary>
+    /// <param name="change">The change.</param>
+    /// <returns>The changed copy.</returns>
+    public DualPhaseOptions With(Action<DualPhaseOptions> change)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        var copy = Clone();
+        change(copy);
+        return copy;
     }
 
     /// <summary>Gets a copy.</summary>

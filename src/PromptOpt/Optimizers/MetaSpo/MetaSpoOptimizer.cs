@@ -47,7 +47,7 @@ public sealed class MetaSpoOptimizer : IPromptOptimizer
     public static MetaSpoOptimizer Create(IReadOnlyDictionary<string, string>? settings)
     {
         var options = new MetaSpoOptions();
-        OptionsValidation.Bind(options, settings);
+        BudgetPlanning.BindScaled(options, settings, scale => options.ScaleToBudget = scale, nameof(MetaSpoOptions.Iterations));
         return new MetaSpoOptimizer(options);
     }
 

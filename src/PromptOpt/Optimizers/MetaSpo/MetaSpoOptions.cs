@@ -27,6 +27,15 @@ public sealed class MetaSpoOptions
     [Range(1, 1000)]
     public int Iterations { get; set; } = 3;
 
+    /// <summary>
+    /// Gets or sets whether, when the budget limits calls and no unseen-task protocol is to run after the search (they
+    /// need budget of their own), the run goes on past <see cref="Iterations"/> while the budget pays for another whole
+    /// iteration by the announced estimate (at most 1000 steps). Setting <c>iterations</c> in settings turns it off unless
+    /// <c>scale-to-budget</c> is given too.
+    /// </summary>
+    /// <value>The default is <see langword="true"/> (issue 13: budgets are spent, not capped; our choice, the paper runs N = 3).</value>
+    public bool ScaleToBudget { get; set; } = true;
+
     /// <summary>Gets or sets the variant.</summary>
     /// <value>The default is <see cref="MetaSpoVariant.Full"/>.</value>
     public MetaSpoVariant Variant { get; set; } = MetaSpoVariant.Full;

@@ -43,12 +43,15 @@ internal sealed class MetaSpoRun
 
     public async Task<OptimizationResult> RunAsync(CancellationToken cancellationToken)
     {
-        Announce();
+        var (stepTask, stepOpt) = Announce();
+        bool protocols = _request.UnseenTasks.Count > 0 && (_o.Unseen || _o.TestTimeAdaptation);
+        bool scales = _session.Scales(_o.ScaleToBudget) && !protocols;
+        _session.Plan = $"N = {_o.Steps} iteration(s)" + (scales ? "; scaled to the budget (more iterations while it pays for a whole one)" : string.Empty);
         string stop = "completed";
         try
         {
             await InitAsync(cancellationToken).ConfigureAwait(false);
-            for (int step = 1; step <= _o.Steps; step++)
+            for (int step = 1; step <= _o.Steps || (scales && AffordsAnotherIteration(step, stepTask, stepOpt)); step++)
             {
                 bool inner = _o.Variant != MetaSpoVariant.OuterOnly;
                 _session.Emit(new StepStarted(step, _o.Steps, inner ? "inner loop (user prompts), then outer loop (system prompt)" : "outer loop (system prompt)"));
@@ -83,8 +86,22 @@ internal sealed class MetaSpoRun
         return await _session.FinishAsync(best, first.Start?.Score ?? 0, first.Beam.Count > 0 ? first.Best.Score : 0, stop, details, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Publishes the call estimate (ALGORITHMS.md 3.7 pitfall 11 gives the per-iteration cost).</summary>
-    private void Announce()
+    /// <summary>Whether a budget-scaled run goes on with iteration <paramref name="step"/>: the budget pays for a whole one (at most 1000).</summary>
+    private bool AffordsAnotherIteration(int step, long stepTask, long stepOpt)
+    {
+        if (step <= 1000 && BudgetPlanning.Affords(_request.Usage, stepTask, stepOpt))
+        {
+            return true;
+        }
+
+        _session.PlanEnd = step > 1000
+            ? "it ran the most iterations a plan has (1000)"
+            : $"another iteration needs about {stepTask} task and {stepOpt} optimizer calls; {BudgetPlanning.Remaining(_request.Usage)}";
+        return false;
+    }
+
+    /// <summary>Publishes the call estimate (ALGORITHMS.md 3.7 pitfall 11 gives the per-iteration cost); returns one iteration's cost.</summary>
+    private (long Task, long Optimizer) Announce()
     {
         long t = _tasks.Count, c = _o.SystemCandidates, m = _o.UserCandidates;
         long v = _tasks.Sum(x => (long)x.Session.TrainSet.Count) / Math.Max(1, t);
@@ -107,6 +124,7 @@ internal sealed class MetaSpoRun
         }
 
         _session.Announce(estTask, estOpt, (t * v) + stepTask, stepOpt);
+        return (stepTask, stepOpt);
     }
 
     /// <summary>3.2 step 1: evaluate every initial node (s0, u_i0) on its task's V.</summary>

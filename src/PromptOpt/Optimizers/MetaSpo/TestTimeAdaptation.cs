@@ -184,6 +184,7 @@ public static class TestTimeAdaptation
             Expansion = options.TtaExpansion,
             Selection = ProTeGiSelection.BruteForce,
             RecordTestScores = true,
+            ScaleToBudget = false, // MetaSPO's protocol is a fixed plan (ALGORITHMS.md 3.4)
         };
     }
 

@@ -14,7 +14,8 @@ public sealed class ApeOptimizerTests
     {
         var task = BaselineRig.Task(taskName);
 
-        var result = await new ApeOptimizer().OptimizeAsync(BaselineRig.Request(task));
+        // From the bare one-liner (given explicitly: the default start also carries the answer-format line).
+        var result = await new ApeOptimizer().OptimizeAsync(BaselineRig.Request(task, start: task.OneLinePrompt));
 
         Assert.Equal("completed", result.StopReason);
         BaselineAssert.ImprovesOnTest(task, result);
@@ -48,7 +49,7 @@ public sealed class ApeOptimizerTests
 
     [Theory]
     [InlineData(null, null, null, 8)]
-    [InlineData(null, 1000L, null, 8)] // 1000 / 40 − 1 − 6 = 18 ≥ 8
+    [InlineData(null, 1000L, null, 18)] // 1000 / 40 − 1 − 6 = 18: a call budget scales up towards the paper's 250
     [InlineData(null, 480L, null, 5)] // 12 − 1 − 6
     [InlineData(null, 100L, null, 1)] // never fewer than one
     [InlineData(null, null, 9L, 3)] // 9 optimizer calls − 6 for the resampling

@@ -18,18 +18,20 @@ public sealed class BaselineBudgetTests
 
         var result = await new OproOptimizer().OptimizeAsync(request);
 
-        Assert.Equal(3, (int)result.Details["planned_steps"]!); // (25 − 1) / 8
-        Assert.InRange(result.Usage.For(ModelRoles.Task).Calls, 1, 40 * 25);
-        Assert.Equal(3, result.Usage.For(ModelRoles.Optimizer).Calls);
+        Assert.Equal(3, (int)result.Details["planned_steps"]!); // ⌈(25 − 1) / 8⌉
+        // Budgets are spent, not capped: the run goes on past the plan while the budget pays for another proposal on V.
+        Assert.InRange(result.Usage.For(ModelRoles.Task).Calls, (long)(0.8 * 40 * 25), 40 * 25);
+        Assert.InRange(result.Usage.For(ModelRoles.Optimizer).Calls, 3, 24);
+        Assert.Null(result.SpendWarning);
     }
 
     private static IPromptOptimizer Create(string method) => method switch
     {
         "ape" => new ApeOptimizer(),
-        "opro" => new OproOptimizer(new OproOptions { Steps = 5 }),
-        "protegi" => new ProTeGiOptimizer(new ProTeGiOptions { Rounds = 2, BeamSize = 2 }),
-        "protegi-ucb" => new ProTeGiOptimizer(new ProTeGiOptions { Rounds = 2, BeamSize = 2, Selection = ProTeGiSelection.Ucb }),
-        "protegi-sr" => new ProTeGiOptimizer(new ProTeGiOptions { Rounds = 2, BeamSize = 2, Selection = ProTeGiSelection.SuccessiveRejects }),
+        "opro" => new OproOptimizer(new OproOptions { Steps = 5 }), // explicit plans: the budget, not the planner, must stop them
+        "protegi" => new ProTeGiOptimizer(new ProTeGiOptions { Rounds = 2, BeamSize = 2, ScaleToBudget = false }),
+        "protegi-ucb" => new ProTeGiOptimizer(new ProTeGiOptions { Rounds = 2, BeamSize = 2, Selection = ProTeGiSelection.Ucb, ScaleToBudget = false }),
+        "protegi-sr" => new ProTeGiOptimizer(new ProTeGiOptions { Rounds = 2, BeamSize = 2, Selection = ProTeGiSelection.SuccessiveRejects, ScaleToBudget = false }),
         _ => throw new ArgumentOutOfRangeException(nameof(method)),
     };
 

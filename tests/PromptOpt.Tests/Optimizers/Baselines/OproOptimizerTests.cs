@@ -50,7 +50,7 @@ public sealed class OproOptimizerTests
 
     [Theory]
     [InlineData(null, null, null, 10)]
-    [InlineData(null, 4040L, null, 12)] // (4040 / 40 − 1) / 8
+    [InlineData(null, 4040L, null, 13)] // ⌈(4040 / 40 − 1) / 8⌉: the last step partial
     [InlineData(null, 100_000_000L, null, 200)] // at most the repository's 200 steps
     [InlineData(null, 100L, null, 1)] // at least one
     [InlineData(null, null, 4L, 4)] // one optimizer call per step

@@ -10,7 +10,7 @@ namespace PromptOpt.Tests.Optimizers.Baselines;
 public sealed class ProTeGiOptimizerTests
 {
     private static ProTeGiOptions Small(ProTeGiSelection selection = ProTeGiSelection.BruteForce) =>
-        new() { Rounds = 3, BeamSize = 2, Selection = selection };
+        new() { Rounds = 3, BeamSize = 2, Selection = selection, ScaleToBudget = false }; // an explicit plan
 
     [Theory]
     [InlineData("multistep_arithmetic")]

@@ -77,11 +77,11 @@ public class DualPhaseBudgetTests
     }
 
     [Fact]
-    public async Task OptimizeAsync_AmpleBudget_NoWarningAndWithinEstimate()
+    public async Task OptimizeAsync_AmpleBudgetFixedPlan_NoWarningAndWithinEstimate()
     {
         var rig = DualPhaseRig.Create("multistep_arithmetic", budget: new OptimizationBudget { MaxTaskCalls = 2000, MaxOptimizerCalls = 100 });
 
-        var r = await new DualPhaseOptimizer().OptimizeAsync(rig.Request);
+        var r = await new DualPhaseOptimizer(new DualPhaseOptions { ScaleToBudget = false }).OptimizeAsync(rig.Request);
 
         var started = rig.Log.Of<RunStarted>().Single();
         Assert.Null(started.Warning);

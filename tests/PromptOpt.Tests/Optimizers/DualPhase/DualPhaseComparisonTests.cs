@@ -1,48 +1,65 @@
+using System.Globalization;
 using PromptOpt.Models;
 using PromptOpt.Optimizers;
+using PromptOpt.Optimizers.Compare;
 using PromptOpt.Optimizers.DualPhase;
 using Xunit.Abstractions;
 
 namespace PromptOpt.Tests.Optimizers.DualPhase;
 
 /// <summary>
-/// Dual-Phase reaches the best baseline's final score in at most 5 steps, at equal budgets: each baseline (APE, OPRO,
-/// ProTeGi with its default selection) gets exactly the task and optimizer calls Dual-Phase used.
+/// Dual-Phase against the baselines at EQUAL budgets (issue 13): every method gets the same 600 task + 20 optimizer
+/// calls (the small bench budget), the same start prompt and split, on the same seeds; each baseline's default plan
+/// scales to that budget. Seeds (1–4, world seeds 101–104) were fixed here before any result was looked at; differences
+/// are paired by seed and a claim is asserted only with a margin of 2 standard errors of the paired difference.
 /// </summary>
+/// <remarks>
+/// Observed on simulator v1 (2026-12-06, Debug build, 2 shared cores): date_arithmetic: dual-phase − ape = 0.365 ± 0.067,
+/// − opro = 0.270 ± 0.049, − protegi = 0.142 ± 0.040; boolean_expressions: − ape = 0.273 ± 0.029, − protegi ≈ 0.13 ± 0.05,
+/// − opro = 0.060 ± 0.058 (t = 1.0). So "Dual-Phase beats every baseline at equal budget" does NOT hold against OPRO on
+/// boolean_expressions; what holds there, and is asserted, is that Dual-Phase is not worse than OPRO by 2 s.e.
+/// (bench/README.md says which claim failed). These numbers move with simulator v2.
+/// </remarks>
 public class DualPhaseComparisonTests(ITestOutputHelper output)
 {
-    [Theory]
-    [InlineData("boolean_expressions")]
-    [InlineData("date_arithmetic")]
-    public async Task OptimizeAsync_EqualBudget_ReachesBestBaselineWithinFiveSteps(string task)
-    {
-        var dpRig = DualPhaseRig.Create(task);
-        var dp = await new DualPhaseOptimizer(new DualPhaseOptions { MaxSteps = 5 }).OptimizeAsync(dpRig.Request);
-        var budget = new OptimizationBudget { MaxTaskCalls = dpRig.TaskCalls, MaxOptimizerCalls = dpRig.OptimizerCalls };
+    private static readonly int[] Seeds = [1, 2, 3, 4];
 
-        OptimizationResult? best = null;
-        foreach (var method in new[] { "ape", "opro", "protegi" })
+    private static readonly OptimizationBudget Budget = new() { MaxTaskCalls = 600, MaxOptimizerCalls = 20 };
+
+    [Theory]
+    [InlineData("boolean_expressions", "opro")]
+    [InlineData("date_arithmetic", null)]
+    public async Task OptimizeAsync_EqualBudget_DualPhaseVersusEachBaseline(string task, string? onlyNotWorseThan)
+    {
+        var scores = new Dictionary<string, Dictionary<int, double>>(StringComparer.Ordinal);
+        foreach (var method in new[] { "dual-phase", "ape", "opro", "protegi" })
         {
-            var rig = DualPhaseRig.Create(task, budget: budget);
-            var result = await OptimizerRegistry.Create(method).OptimizeAsync(rig.Request);
-            output.WriteLine($"{task}: {method} train {result.BestTrainScore:F3} test {result.BestTestScore:F3} ({rig.TaskCalls} task calls, {result.StopReason})");
-            Assert.True(rig.TaskCalls <= budget.MaxTaskCalls + 16, $"{method} stayed within the budget plus in-flight calls");
-            if (best is null || result.BestTrainScore > best.BestTrainScore)
+            scores[method] = [];
+            foreach (var seed in Seeds)
             {
-                best = result;
+                var rig = DualPhaseRig.Create(task, seed: seed, budget: Budget, worldSeed: 100 + seed);
+                var result = await OptimizerRegistry.Create(method).OptimizeAsync(rig.Request);
+                Assert.True(rig.TaskCalls <= Budget.MaxTaskCalls + 4 && rig.OptimizerCalls <= Budget.MaxOptimizerCalls, $"{method} stays within the budget (plus in-flight calls)");
+                scores[method][seed] = result.BestTestScore!.Value;
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{task} {method} seed {seed}: test {result.BestTestScore:F3} (start {result.StartTestScore:F3}), {result.Spend} ({result.StopReason})"));
             }
         }
 
-        output.WriteLine($"{task}: budget {budget}; dual-phase train {dp.BestTrainScore:F3} test {dp.BestTestScore:F3}; best baseline {best!.Method}");
+        foreach (var baseline in new[] { "ape", "opro", "protegi" })
+        {
+            var d = MeanSe.Paired(scores["dual-phase"], scores[baseline]);
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{task}: dual-phase − {baseline} = {d.Mean:F3} ± {d.StandardError:F3} (t = {d.T:F1})"));
+            if (baseline == onlyNotWorseThan)
+            {
+                // The claim "better" does not hold here (see the remarks); what holds: not worse by 2 s.e.
+                Assert.True(d.Mean > -2 * d.StandardError, string.Create(CultureInfo.InvariantCulture,
+                    $"{task}: dual-phase − {baseline} = {d.Mean:F3} is below −2 s.e. ({d.StandardError:F3})"));
+                continue;
+            }
 
-        // The step at which Dual-Phase's incumbent first reached the best baseline's final training score (0 = after phase 1).
-        var trail = new List<double> { dp.Candidates.Where(c => c.Step == 0).Max(c => c.TrainScore ?? 0) };
-        trail.AddRange(dpRig.Log.Of<StepCompleted>().Select(s => s.BestTrainScore));
-        int reached = trail.FindIndex(s => s >= best.BestTrainScore);
-        Assert.InRange(reached, 0, 5);
-
-        // ... and the final prompt is as good on the held-out test split, within sampling error of the test set.
-        double se = Math.Sqrt(0.25 / dpRig.Request.TestSize!.Value);
-        Assert.True(dp.BestTestScore >= best.BestTestScore - (2 * se), $"test: dual-phase {dp.BestTestScore:F3} vs {best.Method} {best.BestTestScore:F3}");
+            Assert.True(d.Mean > 2 * d.StandardError, string.Create(CultureInfo.InvariantCulture,
+                $"{task}: dual-phase − {baseline} = {d.Mean:F3} is not above 2 s.e. ({d.StandardError:F3})"));
+        }
     }
 }

@@ -22,7 +22,7 @@ public class DualPhaseOptimizerTests(ITestOutputHelper output)
         var r = await new DualPhaseOptimizer().OptimizeAsync(rig.Request);
 
         output.WriteLine($"{task}: train {r.StartTrainScore:F3} -> {r.BestTrainScore:F3}, test {r.StartTestScore:F3} -> {r.BestTestScore:F3}, acceptance {r.Details[DualPhaseNames.AcceptanceRateKey]}\n{r.BestPrompt.User}");
-        Assert.Equal(rig.Task.OneLinePrompt, r.StartPrompt);
+        Assert.Equal(rig.Task.StartPrompt, r.StartPrompt); // start-prompt parity: one-liner + answer-format line
         Assert.NotNull(r.StartTestScore);
         Assert.NotNull(r.BestTestScore);
 
@@ -45,7 +45,8 @@ public class DualPhaseOptimizerTests(ITestOutputHelper output)
     [InlineData("date_arithmetic")]
     public async Task OptimizeAsync_PhaseOneOnly_BeatsOneLinePromptOnTest(string task)
     {
-        var rig = DualPhaseRig.Create(task);
+        // From the bare one-liner (given explicitly: the default start also carries the answer-format line).
+        var rig = DualPhaseRig.Create(task, start: PromptOpt.Data.BuiltIn.BuiltInTasks.Create(task, DualPhaseRig.DataSeed, trainSize: 100, testSize: 200).OneLinePrompt);
 
         var r = await new DualPhaseOptimizer(new DualPhaseOptions { MaxSteps = 0 }).OptimizeAsync(rig.Request);
 

@@ -17,7 +17,11 @@ namespace PromptOpt.Tests.Optimizers.Expo;
 /// <para>Each comparison runs the same seeds as <c>bench expo</c> (bench/README.md, "EXPO / EXPO-ES regret curves") — 30
 /// (1000–1029) on linreg, 100 (1000–1099) on bandit-hard — through the same public path, so the numbers here are rows of
 /// those tables. Seeds run in parallel. Differences are paired by seed (same environment, same simulated world); the
-/// assertion is mean(baseline − method) &gt; k · s.e.(difference), with <see cref="K"/> = 1.5.</para>
+/// assertion is mean(baseline − method) &gt; k · s.e.(difference), with <see cref="K"/> = 2 (issue 13: margins of at least
+/// 2 s.e. of the observed paired spread; the seeds were fixed before the results were looked at).</para>
+/// <para>EXPO-ES on linreg reaches t = 1.95 at its 30 seeds, below the 2-s.e. bar: "EXPO-ES has lower regret than the
+/// fixed meta-prompt" is therefore not asserted; what is asserted is that it is not worse by 2 s.e. (100 seeds would
+/// cost another 2 minutes of the suite).</para>
 /// <para>What does NOT hold, and is therefore not asserted (see the bench tables and the two landscape tables there): on
 /// the bandits EXPO does not beat the uniformly random arm (bandit-hard: EXPO − uniform = +0.16 ± 0.82 regret at 100
 /// seeds). In the simulator, switching meta-prompts at random is itself a good policy: the best skill combination of
@@ -31,7 +35,7 @@ namespace PromptOpt.Tests.Optimizers.Expo;
 public class ExpoComparisonTests(ITestOutputHelper output)
 {
     /// <summary>The margin in standard errors of the paired difference.</summary>
-    private const double K = 1.5;
+    private const double K = 2;
 
     private const int Seeds = 30;
 
@@ -66,12 +70,13 @@ public class ExpoComparisonTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task LinearRegression_ExpoEs_LowerCumulativeRegretThanTheFixedMetaPromptInTheSameAgentCalls()
+    public async Task LinearRegression_ExpoEs_NotWorseCumulativeRegretThanTheFixedMetaPromptInTheSameAgentCalls()
     {
         var fixedPrompt = await FinalRegretAsync("linreg", ExpoNames.Fixed);
         var expoEs = await FinalRegretAsync("linreg", ExpoNames.ExpoEs);
 
-        AssertBetter(fixedPrompt, expoEs, "linreg: fixed − expo-es"); // observed: 5.21 ± 2.68 (t = 1.95)
+        // Observed: 5.21 ± 2.68 (t = 1.95), short of K = 2: assert only that EXPO-ES is not worse than the fixed prompt.
+        AssertNotWorse(fixedPrompt, expoEs, "linreg: fixed − expo-es");
     }
 
     /// <summary>Runs a method on <paramref name="seeds"/> seeds from <see cref="Seed0"/> (in parallel) for 100 steps; returns each seed's final cumulative regret.</summary>
@@ -89,6 +94,16 @@ public class ExpoComparisonTests(ITestOutputHelper output)
             regret[s] = (double)steps[^1]!["cumulative_regret"]!;
         });
         return regret;
+    }
+
+    /// <summary>Asserts mean(baseline − method) &gt; −K · s.e., paired by seed: the method is not worse by K standard errors.</summary>
+    private void AssertNotWorse(double[] baseline, double[] method, string what)
+    {
+        var d = baseline.Zip(method, (b, m) => b - m).ToArray();
+        double mean = d.Average();
+        double se = Math.Sqrt(d.Sum(x => (x - mean) * (x - mean)) / (d.Length - 1) / d.Length);
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{what}: {mean:F2} ± {se:F2} (t = {mean / se:F2}), {d.Length} seeds"));
+        Assert.True(mean > -K * se, string.Create(CultureInfo.InvariantCulture, $"{what}: mean difference {mean:F3} is below −{K} × s.e. {se:F3}"));
     }
 
     /// <summary>Asserts mean(baseline − method) &gt; 0 and &gt; K · s.e., paired by seed.</summary>

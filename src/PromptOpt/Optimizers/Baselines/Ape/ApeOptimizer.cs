@@ -15,7 +15,7 @@ namespace PromptOpt.Optimizers.Baselines.Ape;
 /// <c>step</c>, <c>operation</c>, <c>proposed</c>, <c>evaluated</c>, <c>duplicates</c>, <c>best</c>, <c>kept</c> ids)
 /// and <c>top_k</c> (the ids of the final top-k).
 /// </remarks>
-public sealed class ApeOptimizer : IPromptOptimizer
+public sealed class ApeOptimizer : IPromptOptimizer, IStepCost
 {
     /// <summary>The method name used on the command line.</summary>
     public const string MethodName = "ape";
@@ -46,6 +46,13 @@ public sealed class ApeOptimizer : IPromptOptimizer
     /// <inheritdoc />
     public string Name => MethodName;
 
+    /// <inheritdoc />
+    public (long TaskCalls, long OptimizerCalls) MinimumRun(int trainSize)
+    {
+        long resample = (long)Options.ResampleRounds * Options.TopK * Options.ParaphrasesPerCandidate;
+        return (trainSize * (2 + resample), 1 + resample); // the start prompt, one induced candidate, the resampling
+    }
+
     /// <summary>Gets the options.</summary>
     public ApeOptions Options { get; }
 
@@ -63,6 +70,9 @@ public sealed class ApeOptimizer : IPromptOptimizer
         long v = session.TrainSet.Count;
         var budget = request.Usage.Budget;
         int candidates = ResolveCandidates(o, budget, (int)v);
+        session.Plan = o.Candidates is null && session.Scales(o.ScaleToBudget)
+            ? $"{candidates} induced candidates (scaled to the budget, at most {ApeOptions.PaperCandidates}), {o.ResampleRounds} resampling round(s) of the top {o.TopK} × {o.ParaphrasesPerCandidate} paraphrases"
+            : $"{candidates} induced candidates, {o.ResampleRounds} resampling round(s) of the top {o.TopK} × {o.ParaphrasesPerCandidate} paraphrases";
         long optPlanned = candidates + ((long)o.ResampleRounds * o.TopK * o.ParaphrasesPerCandidate);
         session.Announce(Cap(v * (1 + optPlanned), budget.MaxTaskCalls), Cap(optPlanned, budget.MaxOptimizerCalls), v * (1 + candidates), candidates);
 
@@ -133,7 +143,7 @@ public sealed class ApeOptimizer : IPromptOptimizer
         return await session.FinishAsync(best.Prompt, startRecord.TrainScore ?? 0, best.TrainScore ?? 0, stop, details, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Resolves the number of induced candidates: the option, or the default scaled down to the budget.</summary>
+    /// <summary>Resolves the number of induced candidates: the option, or the default scaled to the budget (up to the paper's 250 with <see cref="ApeOptions.ScaleToBudget"/>).</summary>
     /// <param name="o">The options.</param>
     /// <param name="budget">The run's budget.</param>
     /// <param name="v">|V|.</param>
@@ -146,7 +156,7 @@ public sealed class ApeOptimizer : IPromptOptimizer
         }
 
         long resample = (long)o.ResampleRounds * o.TopK * o.ParaphrasesPerCandidate;
-        long candidates = ApeOptions.DefaultCandidates;
+        long candidates = o.ScaleToBudget && BudgetPlanning.HasCallLimit(budget) ? ApeOptions.PaperCandidates : ApeOptions.DefaultCandidates;
         if (budget.MaxTaskCalls is { } t)
         {
             candidates = Math.Min(candidates, (t / Math.Max(1, v)) - 1 - resample);

@@ -12,10 +12,21 @@ public sealed class ApeOptions
     /// <summary>The number of induced candidates when <see cref="Candidates"/> is not set and the budget allows it.</summary>
     public const int DefaultCandidates = 8;
 
+    /// <summary>The paper's number of induced candidates (5 demo subsets × 50 samples): the most a budget-scaled run induces.</summary>
+    public const int PaperCandidates = 250;
+
+    /// <summary>
+    /// Gets or sets whether, when <see cref="Candidates"/> is not set and the budget limits calls, the number of induced
+    /// candidates grows to what the budget pays for (up to <see cref="PaperCandidates"/>) instead of stopping at
+    /// <see cref="DefaultCandidates"/>.
+    /// </summary>
+    /// <value>The default is <see langword="true"/> (issue 13: budgets are spent, not capped).</value>
+    public bool ScaleToBudget { get; set; } = true;
+
     /// <summary>
     /// Gets or sets how many instructions are induced from random demos (one optimizer call each), or
-    /// <see langword="null"/> for <see cref="DefaultCandidates"/> scaled down to the run's budget (ALGORITHMS.md 5,
-    /// "Baselines"): with a task-call limit B, at most ⌊B / |V|⌋ − 1 − <see cref="ResampleRounds"/>·<see cref="TopK"/>·<see cref="ParaphrasesPerCandidate"/>
+    /// <see langword="null"/> for <see cref="DefaultCandidates"/> (with <see cref="ScaleToBudget"/> and a call limit:
+    /// <see cref="PaperCandidates"/>) scaled down to the run's budget (ALGORITHMS.md 5, "Baselines"): with a task-call limit B, at most ⌊B / |V|⌋ − 1 − <see cref="ResampleRounds"/>·<see cref="TopK"/>·<see cref="ParaphrasesPerCandidate"/>
     /// (the start prompt and the resampling are paid for too), with an optimizer-call limit at most that limit minus the
     /// resampling calls, and never fewer than 1.
     /// </summary>

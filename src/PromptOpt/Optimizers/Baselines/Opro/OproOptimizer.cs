@@ -17,7 +17,7 @@ namespace PromptOpt.Optimizers.Baselines.Opro;
 /// <c>score</c>; step 0 is the start prompt) and <c>steps</c> (per step: <c>step</c>, <c>proposed</c>, <c>evaluated</c>,
 /// <c>duplicates</c>, <c>best</c>).
 /// </remarks>
-public sealed class OproOptimizer : IPromptOptimizer
+public sealed class OproOptimizer : IPromptOptimizer, IStepCost
 {
     /// <summary>The method name used on the command line.</summary>
     public const string MethodName = "opro";
@@ -48,6 +48,9 @@ public sealed class OproOptimizer : IPromptOptimizer
     /// <inheritdoc />
     public string Name => MethodName;
 
+    /// <inheritdoc />
+    public (long TaskCalls, long OptimizerCalls) MinimumRun(int trainSize) => (2L * trainSize, 1); // the start prompt and one proposal
+
     /// <summary>Gets the options.</summary>
     public OproOptions Options { get; }
 
@@ -64,9 +67,13 @@ public sealed class OproOptimizer : IPromptOptimizer
         long v = session.TrainSet.Count;
         var budget = request.Usage.Budget;
         int steps = ResolveSteps(o, budget, (int)v);
+        bool scales = o.Steps is null && session.Scales(o.ScaleToBudget);
+        session.Plan = scales
+            ? $"about {steps} steps of up to {o.ProposalsPerStep} proposals, scaled to the budget (steps go on while the budget pays for one more proposal, at most {OproOptions.PaperSteps})"
+            : $"{steps} steps of {o.ProposalsPerStep} proposals";
         session.Announce(
             Cap(v * (1 + ((long)steps * o.ProposalsPerStep)), budget.MaxTaskCalls), Cap(steps, budget.MaxOptimizerCalls),
-            v * (1 + o.ProposalsPerStep), 1);
+            v * (1 + (scales ? 1 : o.ProposalsPerStep)), 1);
 
         var history = new List<(CandidateRecord Record, string Instruction)>();
         var seenInstructions = new HashSet<string>(StringComparer.Ordinal);
@@ -80,9 +87,24 @@ public sealed class OproOptimizer : IPromptOptimizer
             startRecord = session.AddCandidate(start, startEval.Score, null, "initial", 0, accepted: true);
             Merge(startRecord, start.Instruction, 0);
 
-            for (int step = 1; step <= steps; step++)
+            for (int step = 1; scales ? step <= OproOptions.PaperSteps : step <= steps; step++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
+                int ask = o.ProposalsPerStep;
+                if (scales)
+                {
+                    // Budgets are spent, not capped: go on while the budget pays for one call and one more proposal scored on
+                    // V; the last step asks only for the proposals it can still score (duplicates leave room for more steps).
+                    long left = request.Usage.RemainingCalls(ModelRoles.Task) / Math.Max(1, v);
+                    if (!BudgetPlanning.Affords(request.Usage, v, 1))
+                    {
+                        session.PlanEnd = $"the next step needs at least {v} task calls and 1 optimizer call; {BudgetPlanning.Remaining(request.Usage)}";
+                        break;
+                    }
+
+                    ask = (int)Math.Min(ask, left);
+                }
+
                 var incumbent = Best();
 
                 // OPRO meta-prompt: the scored history (PromptOperations shows the best MaxHistory in ascending order) and
@@ -90,7 +112,7 @@ public sealed class OproOptimizer : IPromptOptimizer
                 var shown = history.Where(h => (h.Record.TrainScore ?? 0) >= o.MinHistoryScore)
                     .Select(h => new ScoredInstruction(h.Instruction, h.Record.TrainScore ?? 0)).ToList();
                 var exemplars = Sample(session.Rng, session.TrainSet, o.Exemplars);
-                var proposed = await ops.ProposeFromHistoryAsync(shown, exemplars, o.ProposalsPerStep, step - 1, cancellationToken).ConfigureAwait(false);
+                var proposed = await ops.ProposeFromHistoryAsync(shown, exemplars, ask, step - 1, cancellationToken).ConfigureAwait(false);
 
                 int evaluated = 0, duplicates = 0;
                 var fresh = new List<Prompt>();
@@ -192,7 +214,9 @@ public sealed class OproOptimizer : IPromptOptimizer
         long steps = OproOptions.PaperSteps;
         if (budget.MaxTaskCalls is { } t)
         {
-            steps = Math.Min(steps, ((t / Math.Max(1, v)) - 1) / o.ProposalsPerStep);
+            // Every evaluation the budget pays for after the start prompt's, in steps of ProposalsPerStep (the last one partial).
+            long evaluations = (t / Math.Max(1, v)) - 1;
+            steps = Math.Min(steps, (evaluations + o.ProposalsPerStep - 1) / o.ProposalsPerStep);
         }
 
         if (budget.MaxOptimizerCalls is { } c)

@@ -17,13 +17,22 @@ public sealed class OproOptions
     /// <summary>
     /// Gets or sets the number of optimization steps (one meta-prompt, one optimizer call, per step), or
     /// <see langword="null"/> to scale the repository's 200 steps by the run's budget (ALGORITHMS.md 5, "Baselines"):
-    /// with a task-call limit B, ⌊(⌊B / |V|⌋ − 1) / <see cref="ProposalsPerStep"/>⌋ steps (the steps that fit if every
-    /// proposal is new), with an optimizer-call limit at most that many steps, between 1 and 200; without a call limit
-    /// <see cref="DefaultSteps"/>.
+    /// with a task-call limit B, about ⌈(⌊B / |V|⌋ − 1) / <see cref="ProposalsPerStep"/>⌉ steps (the steps that fit if every
+    /// proposal is new, the last one partial), with an optimizer-call limit at most that many steps, between 1 and 200;
+    /// without a call limit <see cref="DefaultSteps"/>. With <see cref="ScaleToBudget"/> the run then goes on while the
+    /// budget pays for one more optimizer call and one more proposal scored on V (a duplicate proposal costs no task calls,
+    /// so it leaves room for another step), and the last step asks only for as many proposals as it can still score.
     /// </summary>
     /// <value>The default is <see langword="null"/>: 10 steps without a call budget (our choice, scaled down from the repository's 200).</value>
     [Range(1, 1000)]
     public int? Steps { get; set; }
+
+    /// <summary>
+    /// Gets or sets whether, when <see cref="Steps"/> is not set and the budget limits calls, the run goes on until the
+    /// budget is spent (see <see cref="Steps"/>) instead of stopping after the planned steps.
+    /// </summary>
+    /// <value>The default is <see langword="true"/> (issue 13: budgets are spent, not capped; the repository's own cap is 200 steps).</value>
+    public bool ScaleToBudget { get; set; } = true;
 
     /// <summary>Gets or sets how many new instructions are asked for in each step.</summary>
     /// <value>The default is 8 (the opro repository's default).</value>

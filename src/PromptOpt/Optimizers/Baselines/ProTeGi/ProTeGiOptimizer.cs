@@ -25,7 +25,7 @@ namespace PromptOpt.Optimizers.Baselines.ProTeGi;
 /// of V the estimate is based on), <c>beam</c> (<c>candidate</c>, <c>score</c>, <c>examples</c>) and, with
 /// <see cref="ProTeGiOptions.RecordTestScores"/>, <c>test</c> (the beam leader's test score).</para>
 /// </remarks>
-public sealed class ProTeGiOptimizer : IPromptOptimizer
+public sealed class ProTeGiOptimizer : IPromptOptimizer, IStepCost
 {
     /// <summary>The method name used on the command line.</summary>
     public const string MethodName = "protegi";
@@ -49,12 +49,28 @@ public sealed class ProTeGiOptimizer : IPromptOptimizer
     public static ProTeGiOptimizer FromSettings(IReadOnlyDictionary<string, string>? settings)
     {
         var options = new ProTeGiOptions();
-        OptionsValidation.Bind(options, settings);
+        BudgetPlanning.BindScaled(options, settings, scale => options.ScaleToBudget = scale,
+            nameof(ProTeGiOptions.Rounds), nameof(ProTeGiOptions.BeamSize), nameof(ProTeGiOptions.Gradients),
+            nameof(ProTeGiOptions.Paraphrases), nameof(ProTeGiOptions.MaxExpansionsPerParent));
         return new ProTeGiOptimizer(options);
     }
 
     /// <inheritdoc />
     public string Name => MethodName;
+
+    /// <inheritdoc />
+    public (long TaskCalls, long OptimizerCalls) MinimumRun(int trainSize)
+    {
+        // The cheapest shape the planner can choose (or the options' own when they do not scale), one round.
+        var o = Options.Clone();
+        if (o.ScaleToBudget)
+        {
+            (o.BeamSize, o.Gradients, o.Paraphrases, o.MaxExpansionsPerParent) = ProTeGiPlanner.Ladder[^1];
+        }
+
+        var e = Estimate(o, trainSize);
+        return (e.TaskPerStep, e.OptimizerPerStep);
+    }
 
     /// <summary>Gets the options.</summary>
     public ProTeGiOptions Options { get; }
@@ -66,9 +82,17 @@ public sealed class ProTeGiOptimizer : IPromptOptimizer
         OptionsValidation.Validate(Options);
         var o = Options;
         var session = new OptimizationSession(MethodName, request);
-        var run = new Run(session, o, CreateOperations(session, o.Temperature));
-        var estimate = Estimate(o, session.TrainSet.Count);
         var budget = request.Usage.Budget;
+        bool scales = session.Scales(o.ScaleToBudget);
+        if (scales)
+        {
+            o = ProTeGiPlanner.Plan(o, budget, session.TrainSet.Count);
+        }
+
+        session.Plan = $"{o.Rounds} round(s), beam {o.BeamSize}, {o.Gradients} gradient(s), {o.Paraphrases} paraphrase(s), " +
+            $"at most {o.MaxExpansionsPerParent} expansion(s) per parent" + (scales ? "; scaled to the budget (more rounds while it pays for them)" : string.Empty);
+        var run = new Run(session, o, CreateOperations(session, o.Temperature), scales);
+        var estimate = Estimate(o, session.TrainSet.Count);
         session.Announce(Cap(estimate.Task, budget.MaxTaskCalls), Cap(estimate.Optimizer, budget.MaxOptimizerCalls), estimate.TaskPerStep, estimate.OptimizerPerStep);
         return await run.ExecuteAsync(cancellationToken).ConfigureAwait(false);
     }
@@ -116,7 +140,7 @@ public sealed class ProTeGiOptimizer : IPromptOptimizer
     }
 
     /// <summary>One run's state.</summary>
-    private sealed class Run(OptimizationSession session, ProTeGiOptions o, PromptOperations ops)
+    private sealed class Run(OptimizationSession session, ProTeGiOptions o, PromptOperations ops, bool scales)
     {
         private readonly ExampleLedger _ledger = new(session);
         private readonly JsonArray _iterations = [];
@@ -142,7 +166,7 @@ public sealed class ProTeGiOptimizer : IPromptOptimizer
                 await RecordIterationAsync(0, false, 0, 0, 0, 0, 0, beam, cancellationToken).ConfigureAwait(false);
 
                 int totalSteps = o.Rounds + (o.InitialCandidates > 0 ? 1 : 0);
-                for (step = 1; step <= totalSteps; step++)
+                for (step = 1; step <= totalSteps || (scales && AffordsAnotherRound(step, beam.Count)); step++)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
                     bool initial = o.InitialCandidates > 0 && step == 1;
@@ -231,6 +255,26 @@ public sealed class ProTeGiOptimizer : IPromptOptimizer
             var details = Details();
             details["final"] = new JsonArray(scored.Select(x => (JsonNode?)new JsonObject { ["candidate"] = x.Record.Id, ["score"] = x.Score }).ToArray());
             return await session.FinishAsync(best.Record.Prompt, startRecord.TrainScore ?? 0, best.Score, stop, details, cancellationToken).ConfigureAwait(false);
+        }
+
+        /// <summary>
+        /// Whether a budget-scaled run goes on with round <paramref name="step"/> past its plan: at most
+        /// <see cref="ProTeGiPlanner.MaximumRounds"/>, and only while the budget pays for the round's optimizer calls and
+        /// for scoring at least one successor on V.
+        /// </summary>
+        private bool AffordsAnotherRound(int step, int beam)
+        {
+            long optimizer = beam * ProTeGiExpander.CallsPerParent(o, o.MaxExpansionsPerParent);
+            long task = session.TrainSet.Count;
+            if (step <= ProTeGiPlanner.MaximumRounds && BudgetPlanning.Affords(session.Request.Usage, task, optimizer))
+            {
+                return true;
+            }
+
+            session.PlanEnd = step > ProTeGiPlanner.MaximumRounds
+                ? $"it ran the most rounds a plan has ({ProTeGiPlanner.MaximumRounds})"
+                : $"another round of a beam of {beam} needs {optimizer} optimizer calls and at least {task} task calls; {BudgetPlanning.Remaining(session.Request.Usage)}";
+            return false;
         }
 
         /// <summary>

@@ -137,4 +137,18 @@ public sealed class ProTeGiOptions
     /// <value>The default is 1.0 (ALGORITHMS.md 4.2: optimizer temperature 1.0).</value>
     [Range(0.0, 2.0)]
     public float Temperature { get; set; } = 1.0f;
+
+    /// <summary>
+    /// Gets or sets whether, when the budget limits calls, the plan (<see cref="Rounds"/>, <see cref="BeamSize"/>,
+    /// <see cref="Gradients"/>, <see cref="Paraphrases"/>, <see cref="MaxExpansionsPerParent"/>) is scaled to the budget
+    /// (see <c>ProTeGiPlanner</c>: the richest shape of a fixed ladder that fits 3 rounds, with as many rounds as fit,
+    /// then more rounds while the budget pays for them). Binding any of those options from settings turns it off unless
+    /// <c>scale-to-budget</c> is given too.
+    /// </summary>
+    /// <value>The default is <see langword="true"/> (issue 13: budgets are spent, not capped; our choice, the paper is silent on budgets).</value>
+    public bool ScaleToBudget { get; set; } = true;
+
+    /// <summary>Gets a copy.</summary>
+    /// <returns>The copy.</returns>
+    public ProTeGiOptions Clone() => (ProTeGiOptions)MemberwiseClone();
 }
