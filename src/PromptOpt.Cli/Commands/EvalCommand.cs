@@ -98,6 +98,9 @@ internal static class EvalCommand
             examples = examples.Take(limit).ToList();
         }
 
+        // A demo must never be an example the prompt is scored on (nor a test example when scoring another split).
+        prompt.EnsureDemosOutside(examples.Concat(task.Dataset.Test), $"task '{task.Name}' ({args.Split.ToString().ToLowerInvariant()} or test split)");
+
         using var store = context.OpenStore(args.Store);
         var meter = new UsageMeter();
         var model = await context.CreateModelAsync(args.Model, ModelRoles.Task, store, meter, args.Concurrency, args.Seed, [task], cancellationToken);
@@ -110,7 +113,7 @@ internal static class EvalCommand
             ["dataset"] = task.Dataset.Fingerprint,
             ["split"] = args.Split.ToString().ToLowerInvariant(),
             ["limit"] = args.Limit,
-            ["prompt"] = new JsonObject { ["system"] = prompt.System, ["user"] = prompt.User },
+            ["prompt"] = PromptJson(prompt),
             ["model"] = model.Spec,
             ["seed"] = args.Seed,
         };
@@ -140,6 +143,21 @@ internal static class EvalCommand
 
         EvalOutput.Write(context, report, args.Json);
         return ExitCodes.Ok;
+    }
+
+    // The evaluated prompt in the run's spec (and so its id): {system, user}, plus demos and their style only when it has demos,
+    // so a demo-free eval keeps the run id it always had.
+    private static JsonObject PromptJson(Prompts.Prompt prompt)
+    {
+        var o = new JsonObject { ["system"] = prompt.System, ["user"] = prompt.User };
+        var (demos, style) = Optimizers.PromptArtifact.DemoFieldsOf(prompt);
+        if (demos is not null)
+        {
+            o["demos"] = new JsonArray(demos.Select(d => (JsonNode?)new JsonObject { ["input"] = d.Input, ["answer"] = d.Answer, ["rationale"] = d.Rationale }).ToArray());
+            o["demo_style"] = style;
+        }
+
+        return o;
     }
 
     private sealed record EvalArgs(
