@@ -111,7 +111,15 @@ internal sealed partial class CliContext
         Cache = store,
         Environment = Environment,
         OnNotice = notice => NoteOnce("note: " + notice),
+        LocalEmbedders = LocalEmbedders,
     };
+
+    /// <summary>The local embedders <c>--embedder</c> can name besides <c>hash</c>: the offline all-MiniLM-L6-v2 encoder.</summary>
+    private static readonly IReadOnlyDictionary<string, Func<IEmbeddingGenerator<string, Embedding<float>>>> LocalEmbedders =
+        new Dictionary<string, Func<IEmbeddingGenerator<string, Embedding<float>>>>(StringComparer.Ordinal)
+        {
+            [EmbedderSpec.MiniLmName] = () => new Simulation.SentenceEncoding.MiniLmEmbeddingGenerator(),
+        };
 
     /// <summary>Lists the runs in <paramref name="store"/>, newest first, with the task each run names in its spec.</summary>
     /// <param name="store">The store.</param>

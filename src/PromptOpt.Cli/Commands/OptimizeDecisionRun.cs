@@ -91,6 +91,8 @@ internal static class OptimizeDecisionRun
             context.Note($"resuming run {runId}: calls it already made are answered from the cache");
         }
 
+        // The score networks' per-step outputs of this run id (kept across resumes): a rerun or resume skips their fits.
+        var checkpoints = await RunCheckpoints.OpenAsync(store, runId, cancellationToken);
         var request = new DecisionRequest
         {
             Environment = environment,
@@ -101,6 +103,7 @@ internal static class OptimizeDecisionRun
             Seed = seed,
             Steps = steps,
             Progress = recorder,
+            Checkpoints = checkpoints,
         };
 
         // 4–5. Run, record, save the winning meta-prompt and the report next to the store.

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using PromptOpt.Simulation;
 
 namespace PromptOpt.Data;
 
@@ -118,7 +117,7 @@ public static class JsonlDatasetLoader
 
         // A seeded shuffle by hash of (seed, id): independent of the file order and of .NET's Random algorithm.
         var testIds = all
-            .Select((e, i) => (e.Id, Key: SimHash.Hash("jsonl-split", options.Seed, e.Id), i))
+            .Select((e, i) => (e.Id, Key: StableHash.Hash("jsonl-split", options.Seed, e.Id), i))
             .OrderBy(t => t.Key)
             .ThenBy(t => t.i)
             .Take(testCount)

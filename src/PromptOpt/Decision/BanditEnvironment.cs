@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using PromptOpt.Simulation;
 
 namespace PromptOpt.Decision;
 
@@ -191,7 +190,7 @@ public sealed partial class BanditEnvironment : DecisionEnvironment
             return ActionOutcome.Failed("no button name found");
         }
 
-        int reward = SimHash.Uniform(Seed, "bandit-reward", step, arm) < Means[arm] ? 1 : 0;
+        int reward = StableHash.Uniform(Seed, "bandit-reward", step, arm) < Means[arm] ? 1 : 0;
         _regret += best - Means[arm];
         _counts[arm]++;
         _successes[arm] += reward;

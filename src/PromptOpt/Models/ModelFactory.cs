@@ -111,6 +111,13 @@ public static class ModelFactory
     {
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(options);
+        if (spec.LocalName is { } local)
+        {
+            return options.LocalEmbedders?.TryGetValue(local, out var create) == true
+                ? create()
+                : throw new ModelSpecException($"embedder '{local}': not available here (no local embedder '{local}' registered in ModelPipelineOptions.LocalEmbedders; reference PromptOpt.Simulation)");
+        }
+
         if (spec.Model is not { } model)
         {
             return new HashingEmbeddingGenerator();

@@ -45,6 +45,13 @@ public sealed class ModelPipelineOptions
     /// <value>The default is <see langword="null"/>.</value>
     public Func<ModelSpec, IChatClient>? SimulatorFactory { get; set; }
 
+    /// <summary>
+    /// Gets or sets the factories of local embedders by spec name (e.g. <c>minilm</c> → the all-MiniLM-L6-v2 encoder of
+    /// PromptOpt.Simulation), or <see langword="null"/> when none is registered (then such a spec is an error).
+    /// </summary>
+    /// <value>The default is <see langword="null"/>.</value>
+    public IReadOnlyDictionary<string, Func<IEmbeddingGenerator<string, Embedding<float>>>>? LocalEmbedders { get; set; }
+
     /// <summary>Gets or sets the sink of one-line notices (e.g. the <c>auto</c> banner that results are simulated), or <see langword="null"/>.</summary>
     /// <value>The default is <see langword="null"/>.</value>
     public Action<string>? OnNotice { get; set; }

@@ -1,7 +1,7 @@
 namespace PromptOpt.Storage;
 
-/// <summary>A thread-safe in-process <see cref="IRunStore"/> with the same behaviour as <see cref="PromptOptStore"/> (for tests).</summary>
-public sealed class InMemoryRunStore : IRunStore
+/// <summary>A thread-safe in-process <see cref="IRunStore"/> and <see cref="IRunCheckpointStore"/> with the same behaviour as <see cref="PromptOptStore"/> (for tests).</summary>
+public sealed class InMemoryRunStore : IRunStore, IRunCheckpointStore
 {
     private readonly Dictionary<string, RunState> _runs = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
@@ -118,6 +118,35 @@ public sealed class InMemoryRunStore : IRunStore
     }
 
     /// <inheritdoc />
+    public Task SaveCheckpointAsync(string runId, string key, ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(key);
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            var state = Get(runId);
+            Touch(state);
+            state.Checkpoints.TryAdd(key, data.ToArray());
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyDictionary<string, byte[]>> GetCheckpointsAsync(string runId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(runId);
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            IReadOnlyDictionary<string, byte[]> copy = _runs.TryGetValue(runId, out var state)
+                ? state.Checkpoints.ToDictionary(kv => kv.Key, kv => (byte[])kv.Value.Clone(), StringComparer.Ordinal)
+                : new Dictionary<string, byte[]>(StringComparer.Ordinal);
+            return Task.FromResult(copy);
+        }
+    }
+
+    /// <inheritdoc />
     public Task<RunRecord?> GetRunAsync(string runId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(runId);
@@ -187,5 +216,7 @@ public sealed class InMemoryRunStore : IRunStore
         public List<RunEventRecord> Events { get; } = [];
 
         public SortedDictionary<int, CandidateRow> Candidates { get; } = [];
+
+        public Dictionary<string, byte[]> Checkpoints { get; } = new(StringComparer.Ordinal);
     }
 }

@@ -15,7 +15,7 @@ namespace PromptOpt.Storage;
 /// <para>All statements go through one connection, serialized by a lock: thread-safe, and fast for many small writes.
 /// A file written by a newer PromptOpt (a higher <see cref="SchemaVersion"/>) is refused.</para>
 /// </remarks>
-public sealed class PromptOptStore : IResponseCache, IRunStore, IDisposable
+public sealed class PromptOptStore : IResponseCache, IRunStore, IRunCheckpointStore, IDisposable
 {
     /// <summary>The schema version this build writes (in the <c>schema_version</c> table).</summary>
     public const int SchemaVersion = 1;
@@ -186,24 +186,15 @@ public sealed class PromptOptStore : IResponseCache, IRunStore, IDisposable
         ArgumentException.ThrowIfNullOrWhiteSpace(type);
         ArgumentNullException.ThrowIfNull(json);
         cancellationToken.ThrowIfCancellationRequested();
-        lock (_gate)
-        {
-            ThrowIfDisposed();
-            var now = Now();
-            using var tx = _connection.BeginTransaction();
-            Touch(runId, now, tx);
-            using var cmd = Command(
-                """
-                INSERT INTO run_events (run_id, seq, type, json, created_at)
-                VALUES ($id, COALESCE((SELECT MAX(seq) FROM run_events WHERE run_id = $id), 0) + 1, $type, $json, $now)
-                RETURNING seq;
-                """,
-                ("$id", runId), ("$type", type), ("$json", json), ("$now", now));
-            cmd.Transaction = tx;
-            var seq = Convert.ToInt64(cmd.ExecuteScalar(), CultureInfo.InvariantCulture);
-            tx.Commit();
-            return Task.FromResult(seq);
-        }
+        var seq = WriteToRun(
+            runId,
+            """
+            INSERT INTO run_events (run_id, seq, type, json, created_at)
+            VALUES ($id, COALESCE((SELECT MAX(seq) FROM run_events WHERE run_id = $id), 0) + 1, $type, $json, $now)
+            RETURNING seq;
+            """,
+            ("$type", type), ("$json", json));
+        return Task.FromResult(Convert.ToInt64(seq, CultureInfo.InvariantCulture));
     }
 
     /// <inheritdoc />
@@ -212,23 +203,13 @@ public sealed class PromptOptStore : IResponseCache, IRunStore, IDisposable
         ArgumentNullException.ThrowIfNull(runId);
         ArgumentNullException.ThrowIfNull(json);
         cancellationToken.ThrowIfCancellationRequested();
-        lock (_gate)
-        {
-            ThrowIfDisposed();
-            var now = Now();
-            using var tx = _connection.BeginTransaction();
-            Touch(runId, now, tx);
-            using var cmd = Command(
-                """
-                INSERT INTO run_candidates (run_id, candidate_id, json, score, updated_at) VALUES ($id, $cid, $json, $score, $now)
-                ON CONFLICT(run_id, candidate_id) DO UPDATE SET json = excluded.json, score = excluded.score, updated_at = excluded.updated_at;
-                """,
-                ("$id", runId), ("$cid", candidateId), ("$json", json), ("$score", score), ("$now", now));
-            cmd.Transaction = tx;
-            cmd.ExecuteNonQuery();
-            tx.Commit();
-        }
-
+        WriteToRun(
+            runId,
+            """
+            INSERT INTO run_candidates (run_id, candidate_id, json, score, updated_at) VALUES ($id, $cid, $json, $score, $now)
+            ON CONFLICT(run_id, candidate_id) DO UPDATE SET json = excluded.json, score = excluded.score, updated_at = excluded.updated_at;
+            """,
+            ("$cid", candidateId), ("$json", json), ("$score", score));
         return Task.CompletedTask;
     }
 
@@ -357,6 +338,41 @@ public sealed class PromptOptStore : IResponseCache, IRunStore, IDisposable
         }
     }
 
+    // ---- IRunCheckpointStore ----
+
+    /// <inheritdoc />
+    public Task SaveCheckpointAsync(string runId, string key, ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(runId);
+        ArgumentException.ThrowIfNullOrEmpty(key);
+        cancellationToken.ThrowIfCancellationRequested();
+        WriteToRun(
+            runId,
+            "INSERT INTO run_checkpoints (run_id, key, data, created_at) VALUES ($id, $key, $data, $now) ON CONFLICT(run_id, key) DO NOTHING;",
+            ("$key", key), ("$data", data.ToArray()));
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyDictionary<string, byte[]>> GetCheckpointsAsync(string runId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(runId);
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            ThrowIfDisposed();
+            using var cmd = Command("SELECT key, data FROM run_checkpoints WHERE run_id = $id;", ("$id", runId));
+            using var r = cmd.ExecuteReader();
+            var map = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+            while (r.Read())
+            {
+                map[r.GetString(0)] = (byte[])r.GetValue(1);
+            }
+
+            return Task.FromResult<IReadOnlyDictionary<string, byte[]>>(map);
+        }
+    }
+
     /// <inheritdoc />
     public void Dispose()
     {
@@ -450,6 +466,27 @@ public sealed class PromptOptStore : IResponseCache, IRunStore, IDisposable
             {
                 throw UnknownRun(runId);
             }
+        }
+    }
+
+    /// <summary>
+    /// Runs one statement of a write to a run (parameters <c>$id</c> = the run id and <c>$now</c> = the time are added) in a
+    /// transaction that also touches the run; returns the statement's scalar.
+    /// </summary>
+    /// <exception cref="KeyNotFoundException">The run does not exist.</exception>
+    private object? WriteToRun(string runId, string sql, params (string Name, object? Value)[] parameters)
+    {
+        lock (_gate)
+        {
+            ThrowIfDisposed();
+            var now = Now();
+            using var tx = _connection.BeginTransaction();
+            Touch(runId, now, tx);
+            using var cmd = Command(sql, [("$id", runId), ("$now", now), .. parameters]);
+            cmd.Transaction = tx;
+            var result = cmd.ExecuteScalar();
+            tx.Commit();
+            return result;
         }
     }
 

@@ -43,5 +43,12 @@ internal static class StoreSchema
             updated_at   TEXT NOT NULL,
             PRIMARY KEY (run_id, candidate_id)
         );
+        CREATE TABLE IF NOT EXISTS run_checkpoints (
+            run_id     TEXT NOT NULL REFERENCES runs(run_id) ON DELETE CASCADE,
+            key        TEXT NOT NULL,
+            data       BLOB NOT NULL,
+            created_at TEXT NOT NULL,
+            PRIMARY KEY (run_id, key)
+        );
         """;
 }

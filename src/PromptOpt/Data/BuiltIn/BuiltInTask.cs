@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
 using PromptOpt.Evaluation;
-using PromptOpt.Simulation;
 
 namespace PromptOpt.Data.BuiltIn;
 
@@ -80,7 +79,7 @@ internal abstract class BuiltInTask
             int attempt = 0;
             do
             {
-                g = Generate(SimHash.Rng("builtin-task", Name, seed, split, i, attempt));
+                g = Generate(StableHash.Rng("builtin-task", Name, seed, split, i, attempt));
                 attempt++;
             }
             while (!inputs.Add(g.Input) && attempt < MaxAttempts);

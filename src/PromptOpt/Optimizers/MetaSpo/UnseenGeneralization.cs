@@ -3,7 +3,6 @@ using System.Text.Json.Nodes;
 using PromptOpt.Data;
 using PromptOpt.Prompts;
 using PromptOpt.Reporting;
-using PromptOpt.Simulation;
 
 namespace PromptOpt.Optimizers.MetaSpo;
 
@@ -134,7 +133,7 @@ public static class UnseenGeneralization
         ArgumentNullException.ThrowIfNull(task);
         ArgumentNullException.ThrowIfNull(train);
         ArgumentNullException.ThrowIfNull(options);
-        var rng = SimHash.Rng(seed, "metaspo-unseen-prompts", task.Name);
+        var rng = StableHash.Rng(seed, "metaspo-unseen-prompts", task.Name);
         var demos = Enumerable.Range(0, options.UnseenUserPrompts).Select(_ => MetaSpoSampling.Sample(train, options.UnseenDemos, rng)).ToList();
         var induced = await Task.WhenAll(demos.Select((d, k) => ops.InduceInstructionAsync(d, k, cancellationToken))).ConfigureAwait(false);
         var users = induced.OfType<Prompt>().Select(p => MetaSpoPrompts.WithAnswerFormat(p.User, task)).ToList();

@@ -1,13 +1,14 @@
 using System.Globalization;
 using System.Text;
 
-namespace PromptOpt.Simulation;
+namespace PromptOpt;
 
 /// <summary>
-/// Deterministic hashing for the simulator: every simulated draw is a pure function of its inputs
-/// (world seed, normalised prompt text, example id, sample index, …), never of a shared random state.
+/// Deterministic, seeded hashing: every seeded draw (dataset splits, generated tasks, environment rewards and the
+/// simulator's draws) is a pure function of its inputs (seed, normalised text, example id, sample index, …), never of
+/// a shared random state. Values are pinned by tests: changing them changes every split and every simulated result.
 /// </summary>
-public static class SimHash
+public static class StableHash
 {
     /// <summary>Hashes the parts into 64 bits (XxHash64 over the UTF-8 parts with separators).</summary>
     /// <param name="parts">The parts (strings are hashed as UTF-8, other values by invariant string form).</param>

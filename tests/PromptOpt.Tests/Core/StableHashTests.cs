@@ -1,8 +1,8 @@
 using PromptOpt.Simulation;
 
-namespace PromptOpt.Tests.Simulation;
+namespace PromptOpt.Tests.Core;
 
-public class SimHashTests
+public class StableHashTests
 {
     /// <summary>
     /// Parts and the hashes the allocating implementation (UTF-8 byte array per part, ToString for numbers) gave for them:
@@ -23,6 +23,6 @@ public class SimHashTests
     [MemberData(nameof(Pinned))]
     public void Hash_IsUnchanged(object?[] parts, ulong expected)
     {
-        Assert.Equal(expected, SimHash.Hash(parts));
+        Assert.Equal(expected, StableHash.Hash(parts));
     }
 }

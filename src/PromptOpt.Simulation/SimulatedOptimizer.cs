@@ -19,8 +19,8 @@ internal static partial class SimulatedOptimizer
     public static string Respond(SimulatedWorld world, LlmOperation op, int sampleIndex)
     {
         var json = op.ToJson();
-        var ctx = new Context(world, op.Args, SimHash.Rng(world.Seed, "optimizer", json, sampleIndex),
-            SimHash.Uniform(world.Seed, "missing-tag", json, sampleIndex) < world.Options.MissingTagRate);
+        var ctx = new Context(world, op.Args, StableHash.Rng(world.Seed, "optimizer", json, sampleIndex),
+            StableHash.Uniform(world.Seed, "missing-tag", json, sampleIndex) < world.Options.MissingTagRate);
         return op.Name switch
         {
             OperationNames.AnalyzeFailures => AnalyzeFailures(ctx),

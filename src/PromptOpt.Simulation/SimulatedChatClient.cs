@@ -88,7 +88,7 @@ public sealed class SimulatedChatClient : IChatClient
         {
             ModelId = World.Options.ModelId,
             FinishReason = ChatFinishReason.Stop,
-            ResponseId = "sim-" + SimHash.Hash(World.Seed, text, input).ToString("x16", System.Globalization.CultureInfo.InvariantCulture),
+            ResponseId = "sim-" + StableHash.Hash(World.Seed, text, input).ToString("x16", System.Globalization.CultureInfo.InvariantCulture),
             Usage = new UsageDetails { InputTokenCount = input, OutputTokenCount = output, TotalTokenCount = input + output },
             AdditionalProperties = new AdditionalPropertiesDictionary { [ChatOptionKeys.Simulated] = true },
         };

@@ -12,7 +12,7 @@ namespace PromptOpt.Simulation;
 /// </summary>
 /// <remarks>
 /// Every draw is a pure function of (<see cref="SimOptions.Seed"/>, the normalised meta-prompt text, the sample
-/// index, …) through <see cref="SimHash"/>: the same request always gets the same reply.
+/// index, …) through <see cref="StableHash"/>: the same request always gets the same reply.
 /// Skills are detected on the whole meta-prompt, exemplars included: a summarised bandit history ("average reward")
 /// activates <c>stats</c>, and TSP exemplars (which show <c>&lt;trace&gt;</c> tags) activate <c>format</c>, as a real
 /// model imitates what it is shown.
@@ -34,7 +34,7 @@ public static class SimulatedAgent
         ArgumentNullException.ThrowIfNull(options);
         metaPromptText ??= string.Empty;
         var skills = AgentSkills.Detect(metaPromptText, options);
-        ulong text = SimHash.Hash(SimHash.Normalize(metaPromptText));
+        ulong text = StableHash.Hash(StableHash.Normalize(metaPromptText));
         var o = options.Agent;
         int seed = options.Seed;
         var state = operation.Args["state"] as JsonObject;
@@ -62,12 +62,12 @@ public static class SimulatedAgent
         {
             int n = counts[a];
             double mu = n > 0
-                ? ((double)successes[a] / n) + (noise * SimHash.Normal(seed, "agent-bandit-noise", a, n, successes[a]))
+                ? ((double)successes[a] / n) + (noise * StableHash.Normal(seed, "agent-bandit-noise", a, n, successes[a]))
                 : o.UntriedPrior;
             score[a] = (mu + (c * Math.Sqrt(lnT / (n > 0 ? n : o.UntriedPseudoCount)))) / tau;
         }
 
-        int arm = SampleSoftmax(score, SimHash.Uniform(seed, "agent-bandit-choice", text, sample));
+        int arm = SampleSoftmax(score, StableHash.Uniform(seed, "agent-bandit-choice", text, sample));
         return skills.Format
             ? $"<answer>{arms[arm]}</answer>"
             : $"Looking at the history, I will press the {arms[arm]} button next.";
@@ -83,15 +83,15 @@ public static class SimulatedAgent
         int w = 0, b = 0;
         for (int attempt = 0; attempt <= (skills.Diverse ? o.DuplicateRedraws : 0); attempt++)
         {
-            w = (int)Math.Round(bw + (sigma * SimHash.Normal(seed, "agent-lr-w", text, sample, attempt)), MidpointRounding.AwayFromZero);
-            b = (int)Math.Round(bb + (sigma * SimHash.Normal(seed, "agent-lr-b", text, sample, attempt)), MidpointRounding.AwayFromZero);
+            w = (int)Math.Round(bw + (sigma * StableHash.Normal(seed, "agent-lr-w", text, sample, attempt)), MidpointRounding.AwayFromZero);
+            b = (int)Math.Round(bb + (sigma * StableHash.Normal(seed, "agent-lr-b", text, sample, attempt)), MidpointRounding.AwayFromZero);
             if (!shown.Contains((w, b)))
             {
                 break;
             }
         }
 
-        if (!skills.Format && SimHash.Uniform(seed, "agent-format", text, sample) < o.UnformattedFailureRate)
+        if (!skills.Format && StableHash.Uniform(seed, "agent-format", text, sample) < o.UnformattedFailureRate)
         {
             return string.Create(CultureInfo.InvariantCulture, $"I would move w towards {w} and b towards {b}; that should lower the value.");
         }
@@ -111,7 +111,7 @@ public static class SimulatedAgent
         int moves = skills.Refine
             ? o.RefineMoves
             : o.TspMoves + (skills.Diverse ? o.DiverseExtraMoves : 0) + (skills.Explore ? o.ExploreExtraMoves : 0);
-        var rng = SimHash.Rng(seed, "agent-tsp", text, sample);
+        var rng = StableHash.Rng(seed, "agent-tsp", text, sample);
         int[] tour = best;
         for (int attempt = 0; attempt <= (skills.Diverse ? o.DuplicateRedraws : 0); attempt++)
         {
@@ -128,7 +128,7 @@ public static class SimulatedAgent
         }
 
         var trace = string.Join(",", tour);
-        if (!skills.Format && SimHash.Uniform(seed, "agent-format", text, sample) < o.UnformattedFailureRate)
+        if (!skills.Format && StableHash.Uniform(seed, "agent-format", text, sample) < o.UnformattedFailureRate)
         {
             return "A shorter route would visit the points in the order " + string.Join(" -> ", tour) + ".";
         }

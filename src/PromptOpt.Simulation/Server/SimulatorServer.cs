@@ -149,18 +149,18 @@ public sealed class SimulatorServer : IAsyncDisposable
         Interlocked.Increment(ref _requests);
         var body = await ReadBodyAsync(context.Request, context.RequestAborted).ConfigureAwait(false);
 
-        var key = SimHash.Hash(_options.Seed, body);
+        var key = StableHash.Hash(_options.Seed, body);
         int attempt = _attempts.AddOrUpdate(key, 0, (_, n) => n + 1);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, _stopping.Token);
         var ct = linked.Token;
 
-        var delay = _options.LatencyMean + (_options.LatencyJitter * ((2 * SimHash.Uniform(_options.Seed, key, attempt, "latency")) - 1));
+        var delay = _options.LatencyMean + (_options.LatencyJitter * ((2 * StableHash.Uniform(_options.Seed, key, attempt, "latency")) - 1));
         if (delay > TimeSpan.Zero)
         {
             await Task.Delay(delay, _options.TimeProvider, ct).ConfigureAwait(false);
         }
 
-        if (await TryFaultAsync(context, SimHash.Uniform(_options.Seed, key, attempt, "fault"), ct).ConfigureAwait(false))
+        if (await TryFaultAsync(context, StableHash.Uniform(_options.Seed, key, attempt, "fault"), ct).ConfigureAwait(false))
         {
             return;
         }
@@ -189,7 +189,7 @@ public sealed class SimulatorServer : IAsyncDisposable
 
         long output = _tokens.CountTokens(text);
         long created = _options.TimeProvider.GetUtcNow().ToUnixTimeSeconds();
-        var id = "chatcmpl-sim-" + SimHash.Hash(_world.Seed, body).ToString("x16", CultureInfo.InvariantCulture);
+        var id = "chatcmpl-sim-" + StableHash.Hash(_world.Seed, body).ToString("x16", CultureInfo.InvariantCulture);
         Interlocked.Increment(ref _completed);
         if (request.Stream)
         {

@@ -23,7 +23,7 @@ public static class SimulatorModels
         var o = (options ?? new SimOptions()).Clone();
         if (!string.IsNullOrEmpty(modelName))
         {
-            o.Seed = unchecked(o.Seed + (int)(SimHash.Hash("sim-model", modelName) & 0x7FFF_FFFF));
+            o.Seed = unchecked(o.Seed + (int)(StableHash.Hash("sim-model", modelName) & 0x7FFF_FFFF));
             o.ModelId = modelName;
         }
 

@@ -35,11 +35,11 @@ internal sealed class SimTask
 
     /// <summary>The example's difficulty d ~ N(0, σ), from hash(seed, task, example id).</summary>
     public double Difficulty(Example example, SimOptions options) =>
-        SimHash.Normal(options.Seed, Name, example.Id, "difficulty") * options.DifficultyStdDev;
+        StableHash.Normal(options.Seed, Name, example.Id, "difficulty") * options.DifficultyStdDev;
 
     /// <summary>The task skills the example requires: each with its rate, from hash(seed, task, example id, skill).</summary>
     public IReadOnlyList<SimSkill> Required(Example example, SimOptions options) =>
-        Skills.Where(s => SimHash.Uniform(options.Seed, Name, example.Id, s.Name, "required") < s.Rate).ToList();
+        Skills.Where(s => StableHash.Uniform(options.Seed, Name, example.Id, s.Name, "required") < s.Rate).ToList();
 
     internal static SimSkill FromTaskSkill(TaskSkill s, SimOptions options) => new(
         s.Name,

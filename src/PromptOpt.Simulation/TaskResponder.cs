@@ -38,9 +38,9 @@ internal static class TaskResponder
         var template = SkillModel.UserTemplate(user, match.Start, match.Length);
         var inspection = SkillModel.Inspect(system, template, task, options);
         var explanation = SkillModel.Explain(inspection, task, example, options);
-        var promptKey = SimHash.Normalize(SkillModel.PromptText(system, template));
+        var promptKey = StableHash.Normalize(SkillModel.PromptText(system, template));
 
-        double u = SimHash.Uniform(options.Seed, promptKey, task.Name, example.Id, sampleIndex, "correct");
+        double u = StableHash.Uniform(options.Seed, promptKey, task.Name, example.Id, sampleIndex, "correct");
         var answer = u < explanation.PCorrect ? example.Target : Distractor(task, example, options.Seed, promptKey, sampleIndex);
 
         if (inspection.FormatActive)
@@ -54,7 +54,7 @@ internal static class TaskResponder
             return inspection.IsActive(SimCatalog.Stepwise) ? ReasoningLine + "\n" + tagged : tagged;
         }
 
-        double style = SimHash.Uniform(options.Seed, promptKey, task.Name, example.Id, sampleIndex, "style");
+        double style = StableHash.Uniform(options.Seed, promptKey, task.Name, example.Id, sampleIndex, "style");
         if (style < options.UnparseableRate)
         {
             return UnparseableReply;
@@ -68,7 +68,7 @@ internal static class TaskResponder
     /// <summary>A plausible wrong answer: another choice; a nearby number; another target of the task; a near-miss string.</summary>
     internal static string Distractor(SimTask task, Example example, int seed, string promptKey, int sampleIndex)
     {
-        var rng = SimHash.Rng(seed, promptKey, task.Name, example.Id, sampleIndex, "distractor");
+        var rng = StableHash.Rng(seed, promptKey, task.Name, example.Id, sampleIndex, "distractor");
         var target = example.Target;
         var choices = example.Choices?.Where(c => !string.Equals(c.Trim(), target.Trim(), StringComparison.OrdinalIgnoreCase)).ToList();
         if (choices is { Count: > 0 })
