@@ -153,7 +153,7 @@ internal static class EvalCommand
         var (demos, style) = Optimizers.PromptArtifact.DemoFieldsOf(prompt);
         if (demos is not null)
         {
-            o["demos"] = new JsonArray(demos.Select(d => (JsonNode?)new JsonObject { ["input"] = d.Input, ["answer"] = d.Answer, ["rationale"] = d.Rationale }).ToArray());
+            o["demos"] = Prompts.Demo.ToJson(demos);
             o["demo_style"] = style;
         }
 

@@ -201,7 +201,7 @@ internal static class OptimizeOutput
         if (demos is not null)
         {
             // Only a prompt with demos has these keys, so demo-free output is unchanged.
-            o["demos"] = new JsonArray(demos.Select(d => (JsonNode?)new JsonObject { ["input"] = d.Input, ["answer"] = d.Answer, ["rationale"] = d.Rationale }).ToArray());
+            o["demos"] = Prompts.Demo.ToJson(demos);
             o["demoStyle"] = style;
         }
 

@@ -36,6 +36,20 @@ public sealed record Demo(string Input, string Answer, string? Rationale = null)
         return new Demo(input, lines[^1].Trim(), rationale.Length == 0 ? null : rationale);
     }
 
+    /// <summary>Gets demos as a JSON array of <c>{"input", "answer", "rationale"}</c> (what run specs and outputs show).</summary>
+    /// <param name="demos">The demos.</param>
+    /// <returns>The array.</returns>
+    public static System.Text.Json.Nodes.JsonArray ToJson(IEnumerable<Demo> demos)
+    {
+        ArgumentNullException.ThrowIfNull(demos);
+        return new System.Text.Json.Nodes.JsonArray(demos.Select(d => (System.Text.Json.Nodes.JsonNode?)new System.Text.Json.Nodes.JsonObject
+        {
+            ["input"] = d.Input,
+            ["answer"] = d.Answer,
+            ["rationale"] = d.Rationale,
+        }).ToArray());
+    }
+
     /// <summary>Formats demos as an "Examples" block (the inline rendering, and what reports and diffs show).</summary>
     /// <param name="demos">The demos.</param>
     /// <returns>The text, empty when there are none.</returns>

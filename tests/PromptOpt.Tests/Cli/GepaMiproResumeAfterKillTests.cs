@@ -13,8 +13,8 @@ public class GepaMiproResumeAfterKillTests
     private const int Concurrency = 2;
 
     [Theory]
-    [InlineData("gepa", "max-metric-calls=160", 0.45)]
-    [InlineData("mipro", "trials=8", 0.6)]
+    [InlineData("gepa", "max-metric-calls=120", 0.45)]
+    [InlineData("mipro", "trials=6", 0.6)]
     public async Task Optimize_KilledMidwayThenRerun_SameBestPromptAndNoCompletedCallPaidTwice(string method, string option, double killAt)
     {
         using var reference = new TempDirectory();

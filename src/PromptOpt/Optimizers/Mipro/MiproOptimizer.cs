@@ -167,7 +167,7 @@ public sealed class MiproOptimizer : IPromptOptimizer
         {
             ["index"] = i,
             ["kind"] = s.Kind,
-            ["demos"] = new JsonArray(s.Demos.Select(d => (JsonNode?)new JsonObject { ["input"] = d.Input, ["answer"] = d.Answer, ["rationale"] = d.Rationale }).ToArray()),
+            ["demos"] = Demo.ToJson(s.Demos),
         }).ToArray());
         details["trials"] = trialsJson;
         details["full_evals"] = fullJson;
