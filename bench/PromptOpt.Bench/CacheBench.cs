@@ -18,7 +18,7 @@ internal static class CacheBench
             using var store = new PromptOptStore(Path.Combine(dir.FullName, "bench.db"));
             var inner = new EchoClient();
             var meter = new UsageMeter();
-            var model = new ChatPipeline(inner).UseUsageTracking(meter, ModelRoles.Task).UseCache(store).Build();
+            var model = new ChatClientBuilder(inner).UseUsageTracking(meter, ModelRoles.Task).UseResponseCache(store).Build();
             var opts = new ChatOptions { Temperature = 0 };
 
             // Writes: n distinct misses, 8 concurrent callers (each miss = one committed SQLite row).

@@ -2,12 +2,14 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.AI;
 using PromptOpt.Decision;
 using PromptOpt.Models;
 using PromptOpt.Optimizers;
 using PromptOpt.Optimizers.Expo;
 using PromptOpt.Reporting;
 using PromptOpt.Simulation;
+using PromptOpt.Simulation.SentenceEncoding;
 
 namespace PromptOpt.Bench;
 
@@ -19,7 +21,9 @@ namespace PromptOpt.Bench;
 /// optimization tasks, the anytime optimality gap (mean over steps of log10(1 + best-so-far gap)).
 /// </summary>
 /// <remarks>
-/// <para>Usage: <c>expo [--seeds N] [--steps T] [--envs a,b] [--methods a,b] [--full-network] [--seed0 S] [--svg DIR]</c>.
+/// <para>Usage: <c>expo [--seeds N] [--steps T] [--envs a,b] [--methods a,b] [--embedder hash|minilm] [--full-network] [--seed0 S] [--svg DIR]
+/// [--embedder hash|minilm]</c>. <c>--embedder minilm</c> runs the score networks on all-MiniLM-L6-v2 sentence embeddings
+/// (384-d, <see cref="MiniLmEmbeddingGenerator"/>) instead of the hashing embedder.
 /// With <c>--svg</c>, each table is also drawn as a curve chart (mean ± one standard error per step over the seeds) into
 /// <c>DIR/expo-&lt;env&gt;-&lt;measure&gt;.svg</c>.</para>
 /// <para>Seed s (s = seed0 … seed0 + N − 1) fixes the environment instance, the simulated world and the method's random
@@ -49,7 +53,7 @@ internal static class ExpoBench
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var a = BenchArgs.Named(args, ["--seeds", "--steps", "--seed0", "--svg", "--envs", "--methods"], ["--skills", "--full-network"]);
+        var a = BenchArgs.Named(args, ["--seeds", "--steps", "--seed0", "--svg", "--envs", "--methods", "--embedder"], ["--skills", "--full-network"]);
         var envNames = a.Text("--envs") is { } e
             ? BenchArgs.OneOf(e.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), "environment", EnvironmentCatalog.All.Select(x => x.Name))
             : null;
@@ -66,10 +70,16 @@ internal static class ExpoBench
             ? AllMethods.Where(x => BenchArgs.OneOf(m.Split(','), "method", AllMethods.Select(y => y.Label)).Contains(x.Label)).ToArray()
             : AllMethods;
         var network = full ? new Dictionary<string, string>() : new Dictionary<string, string> { ["network-hidden-units"] = "32", ["network-epochs"] = "20" };
-        var embedder = new HashingEmbeddingGenerator(full ? null : new HashingEmbeddingOptions { Dimensions = 128 });
+        var embedderName = BenchArgs.OneOf([a.Text("--embedder") ?? "hash"], "embedder", ["hash", MiniLmEmbeddingGenerator.Name])[0];
+        IEmbeddingGenerator<string, Embedding<float>> embedder = embedderName switch
+        {
+            "hash" => new HashingEmbeddingGenerator(full ? null : new HashingEmbeddingOptions { Dimensions = 128 }),
+            MiniLmEmbeddingGenerator.Name => new MiniLmEmbeddingGenerator(),
+            _ => throw new BenchUsageException($"--embedder: expected hash or minilm, got '{embedderName}'"),
+        };
 
         Console.WriteLine("## EXPO / EXPO-ES on the simulator (SIMULATED results)\n");
-        Console.WriteLine($"{seeds} seeds ({seed0}…{seed0 + seeds - 1}), {steps} steps, network: {(full ? "default (128 hidden, 50 epochs, 512-d embeddings)" : "test setting (32 hidden, 20 epochs, 128-d embeddings)")}, {Environment.ProcessorCount} cores.");
+        Console.WriteLine($"{seeds} seeds ({seed0}…{seed0 + seeds - 1}), {steps} steps, network: {(full ? "default (128 hidden, 50 epochs, 512-d embeddings)" : "test setting (32 hidden, 20 epochs, 128-d embeddings)")}, embedder {(embedderName == "hash" ? "hash" : "minilm (384-d all-MiniLM-L6-v2)")}, {Environment.ProcessorCount} cores.");
         Console.WriteLine("Cells: mean ± standard error over the seeds; lower is better. Bandits: cumulative regret Σ(μ* − μ_a). LR: optimality gap (best loss − least-squares loss) " +
             "and cumulative regret Σ(1 − r_t) with r_t = clip(1 − loss/loss_ref, 0, 1). TSP: relative gap to the optimal tour and Σ(1 − r_t) with r_t = optimum/length.\n");
         var total = Stopwatch.StartNew();
@@ -114,7 +124,7 @@ internal static class ExpoBench
 
     /// <summary>Runs one method on <paramref name="seeds"/> seeds in parallel; returns each seed's per-step measure and cumulative regret.</summary>
     private static async Task<(double[][] Measure, double[][] Regret)> RunSeedsAsync(
-        string env, string method, Dictionary<string, string> settings, HashingEmbeddingGenerator embedder, int seeds, int seed0, int steps)
+        string env, string method, Dictionary<string, string> settings, IEmbeddingGenerator<string, Embedding<float>> embedder, int seeds, int seed0, int steps)
     {
         var curves = new double[seeds][];
         var regrets = new double[seeds][];

@@ -11,6 +11,7 @@ namespace PromptOpt.Bench;
 /// <summary>
 /// Evaluation throughput through the REAL HTTP path (OpenAI SDK adapter + middleware, no cache) against the loopback
 /// simulator server with a fixed latency: achieved requests/s next to the physical limit concurrency ÷ latency.
+/// CPU per request is the whole process's (client pipeline + in-process server) CPU time over the level, divided by its requests.
 /// Usage: throughput [latency-ms=100] [concurrency list=1,16,64,256] [examples=1000].
 /// </summary>
 internal static class ThroughputBench
@@ -34,8 +35,8 @@ internal static class ThroughputBench
         var warm = ModelFactory.Create(ModelSpec.Parse($"openai-compatible:{server.BaseUrl}|sim-bench"), ModelRoles.Task,
             new ModelPipelineOptions { Usage = new UsageMeter(), MaxConcurrency = 8, Environment = _ => null });
         await Evaluator.EvaluateAsync(warm, task.OneLinePrompt, task.Dataset.Train.Take(10).ToList(), task.Metric, new EvaluationOptions { MaxConcurrency = 8 });
-        Console.WriteLine("| concurrency | examples | wall s | requests/s | physical limit req/s | % of limit | accuracy (simulated) |");
-        Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|");
+        Console.WriteLine("| concurrency | examples | wall s | requests/s | physical limit req/s | % of limit | CPU µs/request (client+server) | accuracy (simulated) |");
+        Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var c in levels)
         {
             int count = Math.Min(n, Math.Max(c * 4, 40));
@@ -51,13 +52,15 @@ internal static class ThroughputBench
                 ModelRoles.Task,
                 new ModelPipelineOptions { Usage = meter, MaxConcurrency = c, Environment = _ => null });
             var options = new EvaluationOptions { MaxConcurrency = c };
+            var cpu = Process.GetCurrentProcess().TotalProcessorTime;
             var sw = Stopwatch.StartNew();
             var result = await Evaluator.EvaluateAsync(model, task.OneLinePrompt, examples, task.Metric, options);
             sw.Stop();
+            double cpuPerRequest = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMicroseconds / count;
             double rps = count / sw.Elapsed.TotalSeconds;
             double limit = c * 1000.0 / latencyMs;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {c} | {count} | {sw.Elapsed.TotalSeconds:F2} | {rps:F1} | {limit:F1} | {100 * rps / limit:F1} % | {result.Score:F3} |"));
+                $"| {c} | {count} | {sw.Elapsed.TotalSeconds:F2} | {rps:F1} | {limit:F1} | {100 * rps / limit:F1} % | {cpuPerRequest:F0} | {result.Score:F3} |"));
         }
 
         return 0;

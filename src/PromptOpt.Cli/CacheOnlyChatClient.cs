@@ -30,7 +30,7 @@ internal sealed class CacheOnlyChatClient(IChatClient provider) : DelegatingChat
                 SimulatorFactory = SimulatorModels.CreateFactory(tasks, new SimOptions { Seed = seed }),
             };
             var provider = ModelFactory.CreateProvider(ModelSpec.Parse(spec), options);
-            return new ChatPipeline(new CacheOnlyChatClient(provider)).UseCache(cache).Build();
+            return new ChatClientBuilder(new CacheOnlyChatClient(provider)).UseResponseCache(cache).Build();
         }
         catch (PromptOptInputException)
         {

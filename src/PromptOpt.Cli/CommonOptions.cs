@@ -54,6 +54,18 @@ internal static class CommonOptions
         DefaultValueFactory = _ => "auto",
     };
 
+    /// <summary>
+    /// Creates <c>--metric</c> (spec key <c>metric</c>), shared by every command that scores a task (eval, optimize, compare).
+    /// Resolve it with <see cref="CliContext.ResolveTask(string, int, string?)"/> or <see cref="Optimizers.RunSpec.Metric"/>.
+    /// </summary>
+    /// <returns>The option.</returns>
+    public static Option<string?> Metric() => new("--metric")
+    {
+        Description = "How answers are scored: " + string.Join(" | ", Evaluation.Metrics.MetricCatalog.Names) +
+            " (also accuracy = choice, exact, f1 = token_f1). Default: the metric the dataset's README asks for, else the one inferred from the data.",
+        HelpName = "name",
+    };
+
     /// <summary>Adds a validator that rejects values below <paramref name="min"/>.</summary>
     /// <param name="option">The option.</param>
     /// <param name="min">The smallest allowed value.</param>
@@ -71,6 +83,24 @@ internal static class CommonOptions
     public static Option<int?> AtLeast(this Option<int?> option, int min)
     {
         AddMinimum(option, min);
+        return option;
+    }
+
+    /// <summary>Adds a validator that rejects values above <paramref name="max"/>.</summary>
+    /// <param name="option">The option.</param>
+    /// <param name="max">The largest allowed value.</param>
+    /// <returns>The option.</returns>
+    public static Option<int> AtMost(this Option<int> option, int max)
+    {
+        option.Validators.Add(r =>
+        {
+            if (r.Tokens.Count == 1
+                && int.TryParse(r.Tokens[0].Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v)
+                && v > max)
+            {
+                r.AddError(string.Create(CultureInfo.InvariantCulture, $"{option.Name} must be at most {max}, got {v}."));
+            }
+        });
         return option;
     }
 

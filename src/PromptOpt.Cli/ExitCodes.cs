@@ -12,6 +12,12 @@ internal static class ExitCodes
     /// <summary>Bad input (unknown task, bad model spec, missing file, bad data, bad option value): one line on stderr.</summary>
     public const int BadInput = 2;
 
+    /// <summary>
+    /// A CI gate failed (<c>eval --fail-under</c>, <c>--baseline … --max-drop</c>): the score regressed. One line on stderr says
+    /// what regressed; the evaluation's output is complete.
+    /// </summary>
+    public const int Regression = 3;
+
     /// <summary>Cancelled with Ctrl-C (128 + SIGINT); completed calls stay in the cache, so rerunning resumes.</summary>
     public const int Cancelled = 130;
 }

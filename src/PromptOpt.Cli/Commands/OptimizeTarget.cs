@@ -50,11 +50,14 @@ internal sealed record OptimizeTarget(string Name, TaskDefinition Task, IReadOnl
                 $"'env'/'steps'/'embedder' are for the agent methods ({string.Join(", ", OptimizerRegistry.DecisionNames)}); method '{spec.Method}' optimizes a task prompt: give a task instead");
         }
 
+        var metric = spec.Metric is { } name ? Evaluation.Metrics.MetricCatalog.Create(name) : null;
         if (spec.Suite is { } suitePath)
         {
-            // MetaSPO: the suite's source tasks (the request's Task is the first one) and unseen tasks.
+            // MetaSPO: the suite's source tasks (the request's Task is the first one) and unseen tasks; a metric applies to all.
             var suite = TaskSuiteLoader.Load(context.ResolvePath(suitePath)).Resolve(seed);
-            return new OptimizeTarget(suite.Suite.Name, suite.Source[0], suite.Source, suite.Unseen, CombinedFingerprint(suite.All));
+            var source = suite.Source.Select(t => metric is null ? t : t.WithMetric(metric)).ToList();
+            var unseen = suite.Unseen.Select(t => metric is null ? t : t.WithMetric(metric)).ToList();
+            return new OptimizeTarget(suite.Suite.Name, source[0], source, unseen, CombinedFingerprint(suite.All));
         }
 
         if (spec.Task is null)
@@ -62,7 +65,7 @@ internal sealed record OptimizeTarget(string Name, TaskDefinition Task, IReadOnl
             throw new PromptOptInputException("no task: give --task or 'task:' in the spec (see 'promptopt tasks')");
         }
 
-        var task = context.ResolveTask(spec.Task, seed);
+        var task = context.ResolveTask(spec.Task, seed, spec.Metric);
         return new OptimizeTarget(task.Name, task, [], [], task.Dataset.Fingerprint);
     }
 

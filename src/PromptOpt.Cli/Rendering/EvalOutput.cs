@@ -37,11 +37,18 @@ internal static class EvalOutput
     /// <param name="context">The context.</param>
     /// <param name="report">The report.</param>
     /// <param name="json">Whether to write JSON.</param>
-    public static void Write(CliContext context, EvalReport report, bool json)
+    /// <param name="gate">The CI gate's verdict as JSON (<c>"gate"</c> in the JSON output), or <see langword="null"/> when no gate is set.</param>
+    public static void Write(CliContext context, EvalReport report, bool json, JsonObject? gate = null)
     {
         if (json)
         {
-            JsonOutput.Write(context.Out, ToJson(report));
+            var obj = ToJson(report);
+            if (gate is not null)
+            {
+                obj["gate"] = gate;
+            }
+
+            JsonOutput.Write(context.Out, obj);
             return;
         }
 
@@ -54,7 +61,7 @@ internal static class EvalOutput
             ("model", report.Model.Spec + sim),
             ("score", $"{TextFormat.Score(r.Score)} {report.Task.Metric.Name}{sim}"),
             ("n", TextFormat.Int(r.Results.Count) + (r.Errors > 0 ? $" ({TextFormat.Int(r.Errors)} errors)" : string.Empty)),
-            ("calls", $"{TextFormat.Int(usage.Calls)} ({TextFormat.Int(usage.PaidCalls)} paid, {TextFormat.Int(usage.CachedCalls)} cache hits)"),
+            ("calls", $"{TextFormat.Int(usage.Calls)} ({TextFormat.Int(usage.PaidCalls)} paid, {TextFormat.Int(usage.CachedCalls)} cache hits); {TextFormat.Int(usage.Retries)} retries"),
             ("tokens", $"{TextFormat.Int(usage.InputTokens)} in, {TextFormat.Int(usage.OutputTokens)} out"),
             ("run", report.RunId),
             ("store", report.StorePath),
@@ -129,6 +136,7 @@ internal static class EvalOutput
                 ["calls"] = u.Calls,
                 ["paidCalls"] = u.PaidCalls,
                 ["cacheHits"] = u.CachedCalls,
+                ["retries"] = u.Retries,
                 ["inputTokens"] = u.InputTokens,
                 ["outputTokens"] = u.OutputTokens,
                 ["estimatedDollars"] = u.EstimatedDollars,

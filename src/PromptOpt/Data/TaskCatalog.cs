@@ -62,14 +62,18 @@ public static class TaskCatalog
             $"unknown task \"{taskArg}\": expected a built-in task ({string.Join(", ", BuiltInTasks.Names)}), a dataset directory or a .jsonl file");
     }
 
-    /// <summary>Loads a dataset directory as a task, with the instruction from its README when present.</summary>
+    /// <summary>
+    /// Loads a dataset directory as a task, with the instruction from its README when present, scored by the metric the
+    /// README asks for (<see cref="DatasetReadme.ParseMetric"/>), else the one inferred from the data.
+    /// </summary>
     /// <param name="directory">The directory.</param>
     /// <returns>The task definition.</returns>
     /// <exception cref="DataFormatException">The dataset is missing or malformed.</exception>
     public static TaskDefinition FromDirectory(string directory)
     {
         var dataset = JsonlDatasetLoader.LoadDirectory(directory);
-        return DatasetTasks.FromDataset(dataset, DatasetReadme.TryReadInstruction(directory));
+        var metric = DatasetReadme.TryReadMetric(directory) is { } name ? Evaluation.Metrics.MetricCatalog.Create(name) : null;
+        return DatasetTasks.FromDataset(dataset, DatasetReadme.TryReadInstruction(directory), metric);
     }
 
     /// <summary>Loads a single <c>.jsonl</c> file as a task, split into train and test by <paramref name="seed"/>.</summary>

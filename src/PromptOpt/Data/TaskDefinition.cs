@@ -67,4 +67,22 @@ public sealed class TaskDefinition
 
     /// <summary>Gets the one-line starting prompt: default instruction, question placeholder, nothing else.</summary>
     public Prompts.Prompt OneLinePrompt => Prompts.Prompt.FromInstruction(DefaultInstruction);
+
+    /// <summary>
+    /// Returns this task scored by <paramref name="metric"/> instead (<c>--metric</c>, spec key <c>metric</c>): same name,
+    /// data, instruction and answer format; only how answers are scored changes.
+    /// </summary>
+    /// <param name="metric">The metric.</param>
+    /// <returns>The task (this instance when the metric is the same).</returns>
+    public TaskDefinition WithMetric(IMetric metric)
+    {
+        ArgumentNullException.ThrowIfNull(metric);
+        return ReferenceEquals(metric, Metric) ? this : new TaskDefinition(Name, Dataset, metric, DefaultInstruction, AnswerFormat, Skills)
+        {
+            BaseLogit = BaseLogit,
+            Description = Description,
+            Domain = Domain,
+            InitialUserPrompt = InitialUserPrompt,
+        };
+    }
 }

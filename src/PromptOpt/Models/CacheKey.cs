@@ -7,7 +7,7 @@ namespace PromptOpt.Models;
 
 /// <summary>
 /// Computes response-cache keys: a SHA-256 over a canonical JSON of everything that changes a model's output, prefixed
-/// with <see cref="CachingChatClient.CacheFormatVersion"/> (chat) or <see cref="CachingEmbeddingGenerator.CacheFormatVersion"/>
+/// with <see cref="ResponseCacheChatClient.CacheFormatVersion"/> (chat) or <see cref="ResponseCacheEmbeddingGenerator.CacheFormatVersion"/>
 /// (embeddings, <see cref="ComputeEmbeddings"/>).
 /// </summary>
 /// <remarks>
@@ -16,7 +16,7 @@ namespace PromptOpt.Models;
 /// penalties, seed, stop sequences, response format, reasoning, tools); all <see cref="ChatOptions.AdditionalProperties"/>
 /// sorted by key (so the <c>promptopt.op</c> JSON and role count); and the normalised sample index
 /// (<see cref="ChatOptionsExtensions.GetSampleIndex"/>: 0 at temperature 0, where samples cannot differ).
-/// Bump <see cref="CachingChatClient.CacheFormatVersion"/> whenever this shape changes.
+/// Bump <see cref="ResponseCacheChatClient.CacheFormatVersion"/> whenever this shape changes.
 /// </remarks>
 internal static class CacheKey
 {
@@ -26,7 +26,7 @@ internal static class CacheKey
     /// <param name="options">The options, or <see langword="null"/>.</param>
     /// <returns>The key, <c>v{version}-{64 hex digits}</c>.</returns>
     public static string Compute(string scope, IEnumerable<ChatMessage> messages, ChatOptions? options) =>
-        Digest($"v{CachingChatClient.CacheFormatVersion}-", CachingChatClient.CacheFormatVersion, scope, options?.ModelId, (messages, options), static (w, s) =>
+        Digest($"v{ResponseCacheChatClient.CacheFormatVersion}-", ResponseCacheChatClient.CacheFormatVersion, scope, options?.ModelId, (messages, options), static (w, s) =>
         {
             w.WriteStartArray("messages");
             foreach (var m in s.messages)
@@ -51,9 +51,9 @@ internal static class CacheKey
     /// <param name="scope">The provider name, endpoint and model id.</param>
     /// <param name="values">The inputs.</param>
     /// <param name="options">The options, or <see langword="null"/>.</param>
-    /// <returns>The key, <c>emb-v{version}-{64 hex digits}</c> (<see cref="CachingEmbeddingGenerator.CacheFormatVersion"/>).</returns>
+    /// <returns>The key, <c>emb-v{version}-{64 hex digits}</c> (<see cref="ResponseCacheEmbeddingGenerator.CacheFormatVersion"/>).</returns>
     public static string ComputeEmbeddings(string scope, IEnumerable<string> values, EmbeddingGenerationOptions? options) =>
-        Digest($"emb-v{CachingEmbeddingGenerator.CacheFormatVersion}-", CachingEmbeddingGenerator.CacheFormatVersion, scope, options?.ModelId, (values, options), static (w, s) =>
+        Digest($"emb-v{ResponseCacheEmbeddingGenerator.CacheFormatVersion}-", ResponseCacheEmbeddingGenerator.CacheFormatVersion, scope, options?.ModelId, (values, options), static (w, s) =>
         {
             if (s.options?.Dimensions is { } dimensions)
             {

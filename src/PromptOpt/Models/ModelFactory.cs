@@ -5,14 +5,18 @@ namespace PromptOpt.Models;
 
 /// <summary>Builds a role's model from a <see cref="ModelSpec"/>: the provider wrapped in PromptOpt's middleware pipeline.</summary>
 /// <remarks>
-/// <para>The pipeline, outermost first (see DESIGN.md, "The model seam"):</para>
+/// <para>The pipeline is built with Microsoft.Extensions.AI's <see cref="ChatClientBuilder"/>, outermost first (see DESIGN.md,
+/// "The model seam"):</para>
 /// <list type="number">
+/// <item>MEAI's <see cref="OpenTelemetryChatClient"/> (standard GenAI spans and metrics, source and meter <c>PromptOpt</c>) with
+/// <see cref="PromptOptTelemetryChatClient"/> adding role, operation and cache hit.</item>
 /// <item><see cref="UsageTrackingChatClient"/>: reserves each call against the budget, records tokens; counts cache hits.</item>
-/// <item><see cref="CachingChatClient"/> (when <see cref="ModelPipelineOptions.Cache"/> is set): answers repeats from the cache,
+/// <item><see cref="ResponseCacheChatClient"/> (when <see cref="ModelPipelineOptions.Cache"/> is set): answers repeats from the cache,
 /// deduplicates concurrent identical calls, commits each paid response before returning it.</item>
 /// <item><see cref="ThrottlingChatClient"/>: at most <see cref="ModelPipelineOptions.MaxConcurrency"/> provider calls at once.</item>
 /// <item><see cref="ResilientChatClient"/>: retries 429/5xx/timeouts/dropped connections/malformed replies, honouring <c>Retry-After</c>.</item>
-/// <item>The provider: the OpenAI adapter (SDK retry off) or the simulator.</item>
+/// <item>MEAI's <see cref="LoggingChatClient"/> when <see cref="ModelPipelineOptions.LoggerFactory"/> is set (<c>--verbose</c>): each attempt.</item>
+/// <item>The provider: MEAI.OpenAI's <c>AsIChatClient()</c> inside <see cref="OpenAIProviderChatClient"/> (SDK retry off), or the simulator.</item>
 /// </list>
 /// <para><c>auto</c> resolves (see <see cref="ResolveAuto"/>) to <c>OPENAI_BASE_URL</c> as an OpenAI-compatible endpoint, else
 /// <c>OPENAI_API_KEY</c> with <c>openai:</c><see cref="DefaultOpenAIModel"/> (override the model with <c>PROMPTOPT_MODEL</c>),
@@ -50,16 +54,21 @@ public static class ModelFactory
         options.Retry.Validate();
 
         var provider = CreateProvider(spec, options);
-        var pipeline = new ChatPipeline(provider).UseTelemetry().UseUsageTracking(options.Usage, role); // telemetry sits outside the cache so hits are marked
+
+        // Telemetry sits outside the cache so hits get a span and are marked; logging (--verbose) sits on the real calls.
+        var pipeline = new ChatClientBuilder(provider).UsePromptOptTelemetry().UseUsageTracking(options.Usage, role);
         if (options.Cache is { } cache)
         {
-            pipeline.UseCache(cache);
+            pipeline.UseResponseCache(cache);
         }
 
-        return pipeline
-            .UseConcurrencyLimit(options.MaxConcurrency)
-            .UseResilience(options.Retry, options.TimeProvider, options.Usage, role)
-            .Build();
+        pipeline.UseConcurrencyLimit(options.MaxConcurrency).UseResilience(options.Retry, options.TimeProvider, options.Usage, role);
+        if (options.LoggerFactory is { } loggerFactory)
+        {
+            pipeline.UseLogging(loggerFactory);
+        }
+
+        return pipeline.Build();
     }
 
     /// <summary>Builds the bare provider of <paramref name="spec"/> (no middleware).</summary>
@@ -99,9 +108,9 @@ public static class ModelFactory
     /// (no network, no cost, not metered). A provider's model is its <c>/embeddings</c> endpoint inside the middleware
     /// pipeline, outermost first: <see cref="BatchingEmbeddingGenerator"/> (at most
     /// <see cref="ModelPipelineOptions.MaxEmbeddingBatchSize"/> inputs per request) → <see cref="UsageTrackingEmbeddingGenerator"/>
-    /// (role <see cref="ModelRoles.Embedding"/>) → <see cref="CachingEmbeddingGenerator"/> (when
+    /// (role <see cref="ModelRoles.Embedding"/>) → <see cref="ResponseCacheEmbeddingGenerator"/> (when
     /// <see cref="ModelPipelineOptions.Cache"/> is set) → <see cref="ResilientEmbeddingGenerator"/> (the chat calls' retry policy)
-    /// → the OpenAI SDK adapter (SDK retry off), with the options' key handling, timeout, HTTP client and clock.
+    /// → MEAI.OpenAI's <c>AsIEmbeddingGenerator()</c> inside <see cref="OpenAIProviderEmbeddingGenerator"/> (SDK retry off), with the options' key handling, timeout, HTTP client and clock.
     /// </summary>
     /// <param name="spec">The embedder spec.</param>
     /// <param name="options">The pipeline options (<see cref="ModelPipelineOptions.SimulatorFactory"/> and <c>MaxConcurrency</c> are not used).</param>
@@ -128,13 +137,15 @@ public static class ModelFactory
         var key = ReadKey(model, "embedder", options.Environment);
         var provider = OpenAIEmbeddingGenerators.Create(
             model.BaseUrl, model.Model!, key, options.RequestTimeout, options.HttpClient, model.ApiKeyVariable, options.TimeProvider);
-        IEmbeddingGenerator<string, Embedding<float>> embedder = new ResilientEmbeddingGenerator(provider, options.Retry, options.TimeProvider, options.Usage);
+        var pipeline = new EmbeddingGeneratorBuilder<string, Embedding<float>>(provider)
+            .Use(inner => new BatchingEmbeddingGenerator(inner, options.MaxEmbeddingBatchSize))
+            .Use(inner => new UsageTrackingEmbeddingGenerator(inner, options.Usage));
         if (options.Cache is { } cache)
         {
-            embedder = new CachingEmbeddingGenerator(embedder, cache);
+            pipeline.Use(inner => new ResponseCacheEmbeddingGenerator(inner, cache));
         }
 
-        return new BatchingEmbeddingGenerator(new UsageTrackingEmbeddingGenerator(embedder, options.Usage), options.MaxEmbeddingBatchSize);
+        return pipeline.Use(inner => new ResilientEmbeddingGenerator(inner, options.Retry, options.TimeProvider, options.Usage)).Build();
     }
 
     /// <summary>

@@ -56,6 +56,13 @@ public sealed class ModelPipelineOptions
     /// <value>The default is <see langword="null"/>.</value>
     public Action<string>? OnNotice { get; set; }
 
+    /// <summary>
+    /// Gets or sets the logger factory of Microsoft.Extensions.AI's <see cref="LoggingChatClient"/> (each real call attempt,
+    /// at <c>Debug</c>; message contents only at <c>Trace</c>), or <see langword="null"/> for no logging.
+    /// </summary>
+    /// <value>The default is <see langword="null"/>.</value>
+    public Microsoft.Extensions.Logging.ILoggerFactory? LoggerFactory { get; set; }
+
     /// <summary>Gets or sets how environment variables are read (tests inject a dictionary).</summary>
     /// <value>The default is <see cref="System.Environment.GetEnvironmentVariable(string)"/>.</value>
     public Func<string, string?> Environment { get; set; } = System.Environment.GetEnvironmentVariable;

@@ -10,7 +10,8 @@ public static class OpenAIChatClients
     public static readonly Uri OpenAIEndpoint = OpenAIClientSetup.OpenAIEndpoint;
 
     /// <summary>
-    /// Creates a chat client for a chat-completions endpoint. The SDK's own retry is disabled, so the pipeline's retry
+    /// Creates a chat client for a chat-completions endpoint: Microsoft.Extensions.AI.OpenAI's <c>AsIChatClient()</c> over the
+    /// OpenAI SDK's <see cref="ChatClient"/>, inside PromptOpt's error translation. The SDK's own retry is disabled, so the pipeline's retry
     /// middleware is the only one (see <see cref="ModelFactory"/>); failures are one-line <see cref="ModelCallException"/>s.
     /// </summary>
     /// <param name="baseUrl">The base URL (e.g. <c>http://127.0.0.1:8080/v1</c>), or <see langword="null"/> for the OpenAI API.</param>
@@ -40,22 +41,6 @@ public static class OpenAIChatClients
         var endpoint = baseUrl ?? OpenAIEndpoint;
         var client = new ChatClient(model, OpenAIClientSetup.Credential(apiKey), OpenAIClientSetup.Options(endpoint, timeout, httpClient));
         var provider = OpenAIClientSetup.ProviderName(baseUrl);
-        return new OpenAIChatClientAdapter(client, model, provider, endpoint, apiKeyVariable, apiKey, timeout, forwardPromptOptProperties, timeProvider);
-    }
-
-    /// <summary>
-    /// Wraps an existing SDK <see cref="ChatClient"/> as an <see cref="IChatClient"/>. The client's own options (including
-    /// its retry policy) are kept: prefer <see cref="Create"/>, which disables the SDK's retry.
-    /// </summary>
-    /// <param name="chatClient">The SDK client.</param>
-    /// <param name="model">The model the client was created for.</param>
-    /// <param name="endpoint">The client's endpoint (for metadata and messages), or <see langword="null"/> for the OpenAI API.</param>
-    /// <param name="apiKeyVariable">The NAME of the variable the key came from, for error messages.</param>
-    /// <returns>The chat client.</returns>
-    public static IChatClient AsChatClient(this ChatClient chatClient, string model, Uri? endpoint = null, string? apiKeyVariable = ModelSpec.OpenAIKeyVariable)
-    {
-        ArgumentNullException.ThrowIfNull(chatClient);
-        return new OpenAIChatClientAdapter(
-            chatClient, model, OpenAIClientSetup.ProviderName(endpoint), endpoint ?? OpenAIEndpoint, apiKeyVariable, null, TimeSpan.FromSeconds(100), false);
+        return new OpenAIProviderChatClient(client, model, provider, endpoint, apiKeyVariable, apiKey, timeout, forwardPromptOptProperties, timeProvider);
     }
 }

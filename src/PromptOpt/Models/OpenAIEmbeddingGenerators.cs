@@ -7,7 +7,8 @@ namespace PromptOpt.Models;
 public static class OpenAIEmbeddingGenerators
 {
     /// <summary>
-    /// Creates an embedding generator for an embeddings endpoint. The SDK's own retry is disabled, so the pipeline's retry
+    /// Creates an embedding generator for an embeddings endpoint: Microsoft.Extensions.AI.OpenAI's
+    /// <c>AsIEmbeddingGenerator()</c> over the OpenAI SDK's <see cref="EmbeddingClient"/>, inside PromptOpt's error translation. The SDK's own retry is disabled, so the pipeline's retry
     /// middleware is the only one (see <see cref="ModelFactory.CreateEmbedder"/>); failures are one-line
     /// <see cref="ModelCallException"/>s. Each call sends all its inputs in one request (split them with
     /// <see cref="BatchingEmbeddingGenerator"/>).
@@ -33,6 +34,6 @@ public static class OpenAIEmbeddingGenerators
         ArgumentException.ThrowIfNullOrWhiteSpace(model);
         var endpoint = baseUrl ?? OpenAIClientSetup.OpenAIEndpoint;
         var client = new EmbeddingClient(model, OpenAIClientSetup.Credential(apiKey), OpenAIClientSetup.Options(endpoint, timeout, httpClient));
-        return new OpenAIEmbeddingGeneratorAdapter(client, model, OpenAIClientSetup.ProviderName(baseUrl), endpoint, apiKeyVariable, apiKey, timeout, timeProvider);
+        return new OpenAIProviderEmbeddingGenerator(client, model, OpenAIClientSetup.ProviderName(baseUrl), endpoint, apiKeyVariable, apiKey, timeout, timeProvider);
     }
 }

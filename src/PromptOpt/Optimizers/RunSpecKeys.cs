@@ -48,6 +48,9 @@ public static class RunSpecKeys
     /// <summary>The EXPO embedder spec (<c>hash</c>, <c>openai:&lt;model&gt;</c>, <c>openai-compatible:…</c>; see <see cref="Models.EmbedderSpec"/>).</summary>
     public const string Embedder = "embedder";
 
+    /// <summary>The metric the task is scored by (one of <see cref="Evaluation.Metrics.MetricCatalog.Names"/>); default: the dataset README's, else inferred.</summary>
+    public const string Metric = "metric";
+
     /// <summary>The maximum task-model calls (under <c>budget</c>).</summary>
     public const string TaskCalls = "task-calls";
 
@@ -60,10 +63,13 @@ public static class RunSpecKeys
     /// <summary>The maximum estimated dollars (under <c>budget</c>).</summary>
     public const string Dollars = "dollars";
 
+    /// <summary>The network timeout of one model call (e.g. <c>30s</c>).</summary>
+    public const string Timeout = "timeout";
+
     /// <summary>Gets the top-level keys, in documentation order.</summary>
     public static IReadOnlyList<string> TopLevel { get; } =
     [
-        Method, Task, TaskModel, OptimizerModel, AgentModel, Seed, RunId, TrainSize, TestSize, Budget, Options, Suite, Environment, Steps, Embedder,
+        Method, Task, TaskModel, OptimizerModel, AgentModel, Seed, RunId, TrainSize, TestSize, Budget, Options, Suite, Environment, Steps, Embedder, Timeout, Metric,
     ];
 
     /// <summary>Gets the keys under <c>budget</c>.</summary>

@@ -11,7 +11,7 @@ namespace PromptOpt.Optimizers;
 /// </summary>
 /// <remarks>
 /// <code>
-/// method: dual-phase                 # see promptopt optimize --help
+/// method: dual-phase                 # see docs/methods/ (and promptopt optimize --help)
 /// task: multistep_arithmetic         # built-in name, dataset directory or JSONL file (relative to this file)
 /// task-model: auto
 /// optimizer-model: auto
@@ -25,6 +25,8 @@ namespace PromptOpt.Optimizers;
 /// env: bandit-hard                   # EXPO: a decision-making environment …
 /// steps: 100                         # … and the agent's steps
 /// embedder: hash                     # … and the embedder of its arms (hash | openai:&lt;model&gt; | openai-compatible:…)
+/// timeout: 60s                       # the network timeout of one model call (not part of the run's identity)
+/// metric: macro_f1                   # how answers are scored (default: the dataset README's, else inferred)
 /// </code>
 /// </remarks>
 public static class RunSpecLoader
@@ -103,11 +105,14 @@ public static class RunSpecLoader
             TrainSize = reader.Int(map, RunSpecKeys.TrainSize, 1),
             TestSize = reader.Int(map, RunSpecKeys.TestSize, 1),
             Budget = reader.Budget(map),
-            Options = reader.Options(map),
+            Options = reader.Options(map, out var optionLines),
+            OptionLines = optionLines,
+            Timeout = reader.String(map, RunSpecKeys.Timeout),
             Suite = reader.String(map, RunSpecKeys.Suite) is { } suite ? Path.GetFullPath(suite, baseDirectory) : null,
             Environment = reader.String(map, RunSpecKeys.Environment),
             Steps = reader.Int(map, RunSpecKeys.Steps, 1),
             Embedder = reader.String(map, RunSpecKeys.Embedder),
+            Metric = reader.Metric(map),
         };
     }
 
@@ -225,6 +230,23 @@ public static class RunSpecLoader
             return scalar.Value.Trim();
         }
 
+        public string? Metric(Dictionary<string, (YamlScalarNode Key, YamlNode Value)> map)
+        {
+            if (String(map, RunSpecKeys.Metric) is not { } name)
+            {
+                return null;
+            }
+
+            try
+            {
+                return Evaluation.Metrics.MetricCatalog.Create(name).Name;
+            }
+            catch (PromptOptInputException ex)
+            {
+                throw Error(map[RunSpecKeys.Metric].Value, ex.Message);
+            }
+        }
+
         public int? Int(Dictionary<string, (YamlScalarNode Key, YamlNode Value)> map, string key, int min) =>
             (int?)Long(map, key, min, int.MaxValue);
 
@@ -282,9 +304,10 @@ public static class RunSpecLoader
             };
         }
 
-        public Dictionary<string, string> Options(Dictionary<string, (YamlScalarNode Key, YamlNode Value)> map)
+        public Dictionary<string, string> Options(Dictionary<string, (YamlScalarNode Key, YamlNode Value)> map, out Dictionary<string, int> lines)
         {
             var options = new Dictionary<string, string>(StringComparer.Ordinal);
+            lines = new Dictionary<string, int>(StringComparer.Ordinal);
             if (!map.TryGetValue(RunSpecKeys.Options, out var entry) || entry.Value is YamlScalarNode { Value: null or "" })
             {
                 return options;
@@ -308,6 +331,7 @@ public static class RunSpecLoader
                 }
 
                 options[key] = scalar.Value ?? string.Empty;
+                lines[key] = (int)keyNode.Start.Line;
             }
 
             return options;

@@ -11,10 +11,11 @@ namespace PromptOpt.Telemetry;
 /// </summary>
 /// <remarks>
 /// Spans: <c>optimize {method}</c> (<see cref="StartRun"/>) ⊃ <c>step {n}</c> (<see cref="StartStep"/>) ⊃
-/// <c>evaluate</c> (<see cref="StartEvaluation"/>) ⊃ <c>chat {model}</c> (one per model call, from
-/// <see cref="Models.TelemetryChatClient"/>). Counters: <c>promptopt.calls</c>, <c>promptopt.tokens</c> (tag
-/// <c>gen_ai.token.type</c> = <c>input</c>|<c>output</c>), <c>promptopt.cache_hits</c>, <c>promptopt.retries</c>; histogram
-/// <c>gen_ai.client.operation.duration</c> (seconds).
+/// <c>evaluate</c> (<see cref="StartEvaluation"/>) ⊃ <c>chat {model}</c> (one per model call: Microsoft.Extensions.AI's
+/// <c>OpenTelemetryChatClient</c> on this source, with PromptOpt's attributes added by
+/// <see cref="Models.PromptOptTelemetryChatClient"/>). Counters: <c>promptopt.calls</c>, <c>promptopt.tokens</c> (tag
+/// <c>gen_ai.token.type</c> = <c>input</c>|<c>output</c>), <c>promptopt.cache_hits</c>, <c>promptopt.retries</c>; the standard
+/// histograms <c>gen_ai.client.operation.duration</c> and <c>gen_ai.client.token.usage</c> come from the OpenTelemetry client.
 /// </remarks>
 public static class PromptOptTelemetry
 {
@@ -38,9 +39,6 @@ public static class PromptOptTelemetry
 
     /// <summary>Gets the counter of retries made by the resilience middleware.</summary>
     internal static Counter<long> Retries { get; } = Meter.CreateCounter<long>("promptopt.retries", "{retry}", "Retries of failed model calls.");
-
-    /// <summary>Gets the histogram of model-call durations.</summary>
-    internal static Histogram<double> Duration { get; } = Meter.CreateHistogram<double>("gen_ai.client.operation.duration", "s", "Duration of model calls.");
 
     /// <summary>Starts the span of a whole optimization run.</summary>
     /// <param name="runId">The run id.</param>

@@ -20,7 +20,8 @@ public class RunReportLoaderTests
         Assert.Equal(opened.Run.CreatedAt, loaded.CreatedAt);
         Assert.Equal("{\n  \"task\": \"demo\",\n  \"method\": \"dual-phase\"\n}", loaded.SpecText);
         Assert.Equal(["optimizer", "task"], loaded.Models.Keys.Order(StringComparer.Ordinal));
-        var expected = original with { SpecText = loaded.SpecText, CreatedAt = loaded.CreatedAt, Models = loaded.Models, MaxFailures = loaded.MaxFailures };
+        Assert.Equal("demo", loaded.TaskName); // from the spec
+        var expected = original with { SpecText = loaded.SpecText, CreatedAt = loaded.CreatedAt, Models = loaded.Models, MaxFailures = loaded.MaxFailures, TaskName = loaded.TaskName };
         Assert.Equal(ReportWriter.WriteHtml(expected), ReportWriter.WriteHtml(loaded));
     }
 

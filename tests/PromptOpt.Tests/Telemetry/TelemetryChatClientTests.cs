@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using System.Globalization;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.AI;
 using PromptOpt.Models;
@@ -9,6 +10,10 @@ using PromptOpt.Telemetry;
 
 namespace PromptOpt.Tests.Telemetry;
 
+/// <summary>
+/// The telemetry of a chat pipeline: Microsoft.Extensions.AI's <see cref="OpenTelemetryChatClient"/> (standard GenAI span and
+/// metrics on the <c>PromptOpt</c> source and meter) with <see cref="PromptOptTelemetryChatClient"/>'s attributes and counters.
+/// </summary>
 public sealed class TelemetryChatClientTests : IDisposable
 {
     // Listeners are process-wide and tests run in parallel: every assertion filters on this test's unique model id.
@@ -50,10 +55,12 @@ public sealed class TelemetryChatClientTests : IDisposable
         _meters.Start();
     }
 
+    private static IChatClient Telemetry(IChatClient inner) => new ChatClientBuilder(inner).UsePromptOptTelemetry().Build();
+
     [Fact]
     public async Task GetResponseAsync_EachCall_OneSpanWithGenAiAttributesAndCacheHitsMarked()
     {
-        var client = new TelemetryChatClient(new FakeClient(cacheHitEvery: 2));
+        var client = Telemetry(new FakeClient(cacheHitEvery: 2));
         for (int i = 0; i < 4; i++)
         {
             var options = new ChatOptions { ModelId = _model, Temperature = 0.7f, MaxOutputTokens = 64 }
@@ -70,10 +77,10 @@ public sealed class TelemetryChatClientTests : IDisposable
             Assert.Equal("chat", s.GetTagItem(TelemetryAttributes.OperationName));
             Assert.Equal(_model, s.GetTagItem(TelemetryAttributes.RequestModel));
             Assert.Equal(_model + "-2025", s.GetTagItem(TelemetryAttributes.ResponseModel));
-            Assert.Equal(0.7, s.GetTagItem(TelemetryAttributes.RequestTemperature));
-            Assert.Equal(64, s.GetTagItem(TelemetryAttributes.RequestMaxTokens));
-            Assert.Equal(11L, s.GetTagItem(TelemetryAttributes.InputTokens));
-            Assert.Equal(3L, s.GetTagItem(TelemetryAttributes.OutputTokens));
+            Assert.Equal(0.7, Convert.ToDouble(s.GetTagItem(TelemetryAttributes.RequestTemperature), CultureInfo.InvariantCulture), 6);
+            Assert.Equal(64L, Convert.ToInt64(s.GetTagItem(TelemetryAttributes.RequestMaxTokens), CultureInfo.InvariantCulture));
+            Assert.Equal(11L, Convert.ToInt64(s.GetTagItem(TelemetryAttributes.InputTokens), CultureInfo.InvariantCulture));
+            Assert.Equal(3L, Convert.ToInt64(s.GetTagItem(TelemetryAttributes.OutputTokens), CultureInfo.InvariantCulture));
             Assert.Equal("optimizer", s.GetTagItem(TelemetryAttributes.Role));
             Assert.Equal("rewrite_sentence", s.GetTagItem(TelemetryAttributes.Operation));
             Assert.Equal("fake", s.GetTagItem(TelemetryAttributes.ProviderName));
@@ -84,7 +91,7 @@ public sealed class TelemetryChatClientTests : IDisposable
     [Fact]
     public async Task GetResponseAsync_Counters_CallsTokensByTypeAndCacheHits()
     {
-        var client = new TelemetryChatClient(new FakeClient(cacheHitEvery: 3));
+        var client = Telemetry(new FakeClient(cacheHitEvery: 3));
         for (int i = 0; i < 3; i++)
         {
             await client.GetResponseAsync([new ChatMessage(ChatRole.User, "q")], new ChatOptions { ModelId = _model }.WithPromptOpt(ModelRoles.Task));
@@ -102,7 +109,7 @@ public sealed class TelemetryChatClientTests : IDisposable
     [Fact]
     public async Task GetResponseAsync_InnerThrows_SpanMarkedAsErrorAndRethrown()
     {
-        var client = new TelemetryChatClient(new FakeClient(cacheHitEvery: 0) { Throw = true });
+        var client = Telemetry(new FakeClient(cacheHitEvery: 0) { Throw = true });
 
         await Assert.ThrowsAsync<TimeoutException>(() => client.GetResponseAsync([new ChatMessage(ChatRole.User, "q")], new ChatOptions { ModelId = _model }));
 
@@ -115,7 +122,7 @@ public sealed class TelemetryChatClientTests : IDisposable
     [Fact]
     public async Task GetStreamingResponseAsync_OneSpanWithUsageFromTheUpdates()
     {
-        var client = new TelemetryChatClient(new FakeClient(cacheHitEvery: 1));
+        var client = Telemetry(new FakeClient(cacheHitEvery: 1));
         var text = string.Empty;
 
         await foreach (var u in client.GetStreamingResponseAsync([new ChatMessage(ChatRole.User, "q")], new ChatOptions { ModelId = _model }))
@@ -125,15 +132,15 @@ public sealed class TelemetryChatClientTests : IDisposable
 
         Assert.Equal("streamed answer", text);
         var span = Assert.Single(Mine());
-        Assert.Equal(5L, span.GetTagItem(TelemetryAttributes.InputTokens));
-        Assert.Equal(2L, span.GetTagItem(TelemetryAttributes.OutputTokens));
+        Assert.Equal(5L, Convert.ToInt64(span.GetTagItem(TelemetryAttributes.InputTokens), CultureInfo.InvariantCulture));
+        Assert.Equal(2L, Convert.ToInt64(span.GetTagItem(TelemetryAttributes.OutputTokens), CultureInfo.InvariantCulture));
         Assert.Equal(true, span.GetTagItem(TelemetryAttributes.CacheHit));
     }
 
     [Fact]
     public async Task UseTelemetry_OutsideTheCache_MarksTheRepeatedCallAsCacheHit()
     {
-        var model = new ChatPipeline(new FakeClient(cacheHitEvery: 0)).UseTelemetry().UseCache(new InMemoryResponseCache()).Build();
+        var model = new ChatClientBuilder(new FakeClient(cacheHitEvery: 0)).UsePromptOptTelemetry().UseResponseCache(new InMemoryResponseCache()).Build();
         var options = new ChatOptions { ModelId = _model, Temperature = 0 }.WithPromptOpt(ModelRoles.Task);
 
         await model.GetResponseAsync([new ChatMessage(ChatRole.User, "same question")], options);

@@ -19,7 +19,7 @@ namespace PromptOpt.Models;
 /// <see cref="ChatResponse.Usage"/>. Concurrent identical misses are deduplicated in flight: one caller makes the call and
 /// the others receive it as a cache hit. Thread-safe.</para>
 /// </remarks>
-public sealed class CachingChatClient : DelegatingChatClient
+public sealed class ResponseCacheChatClient : DelegatingChatClient
 {
     /// <summary>The cache-key format version. Bump it whenever the hashed request shape or the stored response shape changes.</summary>
     public const int CacheFormatVersion = 1;
@@ -29,10 +29,10 @@ public sealed class CachingChatClient : DelegatingChatClient
     private readonly string? _defaultModelId;
     private readonly ConcurrentDictionary<string, Task<CachedResponse?>> _inFlight = new(StringComparer.Ordinal);
 
-    /// <summary>Initializes a new instance of the <see cref="CachingChatClient"/> class.</summary>
+    /// <summary>Initializes a new instance of the <see cref="ResponseCacheChatClient"/> class.</summary>
     /// <param name="innerClient">The inner client.</param>
     /// <param name="cache">The cache.</param>
-    public CachingChatClient(IChatClient innerClient, IResponseCache cache)
+    public ResponseCacheChatClient(IChatClient innerClient, IResponseCache cache)
         : base(innerClient)
     {
         ArgumentNullException.ThrowIfNull(cache);

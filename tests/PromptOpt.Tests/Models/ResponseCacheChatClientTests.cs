@@ -16,7 +16,7 @@ public abstract class CachingChatClientTests
     {
         var inner = new CountingChatClient();
         var meter = new UsageMeter();
-        var client = new ChatPipeline(inner).UseUsageTracking(meter).UseCache(Cache).Build();
+        var client = new ChatClientBuilder(inner).UseUsageTracking(meter).UseResponseCache(Cache).Build();
         return (client, inner, meter);
     }
 
@@ -189,13 +189,13 @@ public abstract class CachingChatClientTests
     public void GetCacheKey_IsVersionedAndIndependentOfPropertyOrder()
     {
         var (_, inner, _) = Build();
-        using var caching = new CachingChatClient(inner, Cache);
+        using var caching = new ResponseCacheChatClient(inner, Cache);
         var a = new ChatOptions { AdditionalProperties = new() { ["x"] = 1, ["y"] = "2" } };
         var b = new ChatOptions { AdditionalProperties = new() { ["y"] = "2", ["x"] = 1 } };
 
         var keyA = caching.GetCacheKey(Ask("q"), a);
 
-        Assert.StartsWith($"v{CachingChatClient.CacheFormatVersion}-", keyA);
+        Assert.StartsWith($"v{ResponseCacheChatClient.CacheFormatVersion}-", keyA);
         Assert.Equal(keyA, caching.GetCacheKey(Ask("q"), b));
         Assert.NotEqual(keyA, caching.GetCacheKey(Ask("q2"), b));
     }

@@ -4,7 +4,7 @@ using PromptOpt.Models;
 
 namespace PromptOpt.Tests.Models;
 
-public sealed class OpenAIChatClientAdapterTests
+public sealed class OpenAIChatClientWireTests
 {
     private const string Key = "sk-test-secret-key-1234567890";
 
@@ -12,7 +12,7 @@ public sealed class OpenAIChatClientAdapterTests
         OpenAIChatClients.Create(server.BaseUrl, "test-model", Key, timeout ?? TimeSpan.FromSeconds(10), forwardPromptOptProperties: forward);
 
     private static IChatClient Pipeline(LoopbackServer server, UsageMeter meter, int maxAttempts = 4, TimeSpan? timeout = null) =>
-        new ChatPipeline(Adapter(server, timeout))
+        new ChatClientBuilder(Adapter(server, timeout))
             .UseUsageTracking(meter)
             .UseResilience(new ModelRetryOptions { MaxAttempts = maxAttempts, BaseDelay = TimeSpan.FromMilliseconds(10), MaxDelay = TimeSpan.FromMilliseconds(50) }, meter: meter)
             .Build();

@@ -16,7 +16,7 @@ namespace PromptOpt.Models;
 /// A hit carries its original input tokens and is tagged <see cref="ChatOptionKeys.CacheHit"/>. Vectors are stored as
 /// base64 of their little-endian float32 bytes. Thread-safe.
 /// </remarks>
-public sealed class CachingEmbeddingGenerator : DelegatingEmbeddingGenerator<string, Embedding<float>>
+public sealed class ResponseCacheEmbeddingGenerator : DelegatingEmbeddingGenerator<string, Embedding<float>>
 {
     /// <summary>The cache-key format version. Bump it whenever the hashed request shape or the stored shape changes.</summary>
     public const int CacheFormatVersion = 1;
@@ -25,10 +25,10 @@ public sealed class CachingEmbeddingGenerator : DelegatingEmbeddingGenerator<str
     private readonly string _scope;
     private readonly string? _defaultModelId;
 
-    /// <summary>Initializes a new instance of the <see cref="CachingEmbeddingGenerator"/> class.</summary>
+    /// <summary>Initializes a new instance of the <see cref="ResponseCacheEmbeddingGenerator"/> class.</summary>
     /// <param name="innerGenerator">The inner generator.</param>
     /// <param name="cache">The cache (shared with the chat models; embedding keys never collide with chat keys).</param>
-    public CachingEmbeddingGenerator(IEmbeddingGenerator<string, Embedding<float>> innerGenerator, IResponseCache cache)
+    public ResponseCacheEmbeddingGenerator(IEmbeddingGenerator<string, Embedding<float>> innerGenerator, IResponseCache cache)
         : base(innerGenerator)
     {
         ArgumentNullException.ThrowIfNull(cache);
