@@ -76,12 +76,12 @@ public class GepaOptimizerTests
     [Fact]
     public void Options_InvalidValuesAndBothBudgets_AreOneLineErrors()
     {
-        var bad = Assert.Throws<PromptOptInputException>(() => OptimizerRegistry.Create("gepa", new Dictionary<string, string> { ["minibatch-size"] = "0", ["max-merges"] = "-1" }));
+        var bad = Assert.ThrowsAny<PromptOptInputException>(() => OptimizerRegistry.Create("gepa", new Dictionary<string, string> { ["minibatch-size"] = "0", ["max-merges"] = "-1" }));
         Assert.Contains("MinibatchSize", bad.Message, StringComparison.Ordinal);
         Assert.Contains("MaxMerges", bad.Message, StringComparison.Ordinal);
-        var both = Assert.Throws<PromptOptInputException>(() => OptimizerRegistry.Create("gepa", new Dictionary<string, string> { ["auto"] = "light", ["max-metric-calls"] = "100" }));
+        var both = Assert.ThrowsAny<PromptOptInputException>(() => OptimizerRegistry.Create("gepa", new Dictionary<string, string> { ["auto"] = "light", ["max-metric-calls"] = "100" }));
         Assert.Contains("not both", both.Message, StringComparison.Ordinal);
-        var unknown = Assert.Throws<PromptOptInputException>(() => OptimizerRegistry.Create("gepa", new Dictionary<string, string> { ["selection"] = "random" }));
+        var unknown = Assert.ThrowsAny<PromptOptInputException>(() => OptimizerRegistry.Create("gepa", new Dictionary<string, string> { ["selection"] = "random" }));
         Assert.Contains("selection", unknown.Message, StringComparison.Ordinal);
         var ok = Assert.IsType<GepaOptimizer>(OptimizerRegistry.Create("gepa", new Dictionary<string, string> { ["selection"] = "current-best", ["merge"] = "false", ["auto"] = "medium" }));
         Assert.Equal(GepaSelection.CurrentBest, ok.Options.Selection);

@@ -87,7 +87,7 @@ public class MiproOptimizerTests
     [Fact]
     public void Options_InvalidValues_OneMessage_AndRegistryBindsKebabKeys()
     {
-        var ex = Assert.Throws<PromptOptInputException>(() => OptimizerRegistry.Create("mipro", new Dictionary<string, string> { ["minibatch-size"] = "0", ["trials"] = "0" }));
+        var ex = Assert.ThrowsAny<PromptOptInputException>(() => OptimizerRegistry.Create("mipro", new Dictionary<string, string> { ["minibatch-size"] = "0", ["trials"] = "0" }));
         Assert.Contains("MinibatchSize", ex.Message, StringComparison.Ordinal);
         Assert.Contains("Trials", ex.Message, StringComparison.Ordinal);
         var ok = Assert.IsType<MiproOptimizer>(OptimizerRegistry.Create("mipro", new Dictionary<string, string> { ["auto"] = "heavy", ["demo-style"] = "inline" }));
