@@ -33,6 +33,9 @@ internal static partial class SimulatedOptimizer
             OperationNames.TextualGradient => TextualGradient(ctx),
             OperationNames.ApplyGradient => ApplyGradient(ctx),
             OperationNames.GenerateVariants => GenerateVariants(ctx),
+            OperationNames.ReflectComponent => ReflectComponent(ctx),
+            OperationNames.SummarizeData => SummarizeData(ctx),
+            OperationNames.ProposeInstruction => ProposeInstruction(ctx),
             _ => UnknownReply,
         };
     }

@@ -162,7 +162,9 @@ public sealed class SimulatedWorld
         }
 
         var system = string.Join("\n\n", messages.Where(m => m.Role == ChatRole.System).Select(m => m.Text));
-        var user = string.Join("\n\n", messages.Where(m => m.Role == ChatRole.User).Select(m => m.Text));
+        // The question is in the last user message; earlier user/assistant turns are demonstrations (SIMULATOR.md v2,
+        // "Prompt reading"), which this version of the task model does not read.
+        var user = messages.LastOrDefault(m => m.Role == ChatRole.User)?.Text ?? string.Empty;
         return TaskResponder.Respond(this, system.Length == 0 ? null : system, user, sampleIndex);
     }
 

@@ -118,6 +118,9 @@ internal static class EvalCommand
             examples = examples.Take(limit).ToList();
         }
 
+        // A demo must never be an example the prompt is scored on (nor a test example when scoring another split).
+        prompt.EnsureDemosOutside(examples.Concat(task.Dataset.Test), $"task '{task.Name}' ({args.Split.ToString().ToLowerInvariant()} or test split)");
+
         context.RequestTimeout = CallTimeouts.Resolve(context, args.Timeout);
         using var store = context.OpenStoreReadOnlyIfNeeded(args.Store);
         var meter = new UsageMeter();
@@ -132,7 +135,7 @@ internal static class EvalCommand
             ["dataset"] = task.Dataset.Fingerprint,
             ["split"] = args.Split.ToString().ToLowerInvariant(),
             ["limit"] = args.Limit,
-            ["prompt"] = new JsonObject { ["system"] = prompt.System, ["user"] = prompt.User },
+            ["prompt"] = PromptJson(prompt),
             ["model"] = model.Spec,
             ["seed"] = args.Seed,
         };
@@ -188,6 +191,21 @@ internal static class EvalCommand
         }
 
         return ExitCodes.Ok;
+    }
+
+    // The evaluated prompt in the run's spec (and so its id): {system, user}, plus demos and their style only when it has demos,
+    // so a demo-free eval keeps the run id it always had.
+    private static JsonObject PromptJson(Prompts.Prompt prompt)
+    {
+        var o = new JsonObject { ["system"] = prompt.System, ["user"] = prompt.User };
+        var (demos, style) = Optimizers.PromptArtifact.DemoFieldsOf(prompt);
+        if (demos is not null)
+        {
+            o["demos"] = Prompts.Demo.ToJson(demos);
+            o["demo_style"] = style;
+        }
+
+        return o;
     }
 
     private static async Task<EvalReport> EvaluateAsync(

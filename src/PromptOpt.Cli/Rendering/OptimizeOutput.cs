@@ -224,9 +224,36 @@ internal static class OptimizeOutput
         {
             w.WriteLine("  " + line.TrimEnd('\r'));
         }
+
+        if (prompt.HasDemos)
+        {
+            w.WriteLine($"  [demos: {prompt.Demos.Count.ToString(CultureInfo.InvariantCulture)}, {(prompt.DemoStyle == DemoStyle.Inline ? "inline" : "as earlier turns")}]");
+            foreach (var d in prompt.Demos)
+            {
+                w.WriteLine("  " + Short(d.Input) + " -> " + Short(d.Reply));
+            }
+        }
     }
 
-    private static JsonObject PromptJson(Prompt p) => new() { ["system"] = p.System, ["user"] = p.User };
+    private static string Short(string text)
+    {
+        var one = text.ReplaceLineEndings(" ").Trim();
+        return one.Length <= 60 ? one : one[..57] + "...";
+    }
+
+    private static JsonObject PromptJson(Prompt p)
+    {
+        var o = new JsonObject { ["system"] = p.System, ["user"] = p.User };
+        var (demos, style) = Optimizers.PromptArtifact.DemoFieldsOf(p);
+        if (demos is not null)
+        {
+            // Only a prompt with demos has these keys, so demo-free output is unchanged.
+            o["demos"] = Prompts.Demo.ToJson(demos);
+            o["demoStyle"] = style;
+        }
+
+        return o;
+    }
 
     private static JsonObject Usage(RoleUsage u) => new()
     {

@@ -32,6 +32,7 @@ public sealed class OptimizationSession
         TrainSet = SampleTrain(request.Task, request.TrainSize, request.Seed);
         TestSet = request.TestSize is { } n ? request.Task.Dataset.Test.Take(n).ToList() : request.Task.Dataset.Test;
         StartPrompt = request.EffectiveStartPrompt;
+        StartPrompt.EnsureDemosOutside(request.Task.Dataset.Test, $"task '{request.Task.Name}''s test split");
     }
 
     /// <summary>Gets the method name.</summary>
@@ -142,7 +143,7 @@ public sealed class OptimizationSession
     {
         ArgumentNullException.ThrowIfNull(prompt);
         ArgumentNullException.ThrowIfNull(examples);
-        var key = (prompt.System + "\u0000" + prompt.User, string.Join('\u0001', examples.Select(e => e.Id)));
+        var key = (prompt.Key, string.Join('\u0001', examples.Select(e => e.Id)));
         if (_memo.TryGetValue(key, out var previous) && (previous.IsFaulted || previous.IsCanceled))
         {
             _memo.TryRemove(key, out _); // failures are never memoised, so a retry can succeed
@@ -167,7 +168,7 @@ public sealed class OptimizationSession
         {
             record = new CandidateRecord(_candidates.Count, prompt, trainScore, parentId, operation, step, accepted, note);
             _candidates.Add(record);
-            _candidateIds.TryAdd(prompt.System + "\u0000" + prompt.User, record.Id);
+            _candidateIds.TryAdd(prompt.Key, record.Id);
         }
 
         Emit(new CandidateEvaluated(record));
@@ -193,7 +194,7 @@ public sealed class OptimizationSession
         ArgumentNullException.ThrowIfNull(prompt);
         lock (_gate)
         {
-            return _candidateIds.ContainsKey(prompt.System + "\u0000" + prompt.User);
+            return _candidateIds.ContainsKey(prompt.Key);
         }
     }
 

@@ -18,6 +18,8 @@ public static class OptimizerRegistry
             [Baselines.Ape.ApeOptimizer.MethodName] = (Baselines.Ape.ApeOptimizer.Description, Baselines.Ape.ApeOptimizer.FromSettings),
             [Baselines.Opro.OproOptimizer.MethodName] = (Baselines.Opro.OproOptimizer.Description, Baselines.Opro.OproOptimizer.FromSettings),
             [Baselines.ProTeGi.ProTeGiOptimizer.MethodName] = (Baselines.ProTeGi.ProTeGiOptimizer.Description, Baselines.ProTeGi.ProTeGiOptimizer.FromSettings),
+            [Gepa.GepaOptimizer.MethodName] = (Gepa.GepaOptimizer.Description, Gepa.GepaOptimizer.FromSettings),
+            [Mipro.MiproOptimizer.MethodName] = (Mipro.MiproOptimizer.Description, Mipro.MiproOptimizer.FromSettings),
             [MetaSpo.MetaSpoOptimizer.MethodName] = ("MetaSPO: a system prompt meta-learned across source tasks (inner user-prompt loop, outer system-prompt loop); unseen-task protocols", MetaSpo.MetaSpoOptimizer.Create),
         };
 

@@ -9,7 +9,9 @@ namespace PromptOpt.Optimizers;
 /// (<c>{"kind": "promptopt.prompt", "version": 1, "system", "user", "method", "scores": {"train", "test", "start_test"},
 /// "models", "seed", "task", "dataset_fingerprint", "promptopt_version", "run_id"}</c>; MetaSPO adds
 /// <c>"source_tasks": [{"task", "user"}]</c>, each source task's best user prompt under the optimized system prompt;
-/// a simulated run adds <c>"simulated": true</c>).
+/// a simulated run adds <c>"simulated": true</c>; a prompt with demonstrations adds <c>"demos": [{"input", "answer",
+/// "rationale"}]</c> and <c>"demo_style": "turns"|"inline"</c>, both absent for a demo-free prompt, so older readers and
+/// older artifacts are unaffected).
 /// <c>promptopt eval --prompt @artifact.json</c> reads it back (<see cref="Parse"/>).
 /// </summary>
 public sealed record PromptArtifact
@@ -40,6 +42,14 @@ public sealed record PromptArtifact
 
     /// <summary>Gets the user prompt (with the <c>{question}</c> placeholder).</summary>
     public required string User { get; init; }
+
+    /// <summary>Gets the prompt's demonstrations, or <see langword="null"/> when it has none (then not written).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<Demo>? Demos { get; init; }
+
+    /// <summary>Gets how the demos are rendered (<c>turns</c> or <c>inline</c>), or <see langword="null"/> without demos (then not written).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? DemoStyle { get; init; }
 
     /// <summary>Gets the method that found the prompt.</summary>
     public string Method { get; init; } = string.Empty;
@@ -80,8 +90,27 @@ public sealed record PromptArtifact
     {
         var system = string.IsNullOrWhiteSpace(System) ? null : System;
         var prompt = new Prompt(system, User);
-        return prompt.HasPlaceholder ? prompt : Prompt.FromInstruction(User) with { System = system };
+        prompt = prompt.HasPlaceholder ? prompt : Prompt.FromInstruction(User) with { System = system };
+        return Demos is { Count: > 0 } demos
+            ? prompt with { Demos = demos, DemoStyle = ParseDemoStyle(DemoStyle) ?? Prompts.DemoStyle.Turns }
+            : prompt;
     }
+
+    /// <summary>Builds the artifact fields of a prompt's demos: <c>(null, null)</c> for a demo-free prompt.</summary>
+    /// <param name="prompt">The prompt.</param>
+    /// <returns>The demos and the style name.</returns>
+    public static (IReadOnlyList<Demo>? Demos, string? Style) DemoFieldsOf(Prompt prompt)
+    {
+        ArgumentNullException.ThrowIfNull(prompt);
+        return prompt.HasDemos ? (prompt.Demos, prompt.DemoStyle == Prompts.DemoStyle.Inline ? "inline" : "turns") : (null, null);
+    }
+
+    private static DemoStyle? ParseDemoStyle(string? text) => text?.Trim().ToLowerInvariant() switch
+    {
+        null or "" or "turns" => Prompts.DemoStyle.Turns,
+        "inline" => Prompts.DemoStyle.Inline,
+        _ => null,
+    };
 
     /// <summary>Builds the artifact of a finished run.</summary>
     /// <param name="result">The result.</param>
@@ -99,10 +128,13 @@ public sealed record PromptArtifact
         ArgumentNullException.ThrowIfNull(task);
         ArgumentNullException.ThrowIfNull(datasetFingerprint);
         ArgumentNullException.ThrowIfNull(models);
+        var (demos, style) = DemoFieldsOf(result.BestPrompt);
         return new PromptArtifact
         {
             System = result.BestPrompt.System,
             User = result.BestPrompt.User,
+            Demos = demos,
+            DemoStyle = style,
             Method = result.Method,
             Scores = new PromptArtifactScores { Train = result.BestTrainScore, Test = result.BestTestScore, StartTest = result.StartTestScore },
             Models = new SortedDictionary<string, string>(models.ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal), StringComparer.Ordinal),
@@ -194,6 +226,20 @@ public sealed record PromptArtifact
             if (!root.TryGetProperty("user", out var user) || user.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(user.GetString()))
             {
                 throw new PromptOptInputException($"{displayPath} is a prompt artifact without a \"user\" string");
+            }
+
+            if (root.TryGetProperty("demo_style", out var style) && style.ValueKind != JsonValueKind.Null
+                && (style.ValueKind != JsonValueKind.String || ParseDemoStyle(style.GetString()) is null))
+            {
+                throw new PromptOptInputException($"{displayPath}: \"demo_style\" must be \"turns\" or \"inline\", not {style.GetRawText()}");
+            }
+
+            if (root.TryGetProperty("demos", out var demos) && demos.ValueKind != JsonValueKind.Null
+                && (demos.ValueKind != JsonValueKind.Array || demos.EnumerateArray().Any(d => d.ValueKind != JsonValueKind.Object
+                    || !d.TryGetProperty("input", out var i) || i.ValueKind != JsonValueKind.String
+                    || !d.TryGetProperty("answer", out var a) || a.ValueKind != JsonValueKind.String)))
+            {
+                throw new PromptOptInputException($"{displayPath}: \"demos\" must be an array of {{\"input\", \"answer\"}} objects with string values");
             }
         }
 

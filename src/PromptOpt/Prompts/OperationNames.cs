@@ -36,6 +36,15 @@ public static class OperationNames
     /// <summary>Write variants of a task description or meta-instruction (EXPO); reply in several <c>&lt;variant&gt;</c> blocks.</summary>
     public const string GenerateVariants = "generate_variants";
 
+    /// <summary>GEPA's reflective mutation: a new text for one component from the minibatch with the metric's feedback; reply in <c>&lt;new_text&gt;</c>.</summary>
+    public const string ReflectComponent = "reflect_component";
+
+    /// <summary>MIPROv2's data summary: describe the training set from a sample of it; reply in <c>&lt;summary&gt;</c>.</summary>
+    public const string SummarizeData = "summarize_data";
+
+    /// <summary>MIPROv2's grounded instruction proposal (data summary, demos, current instruction, a tip); reply in <c>&lt;instruction&gt;</c>.</summary>
+    public const string ProposeInstruction = "propose_instruction";
+
     /// <summary>The agent acting in a decision environment (EXPO); the simulator delegates it to <c>Simulation.SimulatedAgent</c>.</summary>
     public const string AgentAct = "agent_act";
 }
@@ -75,6 +84,15 @@ public static class OperationArgKeys
 
     /// <summary>The number of items asked for.</summary>
     public const string Count = "count";
+
+    /// <summary>Examples with feedback (GEPA reflection): an array of <c>{"input", "output", "prediction", "expected", "feedback", "score"}</c>.</summary>
+    public const string Examples = "examples";
+
+    /// <summary>A data summary (MIPROv2 proposal).</summary>
+    public const string Summary = "summary";
+
+    /// <summary>A proposal tip (MIPROv2 proposal).</summary>
+    public const string Tip = "tip";
 
     /// <summary>What a variant is of: <c>task_description</c> or <c>meta_instruction</c>.</summary>
     public const string Kind = "kind";

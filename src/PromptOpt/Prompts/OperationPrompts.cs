@@ -225,6 +225,53 @@ internal static class OperationPrompts
         <variant></variant> tags.
         """;
 
+    /// <summary>GEPA's reflection on one component (our words for the roles of GEPA's instruction-proposal template).</summary>
+    public const string ReflectComponent = """
+        I gave an assistant the following {{COMPONENT}} to perform a task for me:
+        <current_text>
+        {{TEXT}}
+        </current_text>
+
+        Below are task inputs the assistant received, its response to each, the expected answer, and feedback on how
+        the response could have been better:
+        {{EXAMPLES}}
+
+        Write a new {{COMPONENT}} for the assistant. Read the inputs carefully to work out their format and the task
+        in detail. Read every response with its feedback: note what went wrong, and any specific, factual knowledge
+        about the task that the assistant needed and lacked, and put that knowledge in the new text, together with
+        any general strategy that worked. {{KEEP}}
+        Write only the new text, inside <new_text></new_text> tags.
+        """;
+
+    /// <summary>MIPROv2's dataset summary (our words for the role of DSPy's dataset-description step).</summary>
+    public const string SummarizeData = """
+        Here are examples from a dataset, each an input with its expected output:
+
+        {{DEMOS}}
+
+        Describe the dataset: what kind of inputs it has, what the outputs are and in what form, and any patterns or
+        knowledge needed to get them right. Write a short summary inside <summary></summary> tags.
+        """;
+
+    /// <summary>MIPROv2's grounded instruction proposal (our words for the role of DSPy's grounded proposer).</summary>
+    public const string ProposeInstruction = """
+        I am writing an instruction for a language model that performs a task.
+
+        A summary of the task's data:
+        {{SUMMARY}}
+
+        Examples of the task with correct outputs:
+        {{DEMOS}}
+
+        The current instruction:
+        <current_instruction>
+        {{TEXT}}
+        </current_instruction>
+
+        Write a new instruction that will make the model answer correctly. {{TIP}}
+        Write only the instruction, inside <instruction></instruction> tags.
+        """;
+
     private static readonly Regex Slot = new(@"\{\{([A-Z_]+)\}\}", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
 
     /// <summary>Fills the <c>{{NAME}}</c> slots of <paramref name="template"/> in one pass.</summary>
@@ -264,6 +311,21 @@ internal static class OperationPrompts
         }
 
         return sb.ToString();
+    }
+
+    /// <summary>Formats GEPA's reflective examples: input, response, expected answer, score and feedback.</summary>
+    /// <param name="examples">The examples.</param>
+    /// <returns>The text.</returns>
+    public static string FormatFeedbackExamples(IReadOnlyList<FeedbackCase> examples)
+    {
+        if (examples.Count == 0)
+        {
+            return "(none)";
+        }
+
+        return string.Join("\n", examples.Select((e, i) =>
+            $"<example>\nInput: {e.Case.Input}\nResponse: {e.Case.ModelOutput}\nExpected answer: {e.Case.Expected}\n" +
+            $"Score: {e.Score.ToString("0.##", CultureInfo.InvariantCulture)}\nFeedback: {e.Feedback}\n</example>"));
     }
 
     /// <summary>Formats demonstrations as Input/Output pairs.</summary>

@@ -16,6 +16,8 @@ public static class ReportSections
         new DualPhaseSection(),
         new MetaSpoSection(),
         new ExpoSection(),
+        new GepaSection(),
+        new MiproSection(),
 
         new CandidatesSection(),
         new FailuresSection(),

@@ -15,6 +15,8 @@ public partial class DocsTests
         { "protegi.md", typeof(PromptOpt.Optimizers.Baselines.ProTeGi.ProTeGiOptions), string.Empty },
         { "metaspo.md", typeof(PromptOpt.Optimizers.MetaSpo.MetaSpoOptions), string.Empty },
         { "expo.md", typeof(PromptOpt.Optimizers.Expo.ExpoOptions), string.Empty },
+        { "gepa.md", typeof(PromptOpt.Optimizers.Gepa.GepaOptions), string.Empty },
+        { "mipro.md", typeof(PromptOpt.Optimizers.Mipro.MiproOptions), string.Empty },
         { "expo.md", typeof(PromptOpt.Optimizers.Expo.ScoreNetworkOptions), "network-" },
         { "expo.md", typeof(PromptOpt.Decision.AgentRunnerOptions), "agent-" },
     };

@@ -44,7 +44,7 @@ internal static class BaselineSupport
     /// <summary>The identity of a prompt for de-duplication (system and user, exact).</summary>
     /// <param name="prompt">The prompt.</param>
     /// <returns>The key.</returns>
-    public static string Key(Prompt prompt) => prompt.System + "\u0000" + prompt.User;
+    public static string Key(Prompt prompt) => prompt.Key;
 
     /// <summary>Awaits all tasks (so none is left running when one throws) and returns their results in order.</summary>
     /// <typeparam name="T">The result type.</typeparam>

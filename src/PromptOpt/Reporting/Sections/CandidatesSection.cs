@@ -61,7 +61,7 @@ internal sealed class CandidatesSection : IReportSection
             h.Close("td");
             h.Open("td").Open("details");
             h.Element("summary", Fmt.Excerpt(c.Prompt.Instruction.Length > 0 ? c.Prompt.Instruction : c.Prompt.FullText, 70));
-            h.Element("pre", c.Prompt.FullText);
+            h.Element("pre", c.Prompt.DisplayText);
             h.Close("details").Close("td");
             h.Close("tr");
         }

@@ -27,7 +27,7 @@ internal sealed class PromptsSection : IReportSection
 
         foreach (var (part, old, now) in Parts(start, best))
         {
-            h.Element("h3", part + " prompt");
+            h.Element("h3", Heading(part));
             h.Open("div", ("class", "prompt diff"), ("id", "diff-" + part.ToLowerInvariant()));
             WordDiff.WriteHtml(h, WordDiff.Diff(old, now));
             h.Close("div");
@@ -49,18 +49,20 @@ internal sealed class PromptsSection : IReportSection
             sb.Append(Md.Note("No candidate beat the starting prompt: the best prompt is the starting prompt.")).Append('\n');
         }
 
-        sb.Append("Best prompt:\n\n").Append(Md.Fence(best.FullText)).Append('\n');
+        sb.Append("Best prompt:\n\n").Append(Md.Fence(best.DisplayText)).Append('\n');
         if (start != best)
         {
             sb.Append("Changes from the starting prompt (`[-removed-]` `{+added+}`):\n\n");
             foreach (var (part, old, now) in Parts(start, best))
             {
-                sb.Append("**").Append(part).Append(" prompt**\n\n").Append(Md.Fence(WordDiff.ToPlain(WordDiff.Diff(old, now)))).Append('\n');
+                sb.Append("**").Append(Heading(part)).Append("**\n\n").Append(Md.Fence(WordDiff.ToPlain(WordDiff.Diff(old, now)))).Append('\n');
             }
         }
 
         return sb.ToString();
     }
+
+    private static string Heading(string part) => part == "Demos" ? "Demonstrations" : part + " prompt";
 
     private static IEnumerable<(string Part, string Old, string New)> Parts(Prompt start, Prompt best)
     {
@@ -70,13 +72,17 @@ internal sealed class PromptsSection : IReportSection
         }
 
         yield return ("User", start.User, best.User);
+        if (start.HasDemos || best.HasDemos)
+        {
+            yield return ("Demos", Demo.FormatBlock(start.Demos), Demo.FormatBlock(best.Demos));
+        }
     }
 
     private static void FullText(HtmlBuilder h, string label, string id, Prompt p)
     {
         h.Open("details", ("id", id));
         h.Element("summary", label + " (full text)");
-        h.Element("pre", p.FullText);
+        h.Element("pre", p.DisplayText);
         h.Close("details");
     }
 }
