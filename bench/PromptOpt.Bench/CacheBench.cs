@@ -11,7 +11,7 @@ internal static class CacheBench
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        int n = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 5000;
+        int n = BenchArgs.Positional(args, 1).Int(0, "rows", 5000, min: 1);
         var dir = Directory.CreateTempSubdirectory("promptopt-bench-");
         try
         {

@@ -30,20 +30,15 @@ internal static class CostBench
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var methods = args.Length > 0 && args[0] != "all"
-            ? args[0].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            : OptimizerRegistry.Names.Concat(OptimizerRegistry.DecisionNames).ToArray();
-        int latencyMs = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 50;
-        var taskName = args.Length > 2 ? args[2] : "multistep_arithmetic";
-        int seed = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 1;
-        int concurrency = args.Length > 4 ? int.Parse(args[4], CultureInfo.InvariantCulture) : 16;
-        var mode = args.Length > 5 ? args[5] : "both";
-        var env = args.Length > 6 ? args[6] : "bandit-hard";
-        if (mode is not ("both" or "library" or "cli"))
-        {
-            Console.Error.WriteLine("cost: mode must be both, library or cli");
-            return 2;
-        }
+        var a = BenchArgs.Positional(args, 7);
+        var known = OptimizerRegistry.Names.Concat(OptimizerRegistry.DecisionNames).ToArray();
+        var methods = a.Text(0, "all") == "all" ? known : BenchArgs.OneOf(a.List(0, "all"), "method", known);
+        int latencyMs = a.Int(1, "latency-ms", 50);
+        var taskName = a.Text(2, "multistep_arithmetic");
+        int seed = a.Int(3, "seed", 1, min: int.MinValue);
+        int concurrency = a.Int(4, "concurrency", 16, min: 1);
+        var mode = BenchArgs.OneOf([a.Text(5, "both")], "mode", ["both", "library", "cli"])[0];
+        var env = BenchArgs.OneOf([a.Text(6, "bandit-hard")], "environment", EnvironmentCatalog.All.Select(e => e.Name))[0];
         if (methods.Length == 0)
         {
             Console.WriteLine("cost: no optimizer is registered in OptimizerRegistry yet; nothing to measure.");
@@ -103,6 +98,7 @@ internal static class CostBench
         Console.WriteLine($"| method | cold: calls | cold: paid | cold: server requests | cold: wall s | cached: calls | cached: paid ({Replays} replays) | cached: server requests ({Replays} replays) | cached: wall s (1st replay) | cached: wall s (best of {Replays}) | cached: CPU s (1st replay, whole process) | speed-up 1st (best) | same result |");
         Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
         int exit = 0;
+        var notes = new List<string>();
         foreach (var method in methods)
         {
             var storePath = Path.Combine(dir, method + ".db");
@@ -126,6 +122,7 @@ internal static class CostBench
             var first = replays[0];
             var best = replays.MinBy(r => r.Wall)!;
             bool same = replays.All(r => SameResult(cold.Result, r.Result));
+            notes.AddRange(new[] { cold }.Concat(replays).Select((r, i) => r.Note is null ? null : $"{method} {(i == 0 ? "cold" : $"replay {i}")}: {r.Note}").OfType<string>());
             double speedup = cold.Wall.TotalSeconds / Math.Max(first.Wall.TotalSeconds, 1e-6);
             double bestSpeedup = cold.Wall.TotalSeconds / Math.Max(best.Wall.TotalSeconds, 1e-6);
             var c = cold.Usage;
@@ -138,6 +135,12 @@ internal static class CostBench
             {
                 exit = 1;
             }
+        }
+
+        Console.WriteLine();
+        foreach (var note in notes)
+        {
+            Console.WriteLine("- " + note);
         }
 
         Console.WriteLine();
@@ -222,18 +225,29 @@ internal static class CostBench
         var meter = new UsageMeter();
         ModelPipelineOptions Options() => new() { Usage = meter, Cache = store, MaxConcurrency = concurrency, Environment = _ => null };
         Func<Task<OptimizationResult>> run;
+        string? note = null;
         if (OptimizerRegistry.IsDecisionMethod(method))
         {
-            var request = new DecisionRequest
-            {
-                Environment = EnvironmentCatalog.Create(env, seed),
-                AgentModel = ModelFactory.Create(spec, ModelRoles.Agent, Options()),
-                OptimizerModel = ModelFactory.Create(spec, ModelRoles.Optimizer, Options()),
-                Usage = meter,
-                Seed = seed,
-            };
+            var agent = ModelFactory.Create(spec, ModelRoles.Agent, Options());
+            var optimizerModel = ModelFactory.Create(spec, ModelRoles.Optimizer, Options());
             var optimizer = OptimizerRegistry.CreateDecision(method);
-            run = () => optimizer.OptimizeAsync(request);
+            run = async () =>
+            {
+                // As `promptopt optimize` does: the run's checkpoints (EXPO's per-step network outputs) live with its run id.
+                var runId = "bench-cost-" + method;
+                await store.CreateOrOpenRunAsync(new RunStart(runId, method, "{}", seed, new Dictionary<string, string>()));
+                var request = new DecisionRequest
+                {
+                    Environment = EnvironmentCatalog.Create(env, seed),
+                    AgentModel = agent,
+                    OptimizerModel = optimizerModel,
+                    Usage = meter,
+                    Seed = seed,
+                    Checkpoints = await RunCheckpoints.OpenAsync(store, runId),
+                    Progress = new Notes(n => note = n),
+                };
+                return await optimizer.OptimizeAsync(request);
+            };
         }
         else
         {
@@ -256,17 +270,31 @@ internal static class CostBench
         var result = await run();
         sw.Stop();
         cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
-        return new Measured(sw.Elapsed, cpu, meter.Snapshot().Total, server.Stats.Requests - before, result);
+        return new Measured(sw.Elapsed, cpu, meter.Snapshot().Total, server.Stats.Requests - before, result, note);
     }
 
-    /// <summary>Same best prompt, scores and candidate list: a replay must reproduce the run exactly.</summary>
+    /// <summary>Same best prompt, scores, candidate list, trajectory and details (EXPO: every step's arm, reward and top probabilities): a replay must reproduce the run exactly.</summary>
     private static bool SameResult(OptimizationResult a, OptimizationResult b) =>
         a.BestPrompt == b.BestPrompt
+        && a.Trajectory.SequenceEqual(b.Trajectory)
+        && a.Details.ToJsonString() == b.Details.ToJsonString()
         && a.BestTrainScore.Equals(b.BestTrainScore)
         && Nullable.Equals(a.BestTestScore, b.BestTestScore)
         && Nullable.Equals(a.StartTestScore, b.StartTestScore)
         && a.StopReason == b.StopReason
         && a.Candidates.Select(x => (x.Prompt, x.TrainScore)).SequenceEqual(b.Candidates.Select(x => (x.Prompt, x.TrainScore)));
 
-    private sealed record Measured(TimeSpan Wall, TimeSpan Cpu, RoleUsage Usage, long ServerRequests, OptimizationResult Result);
+    private sealed record Measured(TimeSpan Wall, TimeSpan Cpu, RoleUsage Usage, long ServerRequests, OptimizationResult Result, string? Note);
+
+    /// <summary>Keeps the last "score networks: …" notice of a run (how many network outputs it replayed and fits it ran).</summary>
+    private sealed class Notes(Action<string> keep) : IProgress<OptimizationEvent>
+    {
+        public void Report(OptimizationEvent value)
+        {
+            if (value is RunNotice { Message: var m } && m.StartsWith("score networks:", StringComparison.Ordinal))
+            {
+                keep(m);
+            }
+        }
+    }
 }

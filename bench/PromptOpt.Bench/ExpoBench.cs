@@ -53,24 +53,27 @@ internal static class ExpoBench
 
     public static async Task<int> RunAsync(string[] args)
     {
-        if (args.Contains("--skills"))
+        var a = BenchArgs.Named(args, ["--seeds", "--steps", "--seed0", "--svg", "--envs", "--methods", "--embedder"], ["--skills", "--full-network"]);
+        var envNames = a.Text("--envs") is { } e
+            ? BenchArgs.OneOf(e.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), "environment", EnvironmentCatalog.All.Select(x => x.Name))
+            : null;
+        if (a.Has("--skills"))
         {
-            return await SkillsAsync(StrArg(args, "--envs")?.Split(',') ?? ["bandit-hard"], IntArg(args, "--seeds", 40), IntArg(args, "--seed0", 1000));
+            return await SkillsAsync(envNames ?? ["bandit-hard"], a.Int("--seeds", 40, min: 1), a.Int("--seed0", 1000, min: int.MinValue));
         }
 
-        int seeds = IntArg(args, "--seeds", 30), steps = IntArg(args, "--steps", 100), seed0 = IntArg(args, "--seed0", 1000);
-        bool full = args.Contains("--full-network");
-        var svgDir = StrArg(args, "--svg");
-        var envs = StrArg(args, "--envs")?.Split(',') ?? DefaultEnvs;
-        var methods = StrArg(args, "--methods") is { } m ? AllMethods.Where(x => m.Split(',').Contains(x.Label)).ToArray() : AllMethods;
+        int seeds = a.Int("--seeds", 30, min: 1), steps = a.Int("--steps", 100, min: 1), seed0 = a.Int("--seed0", 1000, min: int.MinValue);
+        bool full = a.Has("--full-network");
+        var svgDir = a.Text("--svg");
+        var envs = envNames ?? DefaultEnvs;
+        var methods = a.Text("--methods") is { } m
+            ? AllMethods.Where(x => BenchArgs.OneOf(m.Split(','), "method", AllMethods.Select(y => y.Label)).Contains(x.Label)).ToArray()
+            : AllMethods;
         var network = full ? new Dictionary<string, string>() : new Dictionary<string, string> { ["network-hidden-units"] = "32", ["network-epochs"] = "20" };
-        var embedderName = StrArg(args, "--embedder") ?? "hash";
-        IEmbeddingGenerator<string, Embedding<float>> embedder = embedderName switch
-        {
-            "hash" => new HashingEmbeddingGenerator(full ? null : new HashingEmbeddingOptions { Dimensions = 128 }),
-            MiniLmEmbeddingGenerator.Name => new MiniLmEmbeddingGenerator(),
-            _ => throw new ArgumentException($"--embedder: expected hash or minilm, got '{embedderName}'"),
-        };
+        var embedderName = a.Text("--embedder") is { } en ? BenchArgs.OneOf([en], "embedder", ["hash", MiniLmEmbeddingGenerator.Name])[0] : "hash";
+        IEmbeddingGenerator<string, Embedding<float>> embedder = embedderName == "hash"
+            ? new HashingEmbeddingGenerator(full ? null : new HashingEmbeddingOptions { Dimensions = 128 })
+            : new MiniLmEmbeddingGenerator();
 
         Console.WriteLine("## EXPO / EXPO-ES on the simulator (SIMULATED results)\n");
         Console.WriteLine($"{seeds} seeds ({seed0}…{seed0 + seeds - 1}), {steps} steps, network: {(full ? "default (128 hidden, 50 epochs, 512-d embeddings)" : "test setting (32 hidden, 20 epochs, 128-d embeddings)")}, embedder {(embedderName == "hash" ? "hash" : "minilm (384-d all-MiniLM-L6-v2)")}, {Environment.ProcessorCount} cores.");
@@ -331,14 +334,5 @@ internal static class ExpoBench
     {
         double scale = Math.Max(Math.Abs(mean), se);
         return F(mean, scale) + " ± " + F(se, scale);
-    }
-
-    internal static int IntArg(string[] args, string name, int fallback) =>
-        StrArg(args, name) is { } v ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
-
-    internal static string? StrArg(string[] args, string name)
-    {
-        int i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
     }
 }

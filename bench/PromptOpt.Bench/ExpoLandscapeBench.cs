@@ -30,8 +30,9 @@ internal static class ExpoLandscapeBench
 
     public static Task<int> RunAsync(string[] args)
     {
-        int seeds = ExpoBench.IntArg(args, "--seeds", 100), seed0 = ExpoBench.IntArg(args, "--seed0", 5000), draws = ExpoBench.IntArg(args, "--draws", 40);
-        string envName = ExpoBench.StrArg(args, "--env") ?? "bandit-hard";
+        var a = BenchArgs.Named(args, ["--seeds", "--seed0", "--draws", "--env"], []);
+        int seeds = a.Int("--seeds", 100, min: 1), seed0 = a.Int("--seed0", 5000, min: int.MinValue), draws = a.Int("--draws", 40, min: 1);
+        string envName = BenchArgs.OneOf([a.Text("--env") ?? "bandit-hard"], "bandit environment", ["bandit-hard", "bandit-easy"])[0];
         var regret = new double[8][][];
         for (int m = 0; m < 8; m++)
         {

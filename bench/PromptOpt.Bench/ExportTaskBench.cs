@@ -17,15 +17,10 @@ internal static class ExportTaskBench
 {
     public static Task<int> RunAsync(string[] args)
     {
-        if (args.Length < 2)
-        {
-            Console.Error.WriteLine("usage: export-task <name> <out-dir> [seed=1] [test-size=1000] [train-size=10]");
-            return Task.FromResult(2);
-        }
-
-        int seed = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 1;
-        int testSize = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 1000;
-        int trainSize = args.Length > 4 ? int.Parse(args[4], CultureInfo.InvariantCulture) : 10;
+        var a = BenchArgs.Positional(args, 5, required: 2);
+        int seed = a.Int(2, "seed", 1, min: int.MinValue);
+        int testSize = a.Int(3, "test-size", 1000, min: 1);
+        int trainSize = a.Int(4, "train-size", 10, min: 1);
         var task = BuiltInTasks.Create(args[0], seed, trainSize, testSize);
         Export(task, args[1]);
         Console.WriteLine($"exported {task.Name} (seed {seed}): {task.Dataset.Train.Count} train, {task.Dataset.Test.Count} test -> {Path.GetFullPath(args[1])}");

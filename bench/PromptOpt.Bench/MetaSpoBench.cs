@@ -16,9 +16,10 @@ internal static class MetaSpoBench
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        int seeds = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 3;
-        var suites = (args.Length > 1 ? args[1] : "examples/metaspo-builtin.yaml,examples/suites/review.yaml,examples/suites/reasoning.yaml,examples/suites/safety.yaml").Split(',');
-        bool tta = args.Length <= 2 || bool.Parse(args[2]);
+        var a = BenchArgs.Positional(args, 3);
+        int seeds = a.Int(0, "seeds", 3, min: 1);
+        var suites = a.List(1, "examples/metaspo-builtin.yaml,examples/suites/review.yaml,examples/suites/reasoning.yaml,examples/suites/safety.yaml");
+        bool tta = a.Bool(2, "tta", true);
         Console.WriteLine($"# SIMULATED results (PromptOpt simulator, default SimOptions). MetaSPO defaults (N = 3, 9 system candidates, beam 3), train 50 / test 200 per task, {seeds} seeds; TTA = {tta}.");
         foreach (var path in suites)
         {

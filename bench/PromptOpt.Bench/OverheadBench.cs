@@ -11,7 +11,7 @@ internal static class OverheadBench
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        int n = args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 200_000;
+        int n = BenchArgs.Positional(args, 1).Int(0, "examples", 200_000, min: 1);
         var examples = Enumerable.Range(0, n).Select(i => new Example($"ex-{i}", $"What is {i} + 1?", (i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture))).ToList();
         var metric = new InstantMetric();
         var client = new InstantChatClient();

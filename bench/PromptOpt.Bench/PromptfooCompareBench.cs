@@ -28,19 +28,14 @@ internal static class PromptfooCompareBench
 
     public static async Task<int> RunAsync(string[] args)
     {
-        if (args.Length < 1)
-        {
-            Console.Error.WriteLine("usage: promptfoo-compare <promptfoo-bin> [latency-ms=100] [concurrency=8,32,128] [examples=1000] [repeats=3] [task=multistep_arithmetic] [seed=1]");
-            return 2;
-        }
-
+        var parsed = BenchArgs.Positional(args, 7, required: 1);
         var promptfoo = Path.GetFullPath(args[0]);
-        int latencyMs = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 100;
-        var levels = (args.Length > 2 ? args[2] : "8,32,128").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
-        int n = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 1000;
-        int repeats = args.Length > 4 ? int.Parse(args[4], CultureInfo.InvariantCulture) : 3;
-        var taskName = args.Length > 5 ? args[5] : "multistep_arithmetic";
-        int seed = args.Length > 6 ? int.Parse(args[6], CultureInfo.InvariantCulture) : 1;
+        int latencyMs = parsed.Int(1, "latency-ms", 100);
+        var levels = parsed.Ints(2, "concurrency", "8,32,128");
+        int n = parsed.Int(3, "examples", 1000, min: 1);
+        int repeats = parsed.Int(4, "repeats", 3, min: 1);
+        var taskName = parsed.Text(5, "multistep_arithmetic");
+        int seed = parsed.Int(6, "seed", 1, min: int.MinValue);
 
         var task = BuiltInTasks.Create(taskName, seed, trainSize: 10, testSize: n);
         if (task.Metric is not NumericMetric)

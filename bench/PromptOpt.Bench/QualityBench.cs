@@ -17,11 +17,12 @@ internal static class QualityBench
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        int seeds = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 5;
-        long taskCalls = args.Length > 1 ? long.Parse(args[1], CultureInfo.InvariantCulture) : 600;
-        long optimizerCalls = args.Length > 2 ? long.Parse(args[2], CultureInfo.InvariantCulture) : 20;
-        var tasks = (args.Length > 3 ? args[3] : "multistep_arithmetic,navigate,date_arithmetic,bbh_navigate,trec").Split(',');
-        var methods = (args.Length > 4 ? args[4] : "dual-phase,ape,opro,protegi").Split(',');
+        var a = BenchArgs.Positional(args, 5);
+        int seeds = a.Int(0, "seeds", 5, min: 1);
+        long taskCalls = a.Long(1, "task-calls", 600, min: 1);
+        long optimizerCalls = a.Long(2, "optimizer-calls", 20, min: 1);
+        var tasks = a.List(3, "multistep_arithmetic,navigate,date_arithmetic,bbh_navigate,trec");
+        var methods = BenchArgs.OneOf(a.List(4, "dual-phase,ape,opro,protegi"), "method", OptimizerRegistry.Names);
         var root = Environment.GetEnvironmentVariable("PROMPTOPT_DATASETS") ?? Path.GetFullPath("../shared/datasets");
 
         Console.WriteLine($"# SIMULATED results (PromptOpt simulator, default SimOptions). {seeds} seeds, budget {taskCalls} task calls + {optimizerCalls} optimizer calls per run, V = 50 train examples, test ≤ 200. {Environment.ProcessorCount} cores.");

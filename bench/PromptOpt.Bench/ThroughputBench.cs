@@ -18,9 +18,10 @@ internal static class ThroughputBench
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        int latencyMs = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 100;
-        var levels = (args.Length > 1 ? args[1] : "1,16,64,256").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
-        int n = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 1000;
+        var a = BenchArgs.Positional(args, 3);
+        int latencyMs = a.Int(0, "latency-ms", 100);
+        var levels = a.Ints(1, "concurrency", "1,16,64,256");
+        int n = a.Int(2, "examples", 1000, min: 1);
 
         var task = BuiltInTasks.Create("multistep_arithmetic", seed: 1, trainSize: 10, testSize: Math.Max(n, 10));
         await using var server = await SimulatorServer.StartAsync(new SimulatorServerOptions

@@ -47,13 +47,34 @@ internal sealed partial class CliContext
         return TaskCatalog.Resolve(arg, seed);
     }
 
-    /// <summary>Opens the store named by <c>--store</c> (else $PROMPTOPT_STORE, else .promptopt/promptopt.db).</summary>
+    /// <summary>Gets the path of the store this command opened, or <see langword="null"/> (for messages about a damaged or unwritable store).</summary>
+    public string? StorePath { get; private set; }
+
+    /// <summary>Resolves <c>--store</c> (else $PROMPTOPT_STORE, else .promptopt/promptopt.db) to the database file. An existing
+    /// directory means the file <c>promptopt.db</c> in it, which a note says.</summary>
     /// <param name="store">The option value.</param>
-    /// <returns>The store.</returns>
-    /// <exception cref="PromptOptInputException">The file is not a PromptOpt store.</exception>
-    public PromptOptStore OpenStore(string? store)
+    /// <returns>The absolute path of the database file.</returns>
+    public string ResolveStorePath(string? store)
     {
         var path = StorePaths.Resolve(store, Environment, WorkingDirectory);
+        var given = !string.IsNullOrWhiteSpace(store) ? store : Environment(StorePaths.EnvironmentVariable);
+        // A trailing separator says "a directory" on purpose; a bare existing directory might be a mistake, so say what is used.
+        if (!string.IsNullOrWhiteSpace(given) && !Path.EndsInDirectorySeparator(given.Trim()) && Directory.Exists(ResolvePath(given.Trim())))
+        {
+            NoteOnce($"note: the store '{given.Trim()}' is a directory: using {path}");
+        }
+
+        StorePath = path;
+        return path;
+    }
+
+    /// <summary>Opens the store named by <c>--store</c> for reading and writing, creating it if needed.</summary>
+    /// <param name="store">The option value.</param>
+    /// <returns>The store.</returns>
+    /// <exception cref="PromptOptInputException">The file is not a PromptOpt store, is damaged or cannot be written.</exception>
+    public PromptOptStore OpenStore(string? store)
+    {
+        var path = ResolveStorePath(store);
         try
         {
             return new PromptOptStore(path);
@@ -61,6 +82,72 @@ internal sealed partial class CliContext
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             throw new PromptOptInputException($"cannot open the store '{path}': {ex.Message}", ex);
+        }
+    }
+
+    /// <summary>Opens an existing store for reading only (never creating or writing it), so read-only stores work.</summary>
+    /// <param name="path">The resolved store path (<see cref="ResolveStorePath"/>); the file must exist.</param>
+    /// <returns>The store.</returns>
+    /// <exception cref="PromptOptInputException">The file is not a PromptOpt store or is damaged.</exception>
+    public PromptOptStore OpenStoreForReading(string path)
+    {
+        StorePath = path;
+        try
+        {
+            return PromptOptStore.OpenReadOnly(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new PromptOptInputException($"cannot open the store '{path}': {ex.Message}", ex);
+        }
+    }
+
+    /// <summary>Opens the store for reading and writing, or, when an existing store cannot be written, read-only (with a note);
+    /// the caller then writes nothing, and a write it cannot avoid fails with a plain message.</summary>
+    /// <param name="store">The option value.</param>
+    /// <returns>The store (<see cref="PromptOptStore.IsReadOnly"/> says which).</returns>
+    /// <exception cref="PromptOptInputException">The file is not a PromptOpt store, is damaged, or cannot be created.</exception>
+    public PromptOptStore OpenStoreReadOnlyIfNeeded(string? store)
+    {
+        try
+        {
+            return OpenStore(store);
+        }
+        catch (StoreException ex) when (ex.Problem == StoreProblem.NotWritable && File.Exists(ex.StorePath))
+        {
+            var readOnly = OpenStoreForReading(ex.StorePath);
+            NoteOnce($"note: the store '{ex.StorePath}' cannot be written; opened it read-only");
+            return readOnly;
+        }
+    }
+
+    /// <summary>Gets or sets the network timeout of one model call (<c>--timeout</c>, <c>PROMPTOPT_TIMEOUT</c>), or
+    /// <see langword="null"/> for <see cref="CallTimeouts.Default"/>.</summary>
+    public TimeSpan? RequestTimeout { get; set; }
+
+    /// <summary>Gets the secrets this command read (API keys): every printed text is masked with them.</summary>
+    internal IReadOnlyCollection<string> Secrets
+    {
+        get
+        {
+            lock (_secrets)
+            {
+                return _secrets.ToList();
+            }
+        }
+    }
+
+    private void RememberKey(string? variable)
+    {
+        foreach (var name in new[] { variable, ModelSpec.OpenAIKeyVariable })
+        {
+            if (name is not null && Environment(name) is { Length: >= 4 } key)
+            {
+                lock (_secrets)
+                {
+                    _secrets.Add(key.Trim());
+                }
+            }
         }
     }
 
@@ -87,10 +174,36 @@ internal sealed partial class CliContext
         options.MaxConcurrency = maxConcurrency;
         options.SimulatorFactory = SimulatorModels.CreateFactory(simulatedTasks, new SimOptions { Seed = seed });
         var resolved = ModelFactory.ResolveAuto(parsed, Environment);
-        var client = ModelFactory.Create(parsed, role, options);
+        RememberKey(resolved.ApiKeyVariable);
+        bool autoSimulator = parsed.Provider == ModelProvider.Auto && resolved.Provider == ModelProvider.Simulator;
+        if (autoSimulator)
+        {
+            options.OnNotice = null; // NoteSimulated names the roles instead of the library's generic banner
+        }
+
+        var client = Calls.Track(ModelFactory.Create(parsed, role, options), role, resolved.ToString(), TimeProvider);
         bool simulated = resolved.Provider == ModelProvider.Simulator
             || await SimulatorProbe.IsSimulatorAsync(resolved.BaseUrl, cancellationToken);
-        return new CliModel(client, resolved.ToString(), simulated);
+        return new CliModel(client, resolved.ToString(), simulated, role, autoSimulator);
+    }
+
+    /// <summary>
+    /// Prints one banner when 'auto' fell back to the simulator for any of <paramref name="models"/>, naming those roles and
+    /// the roles that call a real endpoint, so a partly simulated run is never mistaken for a real one.
+    /// </summary>
+    /// <param name="models">The command's models.</param>
+    public void NoteSimulated(params CliModel[] models)
+    {
+        var auto = models.Where(m => m.AutoSimulator).Select(m => m.Role).Distinct(StringComparer.Ordinal).ToList();
+        if (auto.Count == 0)
+        {
+            return;
+        }
+
+        var real = models.Where(m => !m.Simulated).Select(m => $"the {m.Role} model is {m.Spec}").Distinct(StringComparer.Ordinal).ToList();
+        var roles = auto.Count == 1 ? $"the {auto[0]} model is" : $"the {string.Join(" and ", auto)} models are";
+        NoteOnce($"note: results are SIMULATED: {roles} 'auto' and no endpoint is configured, so {(auto.Count == 1 ? "it runs" : "they run")} on the simulator " +
+            $"(set OPENAI_API_KEY or OPENAI_BASE_URL, or give a model spec)" + (real.Count == 0 ? string.Empty : "; " + string.Join("; ", real)));
     }
 
     /// <summary>
@@ -108,6 +221,7 @@ internal sealed partial class CliContext
     public async Task<IEmbeddingGenerator<string, Embedding<float>>> CreateEmbedderAsync(
         EmbedderSpec spec, PromptOptStore store, UsageMeter meter, CancellationToken cancellationToken)
     {
+        RememberKey(spec.Model?.ApiKeyVariable);
         var embedder = ModelFactory.CreateEmbedder(spec, PipelineOptions(store, meter));
         if (await SimulatorProbe.IsSimulatorAsync(spec.Model?.BaseUrl, cancellationToken))
         {
@@ -124,6 +238,7 @@ internal sealed partial class CliContext
         Environment = Environment,
         OnNotice = notice => NoteOnce("note: " + notice),
         LoggerFactory = Verbose ? new Rendering.StderrLogger(Err) : null,
+        RequestTimeout = RequestTimeout ?? CallTimeouts.Default,
         LocalEmbedders = LocalEmbedders,
     };
 
@@ -157,4 +272,6 @@ internal sealed partial class CliContext
 /// <param name="Client">The client (with middleware).</param>
 /// <param name="Spec">The resolved spec (never <c>auto</c>; key-free).</param>
 /// <param name="Simulated">Whether answers come from the simulator (every output then says "(simulated)").</param>
-internal sealed record CliModel(Microsoft.Extensions.AI.IChatClient Client, string Spec, bool Simulated);
+/// <param name="Role">The role (<see cref="ModelRoles"/>).</param>
+/// <param name="AutoSimulator">Whether the spec was <c>auto</c> and found no endpoint (so the simulator stands in).</param>
+internal sealed record CliModel(Microsoft.Extensions.AI.IChatClient Client, string Spec, bool Simulated, string Role = ModelRoles.Task, bool AutoSimulator = false);

@@ -11,6 +11,7 @@ namespace PromptOpt.Cli;
 internal sealed partial class CliContext
 {
     private readonly HashSet<string> _notes = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _secrets = new(StringComparer.Ordinal);
 
     /// <summary>Initializes a new instance of the <see cref="CliContext"/> class.</summary>
     /// <param name="output">Standard output.</param>
@@ -55,6 +56,17 @@ internal sealed partial class CliContext
 
     /// <summary>Gets the working directory.</summary>
     public string WorkingDirectory { get; }
+
+    /// <summary>Gets the model calls in flight (for progress lines).</summary>
+    internal Rendering.CallTracker Calls { get; } = new();
+
+    /// <summary>Gets or sets the clock of progress lines.</summary>
+    /// <value>The default is <see cref="TimeProvider.System"/>.</value>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    /// <summary>Gets or sets how often a progress line is printed when stderr is not a terminal.</summary>
+    /// <value>The default is 10 seconds.</value>
+    public TimeSpan ProgressInterval { get; init; } = TimeSpan.FromSeconds(10);
 
     /// <summary>Gets or sets whether runtime failures print their stack trace (<c>--verbose</c>).</summary>
     public bool Verbose { get; set; }

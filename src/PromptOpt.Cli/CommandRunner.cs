@@ -47,10 +47,17 @@ internal static class CommandRunner
             return Fail(context, json, ExitCodes.BadInput, ex.Message);
         }
 
+        // A damaged or unwritable store is the user's file, not a bug: one plain line naming it.
+        if (context.StorePath is { } store && Storage.StoreErrors.Describe(store, ex) is { } storeError)
+        {
+            return Fail(context, json, ExitCodes.BadInput, storeError.Message);
+        }
+
         int code = Fail(context, json, ExitCodes.RuntimeFailure, ex.Message);
         if (context.Verbose)
         {
-            context.Err.WriteLine(ex.ToString());
+            // Every line of every inner exception is masked: an endpoint may echo the key in an error body.
+            context.Err.WriteLine(Redact(context, ex.ToString()));
         }
         else
         {
@@ -68,7 +75,7 @@ internal static class CommandRunner
     /// <returns><paramref name="exitCode"/>.</returns>
     public static int Fail(CliContext context, bool json, int exitCode, string message)
     {
-        var line = OneLine(message);
+        var line = Redact(context, OneLine(message));
         context.Err.WriteLine("error: " + line);
         if (json)
         {
@@ -79,6 +86,20 @@ internal static class CommandRunner
         }
 
         return exitCode;
+    }
+
+    /// <summary>Masks every API key the command read, and anything key-shaped, in text bound for the terminal.</summary>
+    /// <param name="context">The context (its secrets).</param>
+    /// <param name="text">The text.</param>
+    /// <returns>The masked text.</returns>
+    public static string Redact(CliContext context, string text)
+    {
+        foreach (var secret in context.Secrets)
+        {
+            text = Models.SecretRedactor.Redact(text, secret);
+        }
+
+        return Models.SecretRedactor.Redact(text);
     }
 
     private static Exception Unwrap(Exception ex)

@@ -86,6 +86,24 @@ internal static class CommonOptions
         return option;
     }
 
+    /// <summary>Adds a validator that rejects values above <paramref name="max"/>.</summary>
+    /// <param name="option">The option.</param>
+    /// <param name="max">The largest allowed value.</param>
+    /// <returns>The option.</returns>
+    public static Option<int> AtMost(this Option<int> option, int max)
+    {
+        option.Validators.Add(r =>
+        {
+            if (r.Tokens.Count == 1
+                && int.TryParse(r.Tokens[0].Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v)
+                && v > max)
+            {
+                r.AddError(string.Create(CultureInfo.InvariantCulture, $"{option.Name} must be at most {max}, got {v}."));
+            }
+        });
+        return option;
+    }
+
     private static void AddMinimum(Option option, int min)
     {
         // Validate the token text, not GetValueOrDefault: that throws when the text is not a number, and the

@@ -5,7 +5,8 @@ namespace PromptOpt.Cli;
 
 /// <summary>
 /// Turns <c>--prompt</c>/<c>--system</c> values into a <see cref="Prompt"/>. A value is literal text, or <c>@path</c> to
-/// read a file: a plain text file, or a saved prompt artifact (JSON with <c>"kind": "promptopt.prompt"</c>).
+/// read a file: a plain text file, or a saved prompt artifact (JSON with <c>"kind": "promptopt.prompt"</c>; every
+/// <c>.json</c> file must be one).
 /// A user prompt without <c>{question}</c> gets the example input appended on its own line.
 /// </summary>
 internal static class PromptInput
@@ -68,12 +69,15 @@ internal static class PromptInput
             throw new PromptOptInputException($"{optionName}: file is empty: {value[1..]}");
         }
 
-        return text.TrimStart().StartsWith('{') && TryReadArtifact(text, value[1..]) is { } artifact
-            ? (artifact.User, artifact)
-            : (text.Trim(), null);
-    }
+        // A .json file must be a valid prompt artifact (a truncated one, or JSON of another kind, is never sent to the
+        // model as prompt text); a file of another extension is text, unless it is an artifact.
+        bool json = Path.GetExtension(path).Equals(".json", StringComparison.OrdinalIgnoreCase);
+        if (json || PromptArtifact.IsArtifact(text))
+        {
+            var artifact = PromptArtifact.Parse(text, $"{optionName}: {value[1..]}").ToPrompt();
+            return (artifact.User, artifact);
+        }
 
-    // A saved prompt artifact (PromptArtifact, written by 'optimize'); other JSON is plain prompt text.
-    private static Prompt? TryReadArtifact(string text, string displayPath) =>
-        PromptArtifact.IsArtifact(text) ? PromptArtifact.Parse(text, "--prompt: " + displayPath).ToPrompt() : null;
+        return (text.Trim(), null);
+    }
 }

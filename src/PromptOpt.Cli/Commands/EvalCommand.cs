@@ -80,21 +80,22 @@ internal static class EvalCommand
             HelpName = "delta",
         };
         var seed = CommonOptions.Seed();
+        var timeout = CallTimeouts.Option();
         var store = CommonOptions.Store();
         var json = CommonOptions.Json();
 
         var command = new Command("eval", "Evaluate a prompt on a task: prints the score, n, calls, cache hits, tokens and the worst failures. " +
             "Calls are cached in the store, so rerunning an interrupted eval pays for nothing twice.")
         {
-            task, prompt, system, model, split, limit, concurrency, failures, metric, failUnder, baseline, maxDrop, seed, store, json,
+            task, prompt, system, model, split, limit, concurrency, failures, metric, failUnder, baseline, maxDrop, seed, timeout, store, json,
         };
 
         command.SetAction((parse, ct) => CommandRunner.RunAsync(context, parse.GetValue(json), token => RunAsync(
             context,
             new EvalArgs(
                 parse.GetValue(task)!, parse.GetValue(prompt)!, parse.GetValue(system), parse.GetValue(model)!, parse.GetValue(split),
-                parse.GetValue(limit), parse.GetValue(concurrency), parse.GetValue(failures), parse.GetValue(seed), parse.GetValue(store),
-                parse.GetValue(json), parse.GetValue(metric), parse.GetValue(failUnder), parse.GetValue(baseline), parse.GetValue(maxDrop)),
+                parse.GetValue(limit), parse.GetValue(concurrency), parse.GetValue(failures), parse.GetValue(seed), parse.GetValue(timeout),
+                parse.GetValue(store), parse.GetValue(json), parse.GetValue(metric), parse.GetValue(failUnder), parse.GetValue(baseline), parse.GetValue(maxDrop)),
             token), ct));
         return command;
     }
@@ -117,9 +118,11 @@ internal static class EvalCommand
             examples = examples.Take(limit).ToList();
         }
 
-        using var store = context.OpenStore(args.Store);
+        context.RequestTimeout = CallTimeouts.Resolve(context, args.Timeout);
+        using var store = context.OpenStoreReadOnlyIfNeeded(args.Store);
         var meter = new UsageMeter();
         var model = await context.CreateModelAsync(args.Model, ModelRoles.Task, store, meter, args.Concurrency, args.Seed, [task], cancellationToken);
+        context.NoteSimulated(model);
 
         // The run id is a hash of what was evaluated, so running the same command again reopens (resumes) the same run.
         var spec = new JsonObject
@@ -139,27 +142,42 @@ internal static class EvalCommand
         }
         var specJson = spec.ToJsonString();
         var runId = "eval-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(specJson)))[..16];
-        await store.CreateOrOpenRunAsync(
-            new RunStart(runId, "eval", specJson, args.Seed, new Dictionary<string, string> { [ModelRoles.Task] = model.Spec }), cancellationToken);
-
-        var options = new EvaluationOptions { MaxConcurrency = args.Concurrency };
-        EvaluationResult result;
-        try
+        EvalReport report;
+        if (store.IsReadOnly)
         {
-            result = await ProgressDisplay.RunAsync(context, $"eval {task.Name}", examples.Count, tick =>
-                Evaluator.EvaluateAsync(new ProgressChatClient(model.Client, tick), prompt, examples, task.Metric, options, cancellationToken));
-        }
-        catch (Exception ex)
-        {
-            // Mark the run; the cache already holds every completed call, so rerunning resumes.
-            await store.SetStatusAsync(runId, ex is OperationCanceledException ? RunStatus.Interrupted : RunStatus.Failed, CancellationToken.None);
-            throw;
-        }
+            // A read-only store can show a finished eval again (every call is in its cache) but cannot record a new one.
+            if (await store.GetRunAsync(runId, cancellationToken) is not { Status: RunStatus.Completed })
+            {
+                throw StoreErrors.NotWritable(store.Path, $"eval run '{runId}' is not in it yet, so it must be recorded");
+            }
 
-        var report = new EvalReport(task, args.Split, prompt, model, store.Path, runId, result, meter.Snapshot().For(ModelRoles.Task), args.Failures);
-        await store.SaveCandidateAsync(runId, 0, spec["prompt"]!.ToJsonString(), result.Score, CancellationToken.None);
-        await store.SaveResultAsync(runId, EvalOutput.ToJson(report).ToJsonString(), CancellationToken.None);
-        await store.SetStatusAsync(runId, RunStatus.Completed, CancellationToken.None);
+            report = await EvaluateAsync(context, args, task, examples, prompt, model, store, meter, runId, cancellationToken);
+        }
+        else
+        {
+            // One process at a time per run: a second identical eval waits for nothing and pays for nothing twice.
+            await using var lease = await RunLease.AcquireAsync(store, runId, null, cancellationToken);
+            await store.CreateOrOpenRunAsync(
+                new RunStart(runId, "eval", specJson, args.Seed, new Dictionary<string, string> { [ModelRoles.Task] = model.Spec }), cancellationToken);
+            int attempt = await store.StartAttemptAsync(runId, cancellationToken);
+            try
+            {
+                report = await EvaluateAsync(context, args, task, examples, prompt, model, store, meter, runId, cancellationToken);
+            }
+            catch (Exception ex)
+            {
+                // Mark the run; the cache already holds every completed call, so rerunning resumes.
+                var status = ex is OperationCanceledException ? RunStatus.Interrupted : RunStatus.Failed;
+                await store.SetStatusAsync(runId, status, CancellationToken.None);
+                await store.SaveAttemptAsync(runId, attempt, status, RunRecorder.UsageJson(meter.Snapshot()), CancellationToken.None);
+                throw;
+            }
+
+            await store.SaveCandidateAsync(runId, 0, spec["prompt"]!.ToJsonString(), report.Result.Score, CancellationToken.None);
+            await store.SaveResultAsync(runId, EvalOutput.ToJson(report).ToJsonString(), CancellationToken.None);
+            await store.SetStatusAsync(runId, RunStatus.Completed, CancellationToken.None);
+            await store.SaveAttemptAsync(runId, attempt, RunStatus.Completed, RunRecorder.UsageJson(meter.Snapshot()), CancellationToken.None);
+        }
 
         var verdict = gate.IsSet ? gate.Judge(result.Score, task.Metric.Name) : null;
         EvalOutput.Write(context, report, args.Json, gate.IsSet ? gate.ToJson(verdict) : null);
@@ -172,7 +190,17 @@ internal static class EvalCommand
         return ExitCodes.Ok;
     }
 
+    private static async Task<EvalReport> EvaluateAsync(
+        CliContext context, EvalArgs args, TaskDefinition task, IReadOnlyList<Example> examples, Prompts.Prompt prompt, CliModel model, PromptOptStore store,
+        UsageMeter meter, string runId, CancellationToken cancellationToken)
+    {
+        var options = new EvaluationOptions { MaxConcurrency = args.Concurrency };
+        var result = await ProgressDisplay.RunAsync(context, $"eval {task.Name}", examples.Count, meter, tick =>
+            Evaluator.EvaluateAsync(new ProgressChatClient(model.Client, tick), prompt, examples, task.Metric, options, cancellationToken));
+        return new EvalReport(task, args.Split, prompt, model, store.Path, runId, result, meter.Snapshot().For(ModelRoles.Task), args.Failures);
+    }
+
     private sealed record EvalArgs(
         string Task, string Prompt, string? System, string Model, DataSplit Split, int? Limit, int Concurrency, int Failures, int Seed,
-        string? Store, bool Json, string? Metric, double? FailUnder, string? Baseline, double? MaxDrop);
+        string? Timeout, string? Store, bool Json, string? Metric, double? FailUnder, string? Baseline, double? MaxDrop);
 }

@@ -27,7 +27,7 @@ internal static class OptimizeCommand
         };
         var method = new Option<string?>("--method")
         {
-            Description = "The method: " + MethodList() + ".",
+            Description = "The method: " + MethodList() + ". Each method's options (--set key=value), their defaults and the papers' values: docs/methods/.",
             HelpName = "name",
         };
         var task = new Option<string?>("--task")
@@ -95,6 +95,7 @@ internal static class OptimizeCommand
             Arity = ArgumentArity.ZeroOrMore,
         };
         var metric = CommonOptions.Metric();
+        var timeout = CallTimeouts.Option();
         var store = CommonOptions.Store();
         var json = CommonOptions.Json();
 
@@ -103,7 +104,7 @@ internal static class OptimizeCommand
             "Ctrl-C stops cleanly; the same command resumes from the cache.")
         {
             spec, method, task, env, steps, taskModel, agentModel, optimizerModel, embedder, taskCalls, optimizerCalls, tokens, dollars, seed, runId, trainSize, testSize, set,
-            concurrency, price, metric, store, json,
+            concurrency, price, metric, timeout, store, json,
         };
 
         command.SetAction((parse, ct) => CommandRunner.RunAsync(context, parse.GetValue(json), token =>
@@ -131,6 +132,7 @@ internal static class OptimizeCommand
                     Dollars = parse.GetValue(dollars),
                 },
                 Options = ParseSettings(parse.GetValue(set) ?? []),
+                Timeout = parse.GetValue(timeout),
             };
             var args = new OptimizeArgs(parse.GetValue(spec), flags, parse.GetValue(concurrency), parse.GetValue(price) ?? [], parse.GetValue(store), parse.GetValue(json));
             return OptimizeRun.RunAsync(context, args, token);
@@ -159,11 +161,7 @@ internal static class OptimizeCommand
         return settings;
     }
 
-    private static string MethodList()
-    {
-        var names = OptimizerRegistry.Names.Concat(OptimizerRegistry.DecisionNames).ToList();
-        return names.Count == 0 ? "dual-phase | ape | opro | protegi | metaspo | expo | expo-es" : string.Join(" | ", names);
-    }
+    private static string MethodList() => string.Join(" | ", OptimizerRegistry.AllNames);
 }
 
 /// <summary>The parsed command line of <c>optimize</c>.</summary>

@@ -26,7 +26,7 @@ internal static class OptimizeDecisionRun
     public static async Task<int> RunAsync(CliContext context, OptimizeArgs args, RunSpec spec, string method, CancellationToken cancellationToken)
     {
         // 1. Validate every input before the first model call (bad input → exit 2).
-        var optimizer = OptimizerRegistry.CreateDecision(method, spec.Options.Count == 0 ? null : spec.Options);
+        var optimizer = OptimizeRun.WithOptionLocations(spec, () => OptimizerRegistry.CreateDecision(method, spec.Options.Count == 0 ? null : spec.Options));
         method = optimizer.Name;
         if (spec.Task is not null || spec.Suite is not null)
         {
@@ -73,14 +73,16 @@ internal static class OptimizeDecisionRun
         identity["environment"] = fingerprint;
         var specJson = identity.ToJsonString();
         var runId = spec.RunId is { } given ? RunIds.Validate(given) : RunSpec.DeriveRunId(method, envName, seed, specJson);
-        context.Note($"run {runId}: {method} in {envName}, {steps} steps, seed {seed} (interrupted? run the same command again to resume)");
+        context.Note($"run {runId}: {method} in {envName}, {steps} steps, seed {seed}");
 
         // 3. Models and the run record.
+        context.RequestTimeout = CallTimeouts.Resolve(context, args.Flags.Timeout, spec.Timeout, spec.SourcePath);
         using var store = context.OpenStore(args.Store);
         var meter = new UsageMeter(spec.ToBudget(), prices);
         var agentModel = await context.CreateModelAsync(agentModelSpec, ModelRoles.Agent, store, meter, args.Concurrency, seed, [], cancellationToken);
         var optimizerModel = await context.CreateModelAsync(optimizerModelSpec, ModelRoles.Optimizer, store, meter, args.Concurrency, seed, [], cancellationToken);
         using var embedder = await context.CreateEmbedderAsync(embedderSpec, store, meter, cancellationToken);
+        context.NoteSimulated(agentModel, optimizerModel);
         bool simulated = agentModel.Simulated || optimizerModel.Simulated;
         var models = new Dictionary<string, string>(StringComparer.Ordinal)
         {
@@ -90,12 +92,14 @@ internal static class OptimizeDecisionRun
         };
         var valueLabel = environment.Kind == DecisionTaskKind.Bandit ? "regret" : environment.BestValueName.Replace('_', ' ');
         var view = new OptimizeProgressView(context, meter, simulated, valueLabel, detailWidth: 120);
-        var recorder = await RunRecorder.StartAsync(store, new RunStart(runId, method, specJson, seed, models), view, cancellationToken);
+        await using var recorder = await RunRecorder.StartAsync(store, new RunStart(runId, method, specJson, seed, models), view, cancellationToken);
         if (recorder.Resumed)
         {
-            context.Note($"resuming run {runId}: calls it already made are answered from the cache");
+            context.Note($"resuming run {runId} (attempt {recorder.Attempt}): calls it already made are answered from the cache");
         }
 
+        // The score networks' per-step outputs of this run id (kept across resumes): a rerun or resume skips their fits.
+        var checkpoints = await RunCheckpoints.OpenAsync(store, runId, cancellationToken);
         var request = new DecisionRequest
         {
             Environment = environment,
@@ -106,15 +110,16 @@ internal static class OptimizeDecisionRun
             Seed = seed,
             Steps = steps,
             Progress = recorder,
+            Checkpoints = checkpoints,
         };
 
         // 4–5. Run, record, save the winning meta-prompt and the report next to the store.
-        var (result, artifactPath, reportPath) = await OptimizeRun.RunAndSaveAsync(
-            context, store, view, recorder, runId, simulated, null, () => optimizer.OptimizeAsync(request, cancellationToken),
+        var (result, artifactPath, reportPath, attempts) = await OptimizeRun.RunAndSaveAsync(
+            context, store, view, meter, recorder, runId, simulated, null, () => optimizer.OptimizeAsync(request, cancellationToken),
             r => PromptArtifact.FromResult(r, runId, envName, fingerprint, models, simulated));
 
         var outcome = new OptimizeOutcome(runId, envName, null, environment.PerformanceMeasureName, models, simulated, result, view.Started, recorder.Resumed,
-            store.Path, artifactPath, reportPath);
+            store.Path, artifactPath, reportPath) { AllAttempts = attempts };
         if (args.Json)
         {
             JsonOutput.Write(context.Out, ToJson(outcome));
@@ -181,6 +186,7 @@ internal static class OptimizeDecisionRun
             fields.Add(("  " + role, $"{TextFormat.Int(u.Calls)} ({TextFormat.Int(u.PaidCalls)} paid, {TextFormat.Int(u.CachedCalls)} cached)"));
         }
 
+        OptimizeOutput.AddAllAttempts(fields, outcome);
         fields.Add(("cost", "$" + total.EstimatedDollars.ToString("0.0000", CultureInfo.InvariantCulture) + " estimated"));
         fields.Add(("run", outcome.RunId + (outcome.Resumed ? " (resumed)" : string.Empty)));
         fields.Add(("store", outcome.StorePath));

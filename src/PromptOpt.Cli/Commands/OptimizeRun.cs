@@ -29,13 +29,13 @@ internal static class OptimizeRun
         var fromFile = args.SpecPath is null ? new RunSpec() : RunSpecLoader.Load(args.SpecPath, context.WorkingDirectory);
         var spec = fromFile.OverrideWith(args.Flags);
         var method = spec.Method
-            ?? throw new PromptOptInputException($"no method: give --method or 'method:' in the spec (known: {string.Join(", ", OptimizerRegistry.Names.Concat(OptimizerRegistry.DecisionNames))})");
+            ?? throw new PromptOptInputException($"no method: give --method or 'method:' in the spec (known: {string.Join(", ", OptimizerRegistry.AllNames)})");
         if (OptimizerRegistry.IsDecisionMethod(method))
         {
             return await OptimizeDecisionRun.RunAsync(context, args, spec, method, cancellationToken); // EXPO: an agent in an environment
         }
 
-        var optimizer = OptimizerRegistry.Create(method, spec.Options.Count == 0 ? null : spec.Options);
+        var optimizer = WithOptionLocations(spec, () => OptimizerRegistry.Create(method, spec.Options.Count == 0 ? null : spec.Options));
         method = optimizer.Name;
         int seed = spec.Seed ?? CommonOptions.DefaultSeed;
         ValidateBudget(spec.Budget);
@@ -64,24 +64,31 @@ internal static class OptimizeRun
         identity["dataset"] = target.Fingerprint;
         var specJson = identity.ToJsonString();
         var runId = spec.RunId is { } given ? RunIds.Validate(given) : RunSpec.DeriveRunId(method, target.Name, seed, specJson);
-        context.Note($"run {runId}: {method} on {target.Name}, seed {seed} (interrupted? run the same command again to resume)");
+        context.Note($"run {runId}: {method} on {target.Name}, seed {seed}");
 
         // 3. Models and the run record.
+        context.RequestTimeout = CallTimeouts.Resolve(context, args.Flags.Timeout, spec.Timeout, spec.SourcePath);
         using var store = context.OpenStore(args.Store);
         var meter = new UsageMeter(spec.ToBudget(), prices);
         var taskModel = await context.CreateModelAsync(taskModelSpec, ModelRoles.Task, store, meter, args.Concurrency, seed, target.AllTasks, cancellationToken);
         var optimizerModel = await context.CreateModelAsync(optimizerModelSpec, ModelRoles.Optimizer, store, meter, args.Concurrency, seed, target.AllTasks, cancellationToken);
+        context.NoteSimulated(taskModel, optimizerModel);
         bool simulated = taskModel.Simulated || optimizerModel.Simulated;
         var models = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             [ModelRoles.Task] = taskModel.Spec,
             [ModelRoles.Optimizer] = optimizerModel.Spec,
         };
-        var view = new OptimizeProgressView(context, meter, simulated);
-        var recorder = await RunRecorder.StartAsync(store, new RunStart(runId, method, specJson, seed, models), view, cancellationToken);
+        NoteSizes(context, target, trainSize, testSize);
+        var view = new OptimizeProgressView(context, meter, simulated)
+        {
+            // The final scores: the start and the best prompt on the test examples, paid even with a zero budget.
+            TestCalls = target.IsSingleTask ? 2L * Math.Min(testSize, target.Task.Dataset.Test.Count) : null,
+        };
+        await using var recorder = await RunRecorder.StartAsync(store, new RunStart(runId, method, specJson, seed, models), view, cancellationToken);
         if (recorder.Resumed)
         {
-            context.Note($"resuming run {runId}: calls it already made are answered from the cache");
+            context.Note($"resuming run {runId} (attempt {recorder.Attempt}): calls it already made are answered from the cache");
         }
 
         var request = new OptimizationRequest
@@ -100,13 +107,13 @@ internal static class OptimizeRun
         };
 
         // 4–5. Run, record, save the best prompt and the report next to the store.
-        var (result, artifactPath, reportPath) = await RunAndSaveAsync(
-            context, store, view, recorder, runId, simulated, target.Task, () => optimizer.OptimizeAsync(request, cancellationToken),
+        var (result, artifactPath, reportPath, attempts) = await RunAndSaveAsync(
+            context, store, view, meter, recorder, runId, simulated, target.Task, () => optimizer.OptimizeAsync(request, cancellationToken),
             r => PromptArtifact.FromResult(r, runId, target.Name, target.Fingerprint, models, simulated));
 
         OptimizeOutput.Write(context, new OptimizeOutcome(
             runId, target.Name, target.IsSingleTask ? null : target.Task.Name, target.Task.Metric.Name, models, simulated, result, view.Started, recorder.Resumed,
-            store.Path, artifactPath, reportPath), args.Json);
+            store.Path, artifactPath, reportPath) { AllAttempts = attempts }, args.Json);
         return ExitCodes.Ok;
     }
 
@@ -115,8 +122,8 @@ internal static class OptimizeRun
     /// marks a cancelled run interrupted (resumable) and a failed one failed, records the result, then saves the artifact
     /// and the HTML report next to the store.
     /// </summary>
-    internal static async Task<(OptimizationResult Result, string ArtifactPath, string ReportPath)> RunAndSaveAsync(
-        CliContext context, PromptOptStore store, OptimizeProgressView view, RunRecorder recorder, string runId, bool simulated,
+    internal static async Task<(OptimizationResult Result, string ArtifactPath, string ReportPath, IReadOnlyList<Reporting.AttemptUsage> Attempts)> RunAndSaveAsync(
+        CliContext context, PromptOptStore store, OptimizeProgressView view, UsageMeter meter, RunRecorder recorder, string runId, bool simulated,
         PromptOpt.Data.TaskDefinition? reportTask, Func<Task<OptimizationResult>> optimize, Func<OptimizationResult, PromptArtifact> artifact)
     {
         OptimizationResult result;
@@ -126,7 +133,7 @@ internal static class OptimizeRun
         }
         catch (Exception ex)
         {
-            await recorder.StopAsync(ex is OperationCanceledException ? RunStatus.Interrupted : RunStatus.Failed);
+            await recorder.StopAsync(ex is OperationCanceledException ? RunStatus.Interrupted : RunStatus.Failed, meter.Snapshot());
             throw;
         }
 
@@ -139,7 +146,56 @@ internal static class OptimizeRun
         var report = await RunReportFiles.LoadAsync(context, store, run, reportTask, CancellationToken.None);
         var reportPath = RunReportFiles.ReportPath(store.Path, runId, ReportFormat.Html);
         RunReportFiles.Write(report, reportPath, ReportFormat.Html);
-        return (result, artifactPath, reportPath);
+        return (result, artifactPath, reportPath, report.Attempts);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="create"/> (a method factory binding the spec's options); invalid options are reported where they
+    /// were set: <c>spec.yaml:7: option 'max-steps' …</c> for a key of the spec file, <c>--set max-steps=…: …</c> for a flag.
+    /// </summary>
+    internal static T WithOptionLocations<T>(RunSpec spec, Func<T> create)
+    {
+        try
+        {
+            return create();
+        }
+        catch (OptionsException ex) when (ex.Errors.Count > 0)
+        {
+            var located = ex.Errors.Select(e =>
+            {
+                var fileKey = spec.OptionLines.Keys.FirstOrDefault(k => SameKey(k, e.Key));
+                if (fileKey is not null && spec.SourcePath is { } file)
+                {
+                    return $"{file}:{spec.OptionLines[fileKey]}: {e.Message}";
+                }
+
+                var flagKey = spec.Options.Keys.FirstOrDefault(k => SameKey(k, e.Key));
+                return flagKey is null ? e.Message : $"--set {flagKey}={spec.Options[flagKey]}: {e.Message}";
+            });
+            throw new PromptOptInputException(string.Join("; ", located), ex);
+        }
+    }
+
+    private static bool SameKey(string a, string b) =>
+        string.Equals(new string(a.Where(char.IsLetterOrDigit).ToArray()), new string(b.Where(char.IsLetterOrDigit).ToArray()), StringComparison.OrdinalIgnoreCase);
+
+    // A size larger than the split is cut to the split: say so rather than silently use fewer examples.
+    private static void NoteSizes(CliContext context, OptimizeTarget target, int trainSize, int testSize)
+    {
+        foreach (var task in target.SourceTasks.Count > 0 ? target.SourceTasks : [target.Task])
+        {
+            foreach (var (option, size, available, split) in new[]
+            {
+                ("train-size", trainSize, task.Dataset.Train.Count, "training"),
+                ("test-size", testSize, task.Dataset.Test.Count, "test"),
+            })
+            {
+                if (size > available)
+                {
+                    context.Note($"note: {option} {size} is more than task '{task.Name}' has {split} examples ({available}): using {available}");
+                }
+            }
+        }
     }
 
     internal static void ValidateBudget(RunSpecBudget budget)

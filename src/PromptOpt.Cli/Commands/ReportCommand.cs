@@ -42,14 +42,14 @@ internal static class ReportCommand
     private static async Task<int> RunAsync(CliContext context, string runId, string? output, ReportFormat format, string? storeArg, bool json, CancellationToken cancellationToken)
     {
         RunIds.Validate(runId);
-        var storePath = StorePaths.Resolve(storeArg, context.Environment, context.WorkingDirectory);
+        var storePath = context.ResolveStorePath(storeArg);
         if (!File.Exists(storePath))
         {
             // Reporting must not create a store as a side effect.
             throw new PromptOptInputException($"no store at {storePath}, so no run '{runId}' (run 'promptopt optimize' first, or give --store)");
         }
 
-        using var store = context.OpenStore(storePath);
+        using var store = context.OpenStoreForReading(storePath); // a report only reads the store (it writes the report file)
         var run = RunReportFiles.RequireReportable(await store.GetRunAsync(runId, cancellationToken), runId);
         var report = await RunReportFiles.LoadAsync(context, store, run, null, cancellationToken);
         var path = output is null ? RunReportFiles.ReportPath(store.Path, runId, format) : context.ResolvePath(output);

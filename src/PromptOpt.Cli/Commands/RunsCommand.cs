@@ -3,6 +3,8 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using PromptOpt.Cli.Rendering;
+using PromptOpt.Models;
+using PromptOpt.Reporting;
 using PromptOpt.Storage;
 
 namespace PromptOpt.Cli.Commands;
@@ -26,7 +28,7 @@ internal static class RunsCommand
             HelpName = "N",
             DefaultValueFactory = _ => DefaultLimit,
         }.AtLeast(1);
-        var command = new Command("runs", "List the runs recorded in the store, newest first: id, method, status, task, best score, last update.")
+        var command = new Command("runs", "List the runs recorded in the store, newest first: id, method, status, task, best score, calls over all attempts (paid), models, last update. Reads the store only (works read-only).")
         {
             store, limit, json,
         };
@@ -37,27 +39,44 @@ internal static class RunsCommand
 
     private static async Task<int> RunAsync(CliContext context, string? storeArg, int limit, bool json, CancellationToken cancellationToken)
     {
-        var path = StorePaths.Resolve(storeArg, context.Environment, context.WorkingDirectory);
+        var path = context.ResolveStorePath(storeArg);
         if (!File.Exists(path))
         {
             // Listing must not create a store as a side effect.
             return Empty(context, path, json);
         }
 
-        using var store = context.OpenStore(path);
+        using var store = context.OpenStoreForReading(path); // never writes: works on a read-only store
         var runs = await CliContext.ListRunsAsync(store, limit, cancellationToken);
+        var usage = new Dictionary<string, (int Attempts, RoleUsage Total)>(StringComparer.Ordinal);
+        foreach (var (run, _) in runs)
+        {
+            var attempts = await store.GetAttemptsAsync(run.RunId, cancellationToken);
+            usage[run.RunId] = (attempts.Count, AttemptUsage.Total(attempts.Select(a => new AttemptUsage(a.Attempt, a.StartedAt, a.Status, RunRecorder.ReadUsage(a)))).Total);
+        }
+
         if (json)
         {
             var array = new JsonArray();
             foreach (var (run, record) in runs)
             {
+                var (attempts, total) = usage[run.RunId];
                 array.Add(new JsonObject
                 {
                     ["id"] = run.RunId,
                     ["method"] = run.Method,
                     ["status"] = run.Status.ToString().ToLowerInvariant(),
-                    ["task"] = TaskOf(record),
-                    ["bestScore"] = run.BestScore,
+                    ["task"] = (record is null ? null : RunReportLoader.TaskOf(record.SpecJson)),
+                    ["bestScore"] = BestScore(run, record),
+                    ["attempts"] = attempts,
+                    ["usage"] = new JsonObject
+                    {
+                        ["calls"] = total.Calls,
+                        ["paidCalls"] = total.PaidCalls,
+                        ["cachedCalls"] = total.CachedCalls,
+                        ["retries"] = total.Retries,
+                        ["estimatedDollars"] = total.EstimatedDollars,
+                    },
                     ["models"] = record is null ? null : new JsonObject(record.Models.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)kv.Value))),
                     ["createdAt"] = run.CreatedAt.ToString("O", CultureInfo.InvariantCulture),
                     ["updatedAt"] = run.UpdatedAt.ToString("O", CultureInfo.InvariantCulture),
@@ -80,14 +99,43 @@ internal static class RunsCommand
                 run.RunId,
                 run.Method,
                 run.Status.ToString().ToLowerInvariant(),
-                TaskOf(record) ?? "-",
-                run.BestScore is { } s ? TextFormat.Score(s) : "-",
+                (record is null ? null : RunReportLoader.TaskOf(record.SpecJson)) ?? "-",
+                BestScore(run, record) is { } s ? TextFormat.Score(s) : "-",
+                CallsText(usage[run.RunId]),
                 models,
                 run.UpdatedAt.ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture)));
         }
 
         return ExitCodes.Ok;
     }
+
+    // The run's own best score (the result's best training score, what its report shows); the highest candidate score
+    // only for a run without a result (MetaSPO's and EXPO's candidates score other things: per-task prompts, arms' rewards).
+    private static double? BestScore(RunSummary run, RunRecord? record)
+    {
+        if (record?.ResultJson is { } result && run.Method != "eval")
+        {
+            try
+            {
+                using var doc = JsonDocument.Parse(result);
+                if (doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty("bestTrainScore", out var best)
+                    && best.ValueKind == JsonValueKind.Number)
+                {
+                    return best.GetDouble();
+                }
+            }
+            catch (JsonException)
+            {
+                // fall back to the candidates
+            }
+        }
+
+        return run.BestScore;
+    }
+
+    // Usage over every attempt: "908 calls (454 paid) in 2 attempts".
+    private static string CallsText((int Attempts, RoleUsage Total) u) =>
+        u.Attempts == 0 ? "-" : $"{TextFormat.Int(u.Total.Calls)} calls ({TextFormat.Int(u.Total.PaidCalls)} paid){(u.Attempts > 1 ? $" in {TextFormat.Int(u.Attempts)} attempts" : string.Empty)}";
 
     private static int Empty(CliContext context, string path, bool json)
     {
@@ -101,42 +149,5 @@ internal static class RunsCommand
         }
 
         return ExitCodes.Ok;
-    }
-
-    // The task a run names in its spec ("task" for eval and single-task methods; "env" for EXPO; "tasks" for multi-task ones).
-    private static string? TaskOf(RunRecord? record)
-    {
-        if (record is null)
-        {
-            return null;
-        }
-
-        try
-        {
-            using var doc = JsonDocument.Parse(record.SpecJson);
-            var root = doc.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
-            {
-                return null;
-            }
-
-            if (root.TryGetProperty("task", out var t) && t.ValueKind == JsonValueKind.String)
-            {
-                return t.GetString();
-            }
-
-            if (root.TryGetProperty("env", out var env) && env.ValueKind == JsonValueKind.String)
-            {
-                return env.GetString(); // EXPO methods: the environment
-            }
-
-            return root.TryGetProperty("tasks", out var ts) && ts.ValueKind == JsonValueKind.Array
-                ? string.Join(",", ts.EnumerateArray().Where(e => e.ValueKind == JsonValueKind.String).Select(e => e.GetString()))
-                : null;
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
     }
 }

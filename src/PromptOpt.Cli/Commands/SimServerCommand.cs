@@ -24,7 +24,7 @@ internal static class SimServerCommand
         {
             Description = "The TCP port on 127.0.0.1 (0 picks a free port and prints it).",
             DefaultValueFactory = _ => DefaultPort,
-        }.AtLeast(0);
+        }.AtLeast(0).AtMost(65535);
         var latency = new Option<int>("--latency-ms")
         {
             Description = "Mean added latency per request, in milliseconds.",

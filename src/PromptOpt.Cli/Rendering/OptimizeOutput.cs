@@ -21,7 +21,11 @@ namespace PromptOpt.Cli.Rendering;
 /// <param name="ReportPath">The HTML report.</param>
 internal sealed record OptimizeOutcome(
     string RunId, string Target, string? ScoredTask, string Metric, IReadOnlyDictionary<string, string> Models, bool Simulated, OptimizationResult Result,
-    RunStarted? Started, bool Resumed, string StorePath, string ArtifactPath, string ReportPath);
+    RunStarted? Started, bool Resumed, string StorePath, string ArtifactPath, string ReportPath)
+{
+    /// <summary>Gets every attempt at the run with its usage (this one last), or <see langword="null"/> when unknown.</summary>
+    public IReadOnlyList<Reporting.AttemptUsage>? AllAttempts { get; init; }
+}
 
 /// <summary>Renders an <see cref="OptimizeOutcome"/> as JSON or as plain lines.</summary>
 internal static class OptimizeOutput
@@ -70,6 +74,7 @@ internal static class OptimizeOutput
             fields.Add(("  " + role, $"{TextFormat.Int(u.Calls)} ({TextFormat.Int(u.PaidCalls)} paid, {TextFormat.Int(u.CachedCalls)} cached)" + (role == ModelRoles.Test ? ", not charged to the budget" : string.Empty)));
         }
 
+        AddAllAttempts(fields, outcome);
         fields.Add(("tokens", $"{TextFormat.Int(total.InputTokens)} in, {TextFormat.Int(total.OutputTokens)} out ({TextFormat.Int(total.PaidInputTokens + total.PaidOutputTokens)} paid)"));
         fields.Add(("cost", Dollars(total.EstimatedDollars) + " estimated"));
         fields.Add(("run", outcome.RunId + (outcome.Resumed ? " (resumed)" : string.Empty)));
@@ -89,6 +94,19 @@ internal static class OptimizeOutput
         }
     }
 
+    /// <summary>Adds the usage of every attempt when the run was resumed (its own calls are then mostly cached; what every
+    /// attempt paid is kept with the run).</summary>
+    /// <param name="fields">The output fields.</param>
+    /// <param name="outcome">The outcome.</param>
+    internal static void AddAllAttempts(List<(string, string)> fields, OptimizeOutcome outcome)
+    {
+        if (outcome.AllAttempts is { Count: > 1 } attempts)
+        {
+            var all = Reporting.AttemptUsage.Total(attempts).Total;
+            fields.Add(("all attempts", $"{TextFormat.Int(all.Calls)} calls ({TextFormat.Int(all.PaidCalls)} paid, {TextFormat.Int(all.CachedCalls)} cached) in {TextFormat.Int(attempts.Count)} attempts, {Dollars(all.EstimatedDollars)} estimated"));
+        }
+    }
+
     /// <summary>Builds the JSON object of the outcome.</summary>
     /// <param name="outcome">The outcome.</param>
     /// <returns>The object.</returns>
@@ -103,7 +121,13 @@ internal static class OptimizeOutput
 
         var usage = Usage(r.Usage.Total);
         usage["byRole"] = byRole;
-        return new JsonObject
+        if (outcome.AllAttempts is { Count: > 1 } attempts)
+        {
+            usage["allAttempts"] = Usage(Reporting.AttemptUsage.Total(attempts).Total);
+            usage["attempts"] = attempts.Count;
+        }
+
+        var json = new JsonObject
         {
             ["command"] = "optimize",
             ["runId"] = outcome.RunId,
@@ -135,6 +159,17 @@ internal static class OptimizeOutput
             ["artifact"] = outcome.ArtifactPath,
             ["report"] = outcome.ReportPath,
         };
+
+        // MetaSPO protocols: the same tables the text output prints (unseen-task generalization, test-time adaptation).
+        foreach (var (key, name) in new[] { (PromptOpt.Optimizers.MetaSpo.MetaSpoDetails.UnseenTable, "unseenGeneralization"), (PromptOpt.Optimizers.MetaSpo.MetaSpoDetails.TtaTable, "testTimeAdaptation") })
+        {
+            if (PromptOpt.Optimizers.MetaSpo.MetaSpoTable.FromJson(r.Details[key]) is { } table)
+            {
+                json[name] = table.ToJson();
+            }
+        }
+
+        return json;
     }
 
     private static readonly string[] RoleOrder = Reporting.RunReport.RoleOrder;

@@ -44,6 +44,9 @@ internal sealed class OptimizeProgressView : IProgress<OptimizationEvent>
         _detailWidth = detailWidth;
     }
 
+    /// <summary>Gets or sets the test-model calls the final scores take (not charged to the budget), or <see langword="null"/> when unknown.</summary>
+    public long? TestCalls { get; init; }
+
     /// <summary>Gets the <see cref="RunStarted"/> event, once it arrived.</summary>
     public RunStarted? Started
     {
@@ -64,6 +67,7 @@ internal sealed class OptimizeProgressView : IProgress<OptimizationEvent>
     {
         if (!_context.ErrorIsTerminal)
         {
+            await using var heartbeat = Heartbeat.Start(_context, "optimize", _meter, ProgressDetail);
             return await work();
         }
 
@@ -105,7 +109,7 @@ internal sealed class OptimizeProgressView : IProgress<OptimizationEvent>
             {
                 case RunStarted s:
                     _started = s;
-                    line = Estimate(s) + (s.Warning is null ? string.Empty : "\nwarning: " + s.Warning);
+                    line = Estimate(s) + TestCallsText() + (s.Warning is null ? string.Empty : "\nwarning: " + s.Warning);
                     break;
                 case StepStarted s:
                     _step = s.Step;
@@ -154,6 +158,19 @@ internal sealed class OptimizeProgressView : IProgress<OptimizationEvent>
                 _context.Err.WriteLine(line);
                 _context.Err.Flush();
             }
+        }
+    }
+
+    private string TestCallsText() => TestCalls is { } n and > 0
+        ? $"; then ~{TextFormat.Int(n)} test calls for the final scores (start and best prompt; not charged to the budget, paid even with a zero budget)"
+        : string.Empty;
+
+    private string ProgressDetail()
+    {
+        lock (_gate)
+        {
+            var of = _totalSteps > 0 ? "/" + TextFormat.Int(_totalSteps) : string.Empty;
+            return $"step {TextFormat.Int(_step)}{of}, {TextFormat.Int(_candidates)} candidates";
         }
     }
 

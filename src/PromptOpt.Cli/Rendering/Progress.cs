@@ -4,7 +4,8 @@ using Spectre.Console;
 namespace PromptOpt.Cli.Rendering;
 
 /// <summary>
-/// A progress bar on stderr when stderr is a terminal; nothing when it is redirected (so logs and tests stay plain).
+/// A progress bar on stderr when stderr is a terminal; a plain progress line every <see cref="CliContext.ProgressInterval"/>
+/// when it is redirected (<see cref="Heartbeat"/>).
 /// </summary>
 internal static class ProgressDisplay
 {
@@ -13,11 +14,20 @@ internal static class ProgressDisplay
     /// <param name="context">The context.</param>
     /// <param name="label">The bar's label.</param>
     /// <param name="total">The number of steps.</param>
+    /// <param name="meter">The usage meter progress lines report from.</param>
     /// <param name="work">The work; it calls the given action once per completed step.</param>
     /// <returns>The work's result.</returns>
-    public static async Task<T> RunAsync<T>(CliContext context, string label, int total, Func<Action, Task<T>> work)
+    public static async Task<T> RunAsync<T>(CliContext context, string label, int total, Models.UsageMeter meter, Func<Action, Task<T>> work)
     {
-        if (!context.ErrorIsTerminal || total <= 1)
+        if (!context.ErrorIsTerminal)
+        {
+            // Redirected: a plain progress line every few seconds instead of a bar.
+            int done = 0;
+            await using var heartbeat = Heartbeat.Start(context, label, meter, () => $"{TextFormat.Int(Volatile.Read(ref done))}/{TextFormat.Int(total)} examples");
+            return await work(() => Interlocked.Increment(ref done));
+        }
+
+        if (total <= 1)
         {
             return await work(static () => { });
         }

@@ -31,6 +31,9 @@ public static class JsonlDatasetLoader
 
     private static readonly string[] KnownFields = ["id", "input", "target", "choices", "meta"];
 
+    // Split names a single file's stem may be or end with (FileTaskName).
+    private static readonly string[] SplitNames = ["train", "dev", "test", "validation", "valid", "val"];
+
     /// <summary>Loads a dataset directory or a single <c>.jsonl</c> file.</summary>
     /// <param name="path">A directory with <c>train.jsonl</c> and <c>test.jsonl</c>, or one <c>.jsonl</c> file.</param>
     /// <param name="options">The options, or <see langword="null"/> for defaults.</param>
@@ -90,7 +93,7 @@ public static class JsonlDatasetLoader
     /// </summary>
     /// <param name="file">The file.</param>
     /// <param name="options">The options, or <see langword="null"/> for defaults.</param>
-    /// <returns>The dataset, named after the file (without extension) unless <see cref="JsonlLoadOptions.Name"/> is set.</returns>
+    /// <returns>The dataset, named by <see cref="FileTaskName"/> unless <see cref="JsonlLoadOptions.Name"/> is set.</returns>
     /// <exception cref="DataFormatException">The file is missing, malformed, or has fewer than two examples.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><see cref="JsonlLoadOptions.TestFraction"/> is not strictly between 0 and 1.</exception>
     public static Dataset LoadFile(string file, JsonlLoadOptions? options = null)
@@ -125,7 +128,7 @@ public static class JsonlDatasetLoader
             .ToHashSet(StringComparer.Ordinal);
         var train = all.Where(e => !testIds.Contains(e.Id)).ToList();
         var test = all.Where(e => testIds.Contains(e.Id)).ToList();
-        return new Dataset(options.Name ?? Path.GetFileNameWithoutExtension(file), train, [], test);
+        return new Dataset(options.Name ?? FileTaskName(file), train, [], test);
     }
 
     /// <summary>Reads the examples of one JSONL file, in file order.</summary>
@@ -148,12 +151,10 @@ public static class JsonlDatasetLoader
     private static List<Example> ReadFile(string file, JsonlLoadOptions options, Dictionary<string, string> seenIds)
     {
         var examples = new List<Example>();
-        int lineNumber = 0;
         try
         {
-            foreach (var line in File.ReadLines(file))
+            foreach (var (lineNumber, line) in ReadUtf8Lines(file))
             {
-                lineNumber++;
                 if (string.IsNullOrWhiteSpace(line))
                 {
                     continue;
@@ -180,6 +181,49 @@ public static class JsonlDatasetLoader
         }
 
         return examples;
+    }
+
+    /// <summary>
+    /// Reads the lines of a UTF-8 file strictly: invalid UTF-8 is an error naming the line and the byte offset in the file
+    /// (a lenient reader would silently turn it into U+FFFD and score the model on damaged text). A leading BOM is skipped;
+    /// lines end with LF or CRLF.
+    /// </summary>
+    /// <param name="file">The file.</param>
+    /// <returns>The 1-based line numbers and texts.</returns>
+    /// <exception cref="DataFormatException">The file holds bytes that are not UTF-8.</exception>
+    internal static IEnumerable<(int LineNumber, string Text)> ReadUtf8Lines(string file)
+    {
+        var bytes = File.ReadAllBytes(file);
+        var strict = new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+        int start = bytes.AsSpan().StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]) ? 3 : 0;
+        int lineNumber = 0;
+        while (start < bytes.Length)
+        {
+            int length = Array.IndexOf(bytes, (byte)'\n', start) is var nl and >= 0 ? nl - start : bytes.Length - start;
+            int next = start + length + 1;
+            if (length > 0 && bytes[start + length - 1] == (byte)'\r')
+            {
+                length--;
+            }
+
+            lineNumber++;
+            string text;
+            try
+            {
+                text = strict.GetString(bytes, start, length);
+            }
+            catch (System.Text.DecoderFallbackException ex)
+            {
+                long offset = start + Math.Max(0, ex.Index);
+                var bad = offset < bytes.Length ? string.Create(CultureInfo.InvariantCulture, $" (0x{bytes[offset]:X2})") : string.Empty;
+                throw new DataFormatException(file, lineNumber,
+                    string.Create(CultureInfo.InvariantCulture, $"expected UTF-8 text, found an invalid byte{bad} at byte offset {offset} of the file (column {offset - start + 1}); save the file as UTF-8"),
+                    ex);
+            }
+
+            yield return (lineNumber, text);
+            start = next;
+        }
     }
 
     private static Example ParseLine(string file, int lineNumber, string line, JsonlLoadOptions options)
@@ -324,6 +368,37 @@ public static class JsonlDatasetLoader
     {
         var one = text.ReplaceLineEndings(" ");
         return one.Length <= 60 ? one : one[..57] + "...";
+    }
+
+    /// <summary>
+    /// The task name of a single <c>.jsonl</c> file: its stem without a split suffix (<c>navigate.test.jsonl</c>,
+    /// <c>navigate_test.jsonl</c> → <c>navigate</c>), or its folder's name when the stem is only a split name
+    /// (<c>navigate/test.jsonl</c> → <c>navigate</c>).
+    /// </summary>
+    /// <param name="file">The file.</param>
+    /// <returns>The name.</returns>
+    public static string FileTaskName(string file)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        var stem = Path.GetFileNameWithoutExtension(file);
+        foreach (var split in SplitNames)
+        {
+            if (stem.Equals(split, StringComparison.OrdinalIgnoreCase))
+            {
+                var folder = Path.GetDirectoryName(Path.GetFullPath(file));
+                return folder is null ? stem : DirectoryName(folder);
+            }
+
+            foreach (var separator in ".-_")
+            {
+                if (stem.Length > split.Length + 1 && stem.EndsWith(separator + split, StringComparison.OrdinalIgnoreCase))
+                {
+                    return stem[..^(split.Length + 1)];
+                }
+            }
+        }
+
+        return stem;
     }
 
     private static string DirectoryName(string directory)

@@ -32,6 +32,22 @@ internal static class ModelErrors
         _ => false,
     };
 
+    /// <summary>Gets whether <paramref name="exception"/> (or an inner exception) is a refused TCP connection: nothing listens at the endpoint.</summary>
+    /// <param name="exception">The failure.</param>
+    /// <returns>Whether the connection was refused.</returns>
+    public static bool IsConnectionRefused(Exception exception)
+    {
+        for (var ex = exception; ex is not null; ex = ex.InnerException)
+        {
+            if (ex is System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.ConnectionRefused })
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>Gets the delay a failure asks for (<c>Retry-After</c> / <c>retry-after-ms</c>), or <see langword="null"/>.</summary>
     /// <param name="exception">The failure.</param>
     /// <param name="timeProvider">The clock, for HTTP-date values.</param>
@@ -102,6 +118,12 @@ internal static class ModelErrors
         if (status == 0)
         {
             // No response at all: a refused or dropped connection.
+            if (IsConnectionRefused(exception))
+            {
+                return new ModelCallException(
+                    $"cannot connect to {endpoint}: connection refused (is the server running, and is the URL right?)", null, true, null, exception);
+            }
+
             var why = exception.InnerException?.Message ?? exception.Message;
             return new ModelCallException(
                 $"no response from {endpoint}: {Clean(why, apiKey)}", null, true, null, exception);

@@ -19,6 +19,15 @@ public sealed class ModelRetryOptions
     /// <value>The default is 120 seconds.</value>
     public TimeSpan MaxRetryAfter { get; set; } = TimeSpan.FromSeconds(120);
 
+    /// <summary>Gets or sets the maximum attempts of a call whose connection is refused (nothing listens at the endpoint):
+    /// a few quick tries, then a clear failure, rather than the long backoff meant for overloaded servers.</summary>
+    /// <value>The default is 3.</value>
+    public int MaxConnectionRefusedAttempts { get; set; } = 3;
+
+    /// <summary>Gets or sets the first delay after a refused connection (doubled per retry).</summary>
+    /// <value>The default is 200 milliseconds.</value>
+    public TimeSpan ConnectionRefusedDelay { get; set; } = TimeSpan.FromMilliseconds(200);
+
     /// <summary>Gets or sets whether backoff delays are jittered (decorrelated), so concurrent callers do not retry in lockstep.</summary>
     /// <value>The default is <see langword="true"/>.</value>
     public bool UseJitter { get; set; } = true;
@@ -54,6 +63,16 @@ public sealed class ModelRetryOptions
         if (MaxRetryAfter < TimeSpan.Zero || MaxRetryAfter > TimeSpan.FromHours(1))
         {
             errors.Add($"MaxRetryAfter must be in [0, 1 h] (was {MaxRetryAfter})");
+        }
+
+        if (MaxConnectionRefusedAttempts < 1 || MaxConnectionRefusedAttempts > MaxAttempts)
+        {
+            errors.Add($"MaxConnectionRefusedAttempts must be in [1, MaxAttempts] (was {MaxConnectionRefusedAttempts})");
+        }
+
+        if (ConnectionRefusedDelay < TimeSpan.Zero || ConnectionRefusedDelay > TimeSpan.FromMinutes(1))
+        {
+            errors.Add($"ConnectionRefusedDelay must be in [0, 1 min] (was {ConnectionRefusedDelay})");
         }
 
         if (errors.Count > 0)

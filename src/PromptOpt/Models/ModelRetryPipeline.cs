@@ -106,10 +106,15 @@ internal sealed class ModelRetryPipeline
             UseJitter = false,
             Delay = o.BaseDelay,
             MaxDelay = o.MaxDelay > o.MaxRetryAfter ? o.MaxDelay : o.MaxRetryAfter,
+            // A refused connection (nothing listens) gets a few quick tries only: waiting longer rarely helps, and the
+            // user should hear at once that the endpoint is down.
             ShouldHandle = args => ValueTask.FromResult(
-                args.Outcome.Exception is { } ex && ModelErrors.IsTransient(ex, args.Context.CancellationToken)),
+                args.Outcome.Exception is { } ex && ModelErrors.IsTransient(ex, args.Context.CancellationToken)
+                && (!ModelErrors.IsConnectionRefused(ex) || args.AttemptNumber + 1 < o.MaxConnectionRefusedAttempts)),
             DelayGenerator = args => ValueTask.FromResult<TimeSpan?>(
-                args.Outcome.Exception is { } ex && ModelErrors.GetRetryAfter(ex, timeProvider) is { } after
+                args.Outcome.Exception is { } ex && ModelErrors.IsConnectionRefused(ex)
+                    ? o.ConnectionRefusedDelay * Math.Pow(2, Math.Min(args.AttemptNumber, 10))
+                    : args.Outcome.Exception is { } ex2 && ModelErrors.GetRetryAfter(ex2, timeProvider) is { } after
                     ? (after > o.MaxRetryAfter ? o.MaxRetryAfter : after) // the server knows best
                     : Backoff(o, args.AttemptNumber, o.UseJitter ? NextJitter() : 0.5)),
             OnRetry = args =>

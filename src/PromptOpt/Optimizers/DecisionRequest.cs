@@ -3,6 +3,7 @@ using PromptOpt.Decision;
 using PromptOpt.Models;
 using PromptOpt.Optimizers.Expo;
 using PromptOpt.Prompts;
+using PromptOpt.Storage;
 
 namespace PromptOpt.Optimizers;
 
@@ -49,6 +50,15 @@ public sealed class DecisionRequest
     /// <summary>Gets the progress sink, or <see langword="null"/>.</summary>
     /// <value>The default is <see langword="null"/>.</value>
     public IProgress<OptimizationEvent>? Progress { get; init; }
+
+    /// <summary>
+    /// Gets the run's checkpoints, or <see langword="null"/>: EXPO and EXPO-ES store each step's score-network outputs
+    /// there, and a replay of the run (every model call answered from the cache, e.g. a rerun or a resume) takes them
+    /// instead of refitting the networks, with the same result. Open them with <see cref="RunCheckpoints.OpenAsync"/> for a
+    /// stored run.
+    /// </summary>
+    /// <value>The default is <see langword="null"/> (every network is fitted).</value>
+    public RunCheckpoints? Checkpoints { get; init; }
 
     /// <summary>Returns the environment to run: <see cref="Environment"/>, or a fresh catalog instance of <see cref="EnvironmentName"/> for <see cref="Seed"/>.</summary>
     /// <returns>The environment.</returns>

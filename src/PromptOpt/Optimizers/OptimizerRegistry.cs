@@ -32,6 +32,21 @@ public static class OptimizerRegistry
     /// <summary>Gets the registered method names, sorted.</summary>
     public static IReadOnlyList<string> Names => Methods.Keys.Order(StringComparer.Ordinal).ToList();
 
+    /// <summary>Gets every method name, prompt and decision methods alike, sorted: the one list that help and errors show.</summary>
+    public static IReadOnlyList<string> AllNames
+    {
+        get
+        {
+            lock (Methods)
+            {
+                lock (DecisionMethods)
+                {
+                    return Methods.Keys.Concat(DecisionMethods.Keys).Order(StringComparer.Ordinal).ToList();
+                }
+            }
+        }
+    }
+
     /// <summary>Gets a method's one-line description.</summary>
     /// <param name="name">The method name.</param>
     /// <returns>The description.</returns>
@@ -59,7 +74,7 @@ public static class OptimizerRegistry
         if (!DecisionMethods.TryGetValue(name, out var m))
         {
             var hint = Methods.ContainsKey(name) ? $"'{name}' optimizes a task prompt, not an agent in an environment; " : string.Empty;
-            throw new PromptOptInputException($"{hint}unknown decision method '{name}' (known: {string.Join(", ", DecisionNames)})");
+            throw new PromptOptInputException($"{hint}unknown decision method '{name}' (decision methods: {string.Join(", ", DecisionNames)})");
         }
 
         return m.Create(settings);
@@ -90,7 +105,7 @@ public static class OptimizerRegistry
         if (!Methods.TryGetValue(name, out var m))
         {
             var hint = DecisionMethods.ContainsKey(name) ? $"'{name}' runs an agent in an environment: use {nameof(CreateDecision)} with a {nameof(DecisionRequest)}; " : string.Empty;
-            throw new PromptOptInputException($"{hint}unknown method '{name}' (known: {string.Join(", ", Names)})");
+            throw new PromptOptInputException($"{hint}unknown method '{name}' (known: {string.Join(", ", AllNames)})");
         }
 
         return m.Create(settings);

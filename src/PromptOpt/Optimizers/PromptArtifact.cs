@@ -148,19 +148,44 @@ public sealed record PromptArtifact
     /// <param name="json">The JSON text.</param>
     /// <param name="displayPath">The file name used in messages.</param>
     /// <returns>The artifact.</returns>
-    /// <exception cref="PromptOptInputException">Not an artifact, a newer version, or no <c>user</c> prompt.</exception>
+    /// <exception cref="PromptOptInputException">Not JSON (e.g. a truncated file: the message gives the line and byte),
+    /// not an object, another <c>kind</c>, a newer version, or no <c>user</c> prompt.</exception>
     public static PromptArtifact Parse(string json, string displayPath)
     {
         ArgumentNullException.ThrowIfNull(json);
         ArgumentNullException.ThrowIfNull(displayPath);
-        if (!IsArtifact(json))
+        var expected = $"expected a prompt artifact (a JSON object with \"kind\": \"{ArtifactKind}\", as 'promptopt optimize' saves)";
+        JsonDocument doc;
+        try
         {
-            throw new PromptOptInputException($"{displayPath} is not a prompt artifact (expected JSON with \"kind\": \"{ArtifactKind}\")");
+            doc = JsonDocument.Parse(json);
+        }
+        catch (JsonException ex)
+        {
+            var where = ex.LineNumber is { } line
+                ? string.Create(global::System.Globalization.CultureInfo.InvariantCulture, $" at line {line + 1}, byte {(ex.BytePositionInLine ?? 0) + 1}")
+                : string.Empty;
+            throw new PromptOptInputException($"{displayPath}: invalid or truncated JSON{where}; {expected}", ex);
         }
 
-        using (var doc = JsonDocument.Parse(json))
+        using (doc)
         {
             var root = doc.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                throw new PromptOptInputException($"{displayPath}: found a JSON {root.ValueKind.ToString().ToLowerInvariant()}; {expected}");
+            }
+
+            if (!root.TryGetProperty("kind", out var kind) || kind.ValueKind != JsonValueKind.String)
+            {
+                throw new PromptOptInputException($"{displayPath}: the JSON object has no \"kind\"; {expected}");
+            }
+
+            if (kind.GetString() != ArtifactKind)
+            {
+                throw new PromptOptInputException($"{displayPath}: found \"kind\": \"{kind.GetString()}\"; {expected}");
+            }
+
             if (root.TryGetProperty("version", out var v) && (v.ValueKind != JsonValueKind.Number || !v.TryGetInt32(out var version) || version > CurrentVersion || version < 1))
             {
                 throw new PromptOptInputException($"{displayPath}: prompt artifact version {v.GetRawText()} is not supported (this PromptOpt reads version {CurrentVersion})");

@@ -88,6 +88,17 @@ public sealed record RunSpec
     /// <value>The default is <see langword="null"/> (the dataset README's metric, else the one inferred from the data).</value>
     public string? Metric { get; init; }
 
+    /// <summary>
+    /// Gets the network timeout of one model call (spec key <c>timeout</c>, e.g. <c>30s</c>, <c>2m</c>); not part of the
+    /// spec's identity (a different timeout reopens the same run).
+    /// </summary>
+    /// <value>The default is <see langword="null"/> (the host's default).</value>
+    public string? Timeout { get; init; }
+
+    /// <summary>Gets the line of each key under <c>options</c> in <see cref="SourcePath"/> (for messages); not part of the identity.</summary>
+    /// <value>The default is empty.</value>
+    public IReadOnlyDictionary<string, int> OptionLines { get; init; } = new Dictionary<string, int>(StringComparer.Ordinal);
+
     /// <summary>Gets the file the spec was read from, or <see langword="null"/>; not part of the spec's identity.</summary>
     /// <value>The default is <see langword="null"/>.</value>
     public string? SourcePath { get; init; }
@@ -131,13 +142,16 @@ public sealed record RunSpec
             Steps = overrides.Steps ?? Steps,
             Embedder = overrides.Embedder ?? Embedder,
             Metric = overrides.Metric ?? Metric,
+            Timeout = overrides.Timeout ?? Timeout,
+            OptionLines = OptionLines.Where(kv => !overrides.Options.Keys.Any(k => CanonicalKey(k) == CanonicalKey(kv.Key)))
+                .ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal),
             SourcePath = overrides.SourcePath ?? SourcePath,
         };
     }
 
     /// <summary>
     /// Gets the spec as a JSON object with the spec-file key names (<see cref="RunSpecKeys"/>), unset values left out and
-    /// options sorted by key; <see cref="SourcePath"/> is not included. Deterministic, so it can be hashed.
+    /// options sorted by key; <see cref="SourcePath"/>, <see cref="OptionLines"/> and <see cref="Timeout"/> are not included. Deterministic, so it can be hashed.
     /// </summary>
     /// <returns>The object.</returns>
     public JsonObject ToJson()

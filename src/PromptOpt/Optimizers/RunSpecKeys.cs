@@ -63,10 +63,13 @@ public static class RunSpecKeys
     /// <summary>The maximum estimated dollars (under <c>budget</c>).</summary>
     public const string Dollars = "dollars";
 
+    /// <summary>The network timeout of one model call (e.g. <c>30s</c>).</summary>
+    public const string Timeout = "timeout";
+
     /// <summary>Gets the top-level keys, in documentation order.</summary>
     public static IReadOnlyList<string> TopLevel { get; } =
     [
-        Method, Task, TaskModel, OptimizerModel, AgentModel, Seed, RunId, TrainSize, TestSize, Budget, Options, Suite, Environment, Steps, Embedder, Metric,
+        Method, Task, TaskModel, OptimizerModel, AgentModel, Seed, RunId, TrainSize, TestSize, Budget, Options, Suite, Environment, Steps, Embedder, Metric, Timeout,
     ];
 
     /// <summary>Gets the keys under <c>budget</c>.</summary>

@@ -11,7 +11,7 @@ namespace PromptOpt.Optimizers;
 /// </summary>
 /// <remarks>
 /// <code>
-/// method: dual-phase                 # see promptopt optimize --help
+/// method: dual-phase                 # see docs/methods/ (and promptopt optimize --help)
 /// task: multistep_arithmetic         # built-in name, dataset directory or JSONL file (relative to this file)
 /// task-model: auto
 /// optimizer-model: auto
@@ -26,6 +26,7 @@ namespace PromptOpt.Optimizers;
 /// steps: 100                         # … and the agent's steps
 /// embedder: hash                     # … and the embedder of its arms (hash | openai:&lt;model&gt; | openai-compatible:…)
 /// metric: macro_f1                   # how answers are scored (default: the dataset README's, else inferred)
+/// timeout: 60s                       # the network timeout of one model call (not part of the run's identity)
 /// </code>
 /// </remarks>
 public static class RunSpecLoader
@@ -104,7 +105,9 @@ public static class RunSpecLoader
             TrainSize = reader.Int(map, RunSpecKeys.TrainSize, 1),
             TestSize = reader.Int(map, RunSpecKeys.TestSize, 1),
             Budget = reader.Budget(map),
-            Options = reader.Options(map),
+            Options = reader.Options(map, out var optionLines),
+            OptionLines = optionLines,
+            Timeout = reader.String(map, RunSpecKeys.Timeout),
             Suite = reader.String(map, RunSpecKeys.Suite) is { } suite ? Path.GetFullPath(suite, baseDirectory) : null,
             Environment = reader.String(map, RunSpecKeys.Environment),
             Steps = reader.Int(map, RunSpecKeys.Steps, 1),
@@ -301,9 +304,10 @@ public static class RunSpecLoader
             };
         }
 
-        public Dictionary<string, string> Options(Dictionary<string, (YamlScalarNode Key, YamlNode Value)> map)
+        public Dictionary<string, string> Options(Dictionary<string, (YamlScalarNode Key, YamlNode Value)> map, out Dictionary<string, int> lines)
         {
             var options = new Dictionary<string, string>(StringComparer.Ordinal);
+            lines = new Dictionary<string, int>(StringComparer.Ordinal);
             if (!map.TryGetValue(RunSpecKeys.Options, out var entry) || entry.Value is YamlScalarNode { Value: null or "" })
             {
                 return options;
@@ -327,6 +331,7 @@ public static class RunSpecLoader
                 }
 
                 options[key] = scalar.Value ?? string.Empty;
+                lines[key] = (int)keyNode.Start.Line;
             }
 
             return options;

@@ -45,7 +45,12 @@ public static class ReportWriter
         h.Element("span", report.Method, ("class", "chip"), ("id", "method"));
         foreach (var (role, id) in report.OrderedModels)
         {
-            h.Element("span", $"{role}: {id}", ("class", "chip model"));
+            h.Element("span", $"{role} model: {id}", ("class", "chip model"));
+        }
+
+        if (report.TaskName is { } task)
+        {
+            h.Element("span", "task: " + task, ("class", "chip plain"), ("id", "task"));
         }
 
         h.Element("span", "seed " + report.Seed.ToString(CultureInfo.InvariantCulture), ("class", "chip plain"), ("id", "seed"));

@@ -59,6 +59,17 @@ public sealed record RunReport
     /// <value>The default is <see langword="null"/>.</value>
     public IReadOnlyList<ExampleResult>? Failures { get; init; }
 
+    /// <summary>Gets the name of the task (or environment, or task list) the run worked on, from its spec, or <see langword="null"/>.</summary>
+    /// <value>The default is <see langword="null"/>.</value>
+    public string? TaskName { get; init; }
+
+    /// <summary>
+    /// Gets every attempt at the run (its first run and each resume) with its usage, oldest first; <see cref="Result"/>'s
+    /// usage is the last attempt's only. Empty when unknown.
+    /// </summary>
+    /// <value>The default is empty.</value>
+    public IReadOnlyList<AttemptUsage> Attempts { get; init; } = [];
+
     /// <summary>Gets when the run was created, from the run data (never the clock at report time), or <see langword="null"/>.</summary>
     /// <value>The default is <see langword="null"/>.</value>
     public DateTimeOffset? CreatedAt { get; init; }
@@ -98,5 +109,31 @@ public sealed record RunReport
         }
 
         return d;
+    }
+}
+
+/// <summary>The usage of one attempt at a run.</summary>
+/// <param name="Attempt">The 1-based attempt number.</param>
+/// <param name="StartedAt">When it started.</param>
+/// <param name="Status">How it ended.</param>
+/// <param name="Usage">Its usage, or <see langword="null"/> when it recorded none (killed before its first step).</param>
+public sealed record AttemptUsage(int Attempt, DateTimeOffset StartedAt, Storage.RunStatus Status, UsageSnapshot? Usage)
+{
+    /// <summary>Sums the usage of every attempt (attempts without usage add nothing).</summary>
+    /// <param name="attempts">The attempts.</param>
+    /// <returns>The total per role.</returns>
+    public static UsageSnapshot Total(IEnumerable<AttemptUsage> attempts)
+    {
+        ArgumentNullException.ThrowIfNull(attempts);
+        var byRole = new Dictionary<string, RoleUsage>(StringComparer.Ordinal);
+        foreach (var usage in attempts.Select(a => a.Usage).OfType<UsageSnapshot>())
+        {
+            foreach (var (role, u) in usage.ByRole)
+            {
+                byRole[role] = byRole.TryGetValue(role, out var sum) ? sum.Add(u) : u;
+            }
+        }
+
+        return new UsageSnapshot(byRole);
     }
 }

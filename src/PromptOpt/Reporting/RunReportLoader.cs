@@ -59,6 +59,7 @@ public static class RunReportLoader
             throw new PromptOptInputException($"run '{runId}': the stored result is empty");
         }
 
+        var attempts = await store.GetAttemptsAsync(runId, cancellationToken).ConfigureAwait(false);
         var report = new RunReport
         {
             RunId = run.RunId,
@@ -68,8 +69,55 @@ public static class RunReportLoader
             SpecText = PrettySpec(run.SpecJson),
             CreatedAt = run.CreatedAt,
             Failures = failures,
+            TaskName = TaskOf(run.SpecJson),
+            Attempts = attempts.Select(a => new AttemptUsage(a.Attempt, a.StartedAt, a.Status, RunRecorder.ReadUsage(a))).ToList(),
         };
         return run.Models.Count > 0 ? report with { Models = run.Models } : report;
+    }
+
+    /// <summary>
+    /// Gets the task a run names in its spec JSON: <c>task</c> (eval and single-task methods; a dataset path is shown by
+    /// its name), <c>env</c> (EXPO), <c>suite</c> (MetaSPO, by file name) or <c>tasks</c>; <see langword="null"/> when none.
+    /// </summary>
+    /// <param name="specJson">The stored spec JSON.</param>
+    /// <returns>The task's display name, or <see langword="null"/>.</returns>
+    public static string? TaskOf(string? specJson)
+    {
+        if (string.IsNullOrWhiteSpace(specJson))
+        {
+            return null;
+        }
+
+        try
+        {
+            using var doc = JsonDocument.Parse(specJson);
+            var root = doc.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                return null;
+            }
+
+            foreach (var key in new[] { "task", "env" })
+            {
+                if (root.TryGetProperty(key, out var t) && t.ValueKind == JsonValueKind.String)
+                {
+                    return t.GetString();
+                }
+            }
+
+            if (root.TryGetProperty("suite", out var suite) && suite.ValueKind == JsonValueKind.String)
+            {
+                return "suite " + Path.GetFileNameWithoutExtension(suite.GetString());
+            }
+
+            return root.TryGetProperty("tasks", out var ts) && ts.ValueKind == JsonValueKind.Array
+                ? string.Join(",", ts.EnumerateArray().Where(e => e.ValueKind == JsonValueKind.String).Select(e => e.GetString()))
+                : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
     }
 
     /// <summary>Indents the stored spec JSON for reading (other text is returned as is).</summary>

@@ -73,6 +73,15 @@ public sealed record RunEventRecord(long Sequence, string Type, string Json, Dat
 /// <param name="UpdatedAt">When it was last saved.</param>
 public sealed record CandidateRow(int CandidateId, string Json, double? Score, DateTimeOffset UpdatedAt);
 
+/// <summary>One attempt at a run (its first run, and each resume): when, how it ended, and what it used.</summary>
+/// <param name="Attempt">The 1-based attempt number within the run.</param>
+/// <param name="StartedAt">When the attempt started.</param>
+/// <param name="UpdatedAt">When the attempt's record last changed.</param>
+/// <param name="Status">How the attempt ended (<see cref="RunStatus.Running"/> while it runs, or when it was killed).</param>
+/// <param name="UsageJson">The attempt's usage (a <c>UsageSnapshot</c> as JSON, paid and cached calls per role), or
+/// <see langword="null"/> before it recorded any.</param>
+public sealed record RunAttempt(int Attempt, DateTimeOffset StartedAt, DateTimeOffset UpdatedAt, RunStatus Status, string? UsageJson);
+
 /// <summary>
 /// Persists runs: their spec, events, candidates, status and result. Implementations are thread-safe, and every write is
 /// durable when its task completes.
@@ -145,6 +154,44 @@ public interface IRunStore
     /// <param name="cancellationToken">The cancellation token.</param>
     /// <returns>The events (empty for an unknown run).</returns>
     Task<IReadOnlyList<RunEventRecord>> GetEventsAsync(string runId, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Takes the lease of a run for <paramref name="holder"/> (see <see cref="RunLease"/>): when no live holder has it (none,
+    /// or one whose process died), it becomes <paramref name="holder"/>'s.
+    /// </summary>
+    /// <param name="runId">The run id (the run need not exist yet).</param>
+    /// <param name="holder">The new holder.</param>
+    /// <param name="cancellationToken">The cancellation token.</param>
+    /// <returns><see langword="null"/> when the lease was taken; else the live holder that has it.</returns>
+    Task<RunLeaseHolder?> TryAcquireLeaseAsync(string runId, RunLeaseHolder holder, CancellationToken cancellationToken = default);
+
+    /// <summary>Releases a run's lease if <paramref name="holder"/> holds it.</summary>
+    /// <param name="runId">The run id.</param>
+    /// <param name="holder">The holder.</param>
+    /// <param name="cancellationToken">The cancellation token.</param>
+    /// <returns>A task.</returns>
+    Task ReleaseLeaseAsync(string runId, RunLeaseHolder holder, CancellationToken cancellationToken = default);
+
+    /// <summary>Records the start of a new attempt at a run (kept by <see cref="ClearProgressAsync"/>: every attempt's usage stays).</summary>
+    /// <param name="runId">The run id.</param>
+    /// <param name="cancellationToken">The cancellation token.</param>
+    /// <returns>The attempt number (1 for the first).</returns>
+    Task<int> StartAttemptAsync(string runId, CancellationToken cancellationToken = default);
+
+    /// <summary>Updates an attempt's status and usage.</summary>
+    /// <param name="runId">The run id.</param>
+    /// <param name="attempt">The attempt number.</param>
+    /// <param name="status">The status.</param>
+    /// <param name="usageJson">The usage JSON, or <see langword="null"/> to keep the stored one.</param>
+    /// <param name="cancellationToken">The cancellation token.</param>
+    /// <returns>A task.</returns>
+    Task SaveAttemptAsync(string runId, int attempt, RunStatus status, string? usageJson, CancellationToken cancellationToken = default);
+
+    /// <summary>Gets a run's attempts in order.</summary>
+    /// <param name="runId">The run id.</param>
+    /// <param name="cancellationToken">The cancellation token.</param>
+    /// <returns>The attempts (empty for an unknown run, or a store written before attempts were recorded).</returns>
+    Task<IReadOnlyList<RunAttempt>> GetAttemptsAsync(string runId, CancellationToken cancellationToken = default);
 
     /// <summary>Gets a run's candidates ordered by id.</summary>
     /// <param name="runId">The run id.</param>

@@ -1,9 +1,10 @@
 namespace PromptOpt.Storage;
 
-/// <summary>A thread-safe in-process <see cref="IRunStore"/> with the same behaviour as <see cref="PromptOptStore"/> (for tests).</summary>
-public sealed class InMemoryRunStore : IRunStore
+/// <summary>A thread-safe in-process <see cref="IRunStore"/> and <see cref="IRunCheckpointStore"/> with the same behaviour as <see cref="PromptOptStore"/> (for tests).</summary>
+public sealed class InMemoryRunStore : IRunStore, IRunCheckpointStore
 {
     private readonly Dictionary<string, RunState> _runs = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (RunLeaseHolder Holder, DateTimeOffset RenewedAt)> _leases = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
     private readonly TimeProvider _timeProvider;
 
@@ -118,6 +119,35 @@ public sealed class InMemoryRunStore : IRunStore
     }
 
     /// <inheritdoc />
+    public Task SaveCheckpointAsync(string runId, string key, ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(key);
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            var state = Get(runId);
+            Touch(state);
+            state.Checkpoints.TryAdd(key, data.ToArray());
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyDictionary<string, byte[]>> GetCheckpointsAsync(string runId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(runId);
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            IReadOnlyDictionary<string, byte[]> copy = _runs.TryGetValue(runId, out var state)
+                ? state.Checkpoints.ToDictionary(kv => kv.Key, kv => (byte[])kv.Value.Clone(), StringComparer.Ordinal)
+                : new Dictionary<string, byte[]>(StringComparer.Ordinal);
+            return Task.FromResult(copy);
+        }
+    }
+
+    /// <inheritdoc />
     public Task<RunRecord?> GetRunAsync(string runId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(runId);
@@ -167,6 +197,86 @@ public sealed class InMemoryRunStore : IRunStore
         }
     }
 
+    /// <inheritdoc />
+    public Task<RunLeaseHolder?> TryAcquireLeaseAsync(string runId, RunLeaseHolder holder, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(runId);
+        ArgumentNullException.ThrowIfNull(holder);
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            var now = _timeProvider.GetUtcNow();
+            if (_leases.TryGetValue(runId, out var current) && current.Holder.Token != holder.Token && current.Holder.IsAlive(current.RenewedAt, now))
+            {
+                return Task.FromResult<RunLeaseHolder?>(current.Holder);
+            }
+
+            _leases[runId] = (holder, now);
+            return Task.FromResult<RunLeaseHolder?>(null);
+        }
+    }
+
+    /// <inheritdoc />
+    public Task ReleaseLeaseAsync(string runId, RunLeaseHolder holder, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(runId);
+        ArgumentNullException.ThrowIfNull(holder);
+        lock (_gate)
+        {
+            if (_leases.TryGetValue(runId, out var current) && current.Holder.Token == holder.Token)
+            {
+                _leases.Remove(runId);
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public Task<int> StartAttemptAsync(string runId, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            var state = Get(runId);
+            var now = Touch(state);
+            var attempt = new RunAttempt(state.Attempts.Count + 1, now, now, RunStatus.Running, null);
+            state.Attempts.Add(attempt);
+            return Task.FromResult(attempt.Attempt);
+        }
+    }
+
+    /// <inheritdoc />
+    public Task SaveAttemptAsync(string runId, int attempt, RunStatus status, string? usageJson, CancellationToken cancellationToken = default)
+    {
+        PromptOptStore.StatusText(status);
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            var state = Get(runId);
+            int i = state.Attempts.FindIndex(a => a.Attempt == attempt);
+            if (i < 0)
+            {
+                throw new KeyNotFoundException($"run '{runId}' has no attempt {attempt} in the store");
+            }
+
+            state.Attempts[i] = state.Attempts[i] with { Status = status, UsageJson = usageJson ?? state.Attempts[i].UsageJson, UpdatedAt = _timeProvider.GetUtcNow() };
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<RunAttempt>> GetAttemptsAsync(string runId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(runId);
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            return Task.FromResult<IReadOnlyList<RunAttempt>>(_runs.TryGetValue(runId, out var s) ? s.Attempts.ToList() : []);
+        }
+    }
+
     private RunState Get(string runId)
     {
         ArgumentNullException.ThrowIfNull(runId);
@@ -187,5 +297,9 @@ public sealed class InMemoryRunStore : IRunStore
         public List<RunEventRecord> Events { get; } = [];
 
         public SortedDictionary<int, CandidateRow> Candidates { get; } = [];
+
+        public List<RunAttempt> Attempts { get; } = [];
+
+        public Dictionary<string, byte[]> Checkpoints { get; } = new(StringComparer.Ordinal);
     }
 }

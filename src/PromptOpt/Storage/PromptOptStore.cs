@@ -15,7 +15,7 @@ namespace PromptOpt.Storage;
 /// <para>All statements go through one connection, serialized by a lock: thread-safe, and fast for many small writes.
 /// A file written by a newer PromptOpt (a higher <see cref="SchemaVersion"/>) is refused.</para>
 /// </remarks>
-public sealed class PromptOptStore : IResponseCache, IRunStore, IDisposable
+public sealed class PromptOptStore : IResponseCache, IRunStore, IRunCheckpointStore, IDisposable
 {
     /// <summary>The schema version this build writes (in the <c>schema_version</c> table).</summary>
     public const int SchemaVersion = 1;
@@ -28,26 +28,41 @@ public sealed class PromptOptStore : IResponseCache, IRunStore, IDisposable
     private readonly Lock _gate = new();
     private readonly SqliteCommand _getCache;
     private readonly SqliteCommand _putCache;
+    private bool _hasAttempts = true;
     private bool _disposed;
 
     /// <summary>Initializes a new instance of the <see cref="PromptOptStore"/> class, creating the file and its directory if needed.</summary>
     /// <param name="path">The database file.</param>
     /// <param name="timeProvider">The clock for timestamps, or <see langword="null"/> for the system clock.</param>
-    /// <exception cref="PromptOptInputException">The file is not a PromptOpt store, or was written by a newer version.</exception>
+    /// <exception cref="PromptOptInputException">The file is not a PromptOpt store, is damaged or cannot be written
+    /// (<see cref="StoreErrors"/>), or was written by a newer version.</exception>
     public PromptOptStore(string path, TimeProvider? timeProvider = null)
+        : this(path, timeProvider, readOnly: false)
+    {
+    }
+
+    private PromptOptStore(string path, TimeProvider? timeProvider, bool readOnly, string? displayPath = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        Path = System.IO.Path.GetFullPath(path);
+        Path = System.IO.Path.GetFullPath(displayPath ?? path);
+        IsReadOnly = readOnly;
         _timeProvider = timeProvider ?? TimeProvider.System;
-        if (System.IO.Path.GetDirectoryName(Path) is { Length: > 0 } dir)
+        if (!readOnly && System.IO.Path.GetDirectoryName(Path) is { Length: > 0 } dir)
         {
-            Directory.CreateDirectory(dir);
+            try
+            {
+                Directory.CreateDirectory(dir);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                throw new PromptOptInputException($"cannot create the store's directory '{dir}': {ex.Message}", ex);
+            }
         }
 
         var cs = new SqliteConnectionStringBuilder
         {
-            DataSource = Path,
-            Mode = SqliteOpenMode.ReadWriteCreate,
+            DataSource = displayPath is null ? Path : path, // a file: URI (immutable) when given one
+            Mode = readOnly ? SqliteOpenMode.ReadOnly : SqliteOpenMode.ReadWriteCreate,
             Pooling = false, // release the file on Dispose
             DefaultTimeout = BusyTimeoutMilliseconds / 1000,
         };
@@ -55,16 +70,30 @@ public sealed class PromptOptStore : IResponseCache, IRunStore, IDisposable
         try
         {
             _connection.Open();
+            if (!readOnly && SQLitePCL.raw.sqlite3_db_readonly(_connection.Handle, "main") == 1)
+            {
+                // SQLite silently opens a write-protected file read-only; say so now, not at the first write.
+                throw StoreErrors.NotWritable(Path, "the file is read-only");
+            }
+
             Execute($"PRAGMA busy_timeout = {BusyTimeoutMilliseconds.ToString(CultureInfo.InvariantCulture)};");
-            Execute("PRAGMA journal_mode = WAL;");
-            Execute("PRAGMA synchronous = NORMAL;");
-            Execute("PRAGMA foreign_keys = ON;");
-            InitializeSchema();
+            if (readOnly)
+            {
+                CheckSchema();
+            }
+            else
+            {
+                Execute("PRAGMA journal_mode = WAL;");
+                Execute("PRAGMA synchronous = NORMAL;");
+                Execute("PRAGMA foreign_keys = ON;");
+                InitializeSchema();
+            }
         }
         catch (SqliteException ex)
         {
             _connection.Dispose();
-            throw new PromptOptInputException($"cannot open the store '{Path}': {ex.Message.ReplaceLineEndings(" ")}", ex);
+            throw StoreErrors.Describe(Path, ex)
+                ?? new PromptOptInputException($"cannot open the store '{Path}': {ex.Message.ReplaceLineEndings(" ")}", ex);
         }
         catch
         {
@@ -83,6 +112,31 @@ public sealed class PromptOptStore : IResponseCache, IRunStore, IDisposable
 
     /// <summary>Gets the absolute path of the database file.</summary>
     public string Path { get; }
+
+    /// <summary>Gets whether the store was opened read-only (<see cref="OpenReadOnly"/>): reads work, every write fails.</summary>
+    public bool IsReadOnly { get; }
+
+    /// <summary>
+    /// Opens an existing store for reading only: it never creates, migrates or writes the file, so it works on a read-only
+    /// file or directory (for <c>runs</c>, <c>report</c> and the rerun of a finished <c>eval</c>).
+    /// </summary>
+    /// <param name="path">The database file (it must exist).</param>
+    /// <param name="timeProvider">The clock, or <see langword="null"/> for the system clock.</param>
+    /// <returns>The store.</returns>
+    /// <exception cref="PromptOptInputException">The file is not a PromptOpt store, is damaged, or was written by a newer version.</exception>
+    public static PromptOptStore OpenReadOnly(string path, TimeProvider? timeProvider = null)
+    {
+        try
+        {
+            return new(path, timeProvider, readOnly: true);
+        }
+        catch (StoreException ex) when (ex.Problem == StoreProblem.NotWritable)
+        {
+            // A WAL database in a directory that cannot be written: SQLite cannot create the shared-memory file even to
+            // read. Open it as immutable instead (it then ignores a -wal file, which a cleanly closed store does not have).
+            return new(new Uri(System.IO.Path.GetFullPath(path)).AbsoluteUri + "?immutable=1", timeProvider, readOnly: true, displayPath: path);
+        }
+    }
 
     /// <summary>Gets the journal mode in effect (<c>wal</c> normally).</summary>
     /// <returns>The journal mode.</returns>
@@ -186,24 +240,15 @@ public sealed class PromptOptStore : IResponseCache, IRunStore, IDisposable
         ArgumentException.ThrowIfNullOrWhiteSpace(type);
         ArgumentNullException.ThrowIfNull(json);
         cancellationToken.ThrowIfCancellationRequested();
-        lock (_gate)
-        {
-            ThrowIfDisposed();
-            var now = Now();
-            using var tx = _connection.BeginTransaction();
-            Touch(runId, now, tx);
-            using var cmd = Command(
-                """
-                INSERT INTO run_events (run_id, seq, type, json, created_at)
-                VALUES ($id, COALESCE((SELECT MAX(seq) FROM run_events WHERE run_id = $id), 0) + 1, $type, $json, $now)
-                RETURNING seq;
-                """,
-                ("$id", runId), ("$type", type), ("$json", json), ("$now", now));
-            cmd.Transaction = tx;
-            var seq = Convert.ToInt64(cmd.ExecuteScalar(), CultureInfo.InvariantCulture);
-            tx.Commit();
-            return Task.FromResult(seq);
-        }
+        var seq = WriteToRun(
+            runId,
+            """
+            INSERT INTO run_events (run_id, seq, type, json, created_at)
+            VALUES ($id, COALESCE((SELECT MAX(seq) FROM run_events WHERE run_id = $id), 0) + 1, $type, $json, $now)
+            RETURNING seq;
+            """,
+            ("$type", type), ("$json", json));
+        return Task.FromResult(Convert.ToInt64(seq, CultureInfo.InvariantCulture));
     }
 
     /// <inheritdoc />
@@ -212,23 +257,13 @@ public sealed class PromptOptStore : IResponseCache, IRunStore, IDisposable
         ArgumentNullException.ThrowIfNull(runId);
         ArgumentNullException.ThrowIfNull(json);
         cancellationToken.ThrowIfCancellationRequested();
-        lock (_gate)
-        {
-            ThrowIfDisposed();
-            var now = Now();
-            using var tx = _connection.BeginTransaction();
-            Touch(runId, now, tx);
-            using var cmd = Command(
-                """
-                INSERT INTO run_candidates (run_id, candidate_id, json, score, updated_at) VALUES ($id, $cid, $json, $score, $now)
-                ON CONFLICT(run_id, candidate_id) DO UPDATE SET json = excluded.json, score = excluded.score, updated_at = excluded.updated_at;
-                """,
-                ("$id", runId), ("$cid", candidateId), ("$json", json), ("$score", score), ("$now", now));
-            cmd.Transaction = tx;
-            cmd.ExecuteNonQuery();
-            tx.Commit();
-        }
-
+        WriteToRun(
+            runId,
+            """
+            INSERT INTO run_candidates (run_id, candidate_id, json, score, updated_at) VALUES ($id, $cid, $json, $score, $now)
+            ON CONFLICT(run_id, candidate_id) DO UPDATE SET json = excluded.json, score = excluded.score, updated_at = excluded.updated_at;
+            """,
+            ("$cid", candidateId), ("$json", json), ("$score", score));
         return Task.CompletedTask;
     }
 
@@ -337,6 +372,129 @@ public sealed class PromptOptStore : IResponseCache, IRunStore, IDisposable
     }
 
     /// <inheritdoc />
+    public Task<RunLeaseHolder?> TryAcquireLeaseAsync(string runId, RunLeaseHolder holder, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(runId);
+        ArgumentNullException.ThrowIfNull(holder);
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            ThrowIfDisposed();
+
+            // BEGIN IMMEDIATE: two processes cannot both read "free" and both write themselves in.
+            using var tx = _connection.BeginTransaction(deferred: false);
+            using (var read = Command("SELECT pid, host, token, process_started_at, acquired_at, renewed_at FROM run_leases WHERE run_id = $id;", ("$id", runId)))
+            {
+                read.Transaction = tx;
+                using var r = read.ExecuteReader();
+                if (r.Read())
+                {
+                    var current = new RunLeaseHolder(r.GetInt32(0), r.GetString(1), r.GetString(2), ParseTime(r.GetString(3)), ParseTime(r.GetString(4)));
+                    if (current.Token != holder.Token && current.IsAlive(ParseTime(r.GetString(5)), _timeProvider.GetUtcNow()))
+                    {
+                        return Task.FromResult<RunLeaseHolder?>(current);
+                    }
+                }
+            }
+
+            using var write = Command(
+                """
+                INSERT INTO run_leases (run_id, pid, host, token, process_started_at, acquired_at, renewed_at)
+                VALUES ($id, $pid, $host, $token, $started, $acquired, $now)
+                ON CONFLICT(run_id) DO UPDATE SET pid = excluded.pid, host = excluded.host, token = excluded.token,
+                    process_started_at = excluded.process_started_at, acquired_at = excluded.acquired_at, renewed_at = excluded.renewed_at;
+                """,
+                ("$id", runId), ("$pid", holder.ProcessId), ("$host", holder.Host), ("$token", holder.Token),
+                ("$started", holder.ProcessStartedAt.ToString("O", CultureInfo.InvariantCulture)),
+                ("$acquired", holder.AcquiredAt.ToString("O", CultureInfo.InvariantCulture)), ("$now", Now()));
+            write.Transaction = tx;
+            write.ExecuteNonQuery();
+            tx.Commit();
+            return Task.FromResult<RunLeaseHolder?>(null);
+        }
+    }
+
+    /// <inheritdoc />
+    public Task ReleaseLeaseAsync(string runId, RunLeaseHolder holder, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(runId);
+        ArgumentNullException.ThrowIfNull(holder);
+        Execute("DELETE FROM run_leases WHERE run_id = $id AND token = $token;", ("$id", runId), ("$token", holder.Token));
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public Task<int> StartAttemptAsync(string runId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(runId);
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            ThrowIfDisposed();
+            var now = Now();
+            using var tx = _connection.BeginTransaction();
+            Touch(runId, now, tx);
+            using var cmd = Command(
+                """
+                INSERT INTO run_attempts (run_id, attempt, started_at, updated_at, status, usage_json)
+                VALUES ($id, COALESCE((SELECT MAX(attempt) FROM run_attempts WHERE run_id = $id), 0) + 1, $now, $now, $status, NULL)
+                RETURNING attempt;
+                """,
+                ("$id", runId), ("$now", now), ("$status", StatusText(RunStatus.Running)));
+            cmd.Transaction = tx;
+            int attempt = Convert.ToInt32(cmd.ExecuteScalar(), CultureInfo.InvariantCulture);
+            tx.Commit();
+            return Task.FromResult(attempt);
+        }
+    }
+
+    /// <inheritdoc />
+    public Task SaveAttemptAsync(string runId, int attempt, RunStatus status, string? usageJson, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(runId);
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            ThrowIfDisposed();
+            int n = Execute(
+                "UPDATE run_attempts SET status = $status, usage_json = COALESCE($usage, usage_json), updated_at = $now WHERE run_id = $id AND attempt = $attempt;",
+                ("$id", runId), ("$attempt", attempt), ("$status", StatusText(status)), ("$usage", usageJson), ("$now", Now()));
+            if (n == 0)
+            {
+                throw new KeyNotFoundException($"run '{runId}' has no attempt {attempt} in the store");
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<RunAttempt>> GetAttemptsAsync(string runId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(runId);
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            ThrowIfDisposed();
+            var list = new List<RunAttempt>();
+            if (!_hasAttempts)
+            {
+                return Task.FromResult<IReadOnlyList<RunAttempt>>(list); // a read-only file written before attempts were recorded
+            }
+
+            using var cmd = Command(
+                "SELECT attempt, started_at, updated_at, status, usage_json FROM run_attempts WHERE run_id = $id ORDER BY attempt;", ("$id", runId));
+            using var r = cmd.ExecuteReader();
+            while (r.Read())
+            {
+                list.Add(new RunAttempt(r.GetInt32(0), ParseTime(r.GetString(1)), ParseTime(r.GetString(2)), ParseStatus(r.GetString(3)), r.IsDBNull(4) ? null : r.GetString(4)));
+            }
+
+            return Task.FromResult<IReadOnlyList<RunAttempt>>(list);
+        }
+    }
+
+    /// <inheritdoc />
     public Task<IReadOnlyList<CandidateRow>> GetCandidatesAsync(string runId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(runId);
@@ -354,6 +512,41 @@ public sealed class PromptOptStore : IResponseCache, IRunStore, IDisposable
             }
 
             return Task.FromResult<IReadOnlyList<CandidateRow>>(list);
+        }
+    }
+
+    // ---- IRunCheckpointStore ----
+
+    /// <inheritdoc />
+    public Task SaveCheckpointAsync(string runId, string key, ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(runId);
+        ArgumentException.ThrowIfNullOrEmpty(key);
+        cancellationToken.ThrowIfCancellationRequested();
+        WriteToRun(
+            runId,
+            "INSERT INTO run_checkpoints (run_id, key, data, created_at) VALUES ($id, $key, $data, $now) ON CONFLICT(run_id, key) DO NOTHING;",
+            ("$key", key), ("$data", data.ToArray()));
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyDictionary<string, byte[]>> GetCheckpointsAsync(string runId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(runId);
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            ThrowIfDisposed();
+            using var cmd = Command("SELECT key, data FROM run_checkpoints WHERE run_id = $id;", ("$id", runId));
+            using var r = cmd.ExecuteReader();
+            var map = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+            while (r.Read())
+            {
+                map[r.GetString(0)] = (byte[])r.GetValue(1);
+            }
+
+            return Task.FromResult<IReadOnlyDictionary<string, byte[]>>(map);
         }
     }
 
@@ -424,6 +617,33 @@ public sealed class PromptOptStore : IResponseCache, IRunStore, IDisposable
         tx.Commit();
     }
 
+    // Read-only: nothing may be created or migrated; only check that this is a store this build can read.
+    private void CheckSchema()
+    {
+        using var tables = Command("SELECT name FROM sqlite_master WHERE type = 'table';");
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        using (var r = tables.ExecuteReader())
+        {
+            while (r.Read())
+            {
+                names.Add(r.GetString(0));
+            }
+        }
+
+        if (!names.Contains("schema_version") || !names.Contains("runs") || !names.Contains("response_cache"))
+        {
+            throw new PromptOptInputException($"'{Path}' is not a PromptOpt store (it has no PromptOpt tables); give the store's path with --store");
+        }
+
+        _hasAttempts = names.Contains("run_attempts");
+        var stored = Scalar("SELECT MAX(version) FROM schema_version;");
+        if (stored is not (null or DBNull) && Convert.ToInt32(stored, CultureInfo.InvariantCulture) > SchemaVersion)
+        {
+            throw new PromptOptInputException(
+                $"the store '{Path}' has schema version {stored}, newer than this PromptOpt's {SchemaVersion}: upgrade PromptOpt or use another --store");
+        }
+    }
+
     private RunRecord? ReadRun(string runId)
     {
         using var cmd = Command(
@@ -453,6 +673,27 @@ public sealed class PromptOptStore : IResponseCache, IRunStore, IDisposable
         }
     }
 
+    /// <summary>
+    /// Runs one statement of a write to a run (parameters <c>$id</c> = the run id and <c>$now</c> = the time are added) in a
+    /// transaction that also touches the run; returns the statement's scalar.
+    /// </summary>
+    /// <exception cref="KeyNotFoundException">The run does not exist.</exception>
+    private object? WriteToRun(string runId, string sql, params (string Name, object? Value)[] parameters)
+    {
+        lock (_gate)
+        {
+            ThrowIfDisposed();
+            var now = Now();
+            using var tx = _connection.BeginTransaction();
+            Touch(runId, now, tx);
+            using var cmd = Command(sql, [("$id", runId), ("$now", now), .. parameters]);
+            cmd.Transaction = tx;
+            var result = cmd.ExecuteScalar();
+            tx.Commit();
+            return result;
+        }
+    }
+
     private void Touch(string runId, string now, SqliteTransaction tx)
     {
         using var cmd = Command("UPDATE runs SET updated_at = $now WHERE run_id = $id;", ("$id", runId), ("$now", now));
@@ -461,6 +702,11 @@ public sealed class PromptOptStore : IResponseCache, IRunStore, IDisposable
         {
             throw UnknownRun(runId);
         }
+
+        // Every write of a run renews its lease (a holder on another host is judged by this).
+        using var renew = Command("UPDATE run_leases SET renewed_at = $now WHERE run_id = $id;", ("$id", runId), ("$now", now));
+        renew.Transaction = tx;
+        renew.ExecuteNonQuery();
     }
 
     private static KeyNotFoundException UnknownRun(string runId) => new($"run '{runId}' does not exist in the store");

@@ -10,12 +10,14 @@ namespace PromptOpt.Storage;
 /// at the end the result and the final status. Events are forwarded to an optional next observer (e.g. a progress view).
 /// </summary>
 /// <remarks>
-/// Start with <see cref="StartAsync"/>: it creates the run, or reopens it for a resume — then it clears the recorded
-/// progress (<see cref="IRunStore.ClearProgressAsync"/>), because the resumed run replays from the response cache and
-/// re-emits its events and candidates. Store writes never observe the run's cancellation token, so a cancelled run
+/// Start with <see cref="StartAsync"/>: it takes the run's lease (<see cref="RunLease"/>: one process at a time runs a
+/// run), creates the run, or reopens it for a resume — then it clears the recorded progress
+/// (<see cref="IRunStore.ClearProgressAsync"/>), because the resumed run replays from the response cache and re-emits its
+/// events and candidates — and records a new attempt, whose usage (paid and cached calls) is kept beside every earlier
+/// attempt's (<see cref="IRunStore.GetAttemptsAsync"/>). Completing or stopping the run releases the lease. Store writes never observe the run's cancellation token, so a cancelled run
 /// still records what it did and its <see cref="RunStatus.Interrupted"/> status.
 /// </remarks>
-public sealed class RunRecorder : IProgress<OptimizationEvent>
+public sealed class RunRecorder : IProgress<OptimizationEvent>, IAsyncDisposable
 {
     private static readonly JsonSerializerOptions EventJson = new(RunReportLoader.ResultJsonOptions)
     {
@@ -27,16 +29,19 @@ public sealed class RunRecorder : IProgress<OptimizationEvent>
 
     private readonly IRunStore _store;
     private readonly IProgress<OptimizationEvent>? _next;
+    private readonly RunLease _lease;
     private readonly Lock _gate = new();
     private Task _tail = Task.CompletedTask;
     private Exception? _writeError;
 
-    private RunRecorder(IRunStore store, RunRecord run, bool resumed, IProgress<OptimizationEvent>? next)
+    private RunRecorder(IRunStore store, RunRecord run, bool resumed, IProgress<OptimizationEvent>? next, RunLease lease, int attempt)
     {
         _store = store;
         Run = run;
         Resumed = resumed;
         _next = next;
+        _lease = lease;
+        Attempt = attempt;
     }
 
     /// <summary>Gets the run as stored when recording started.</summary>
@@ -48,6 +53,9 @@ public sealed class RunRecorder : IProgress<OptimizationEvent>
     /// <summary>Gets whether the run existed before (a resume: its previous progress was cleared, to be replayed).</summary>
     public bool Resumed { get; }
 
+    /// <summary>Gets this attempt's number (1 for the run's first; each resume adds one).</summary>
+    public int Attempt { get; }
+
     /// <summary>
     /// Creates the run, or reopens an existing run with the same id and the same method and spec (clearing its recorded
     /// progress and marking it running again).
@@ -58,6 +66,7 @@ public sealed class RunRecorder : IProgress<OptimizationEvent>
     /// <param name="cancellationToken">The cancellation token.</param>
     /// <returns>The recorder.</returns>
     /// <exception cref="PromptOptInputException">A run with that id exists with another method or spec.</exception>
+    /// <exception cref="RunInUseException">Another live process runs the run now.</exception>
     public static async Task<RunRecorder> StartAsync(IRunStore store, RunStart run, IProgress<OptimizationEvent>? next = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(store);
@@ -73,13 +82,57 @@ public sealed class RunRecorder : IProgress<OptimizationEvent>
                     $"run '{run.RunId}' already exists in the store with a different {(stored.Method == run.Method ? "spec" : $"method ({stored.Method})")}; " +
                     "choose another run id, or omit it to derive one from the spec");
             }
-
-            await store.ClearProgressAsync(run.RunId, cancellationToken).ConfigureAwait(false);
-            await store.SetStatusAsync(run.RunId, RunStatus.Running, cancellationToken).ConfigureAwait(false);
         }
 
-        return new RunRecorder(store, opened.Run, opened.Existed, next);
+        // Only the lease holder may touch the run's progress: a second process must not clear or double the first's.
+        var lease = await RunLease.AcquireAsync(store, run.RunId, null, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (opened.Existed)
+            {
+                await store.ClearProgressAsync(run.RunId, cancellationToken).ConfigureAwait(false);
+                await store.SetStatusAsync(run.RunId, RunStatus.Running, cancellationToken).ConfigureAwait(false);
+            }
+
+            int attempt = await store.StartAttemptAsync(run.RunId, cancellationToken).ConfigureAwait(false);
+            return new RunRecorder(store, opened.Run, opened.Existed, next, lease, attempt);
+        }
+        catch
+        {
+            await lease.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
     }
+
+    /// <summary>Serializes a usage snapshot the way attempts store it (<see cref="RunAttempt.UsageJson"/>).</summary>
+    /// <param name="usage">The usage.</param>
+    /// <returns>The JSON.</returns>
+    public static string UsageJson(Models.UsageSnapshot usage) => JsonSerializer.Serialize(usage, RunReportLoader.ResultJsonOptions);
+
+    /// <summary>Reads an attempt's usage, or returns <see langword="null"/> when it has none (or it cannot be read).</summary>
+    /// <param name="attempt">The attempt.</param>
+    /// <returns>The usage, or <see langword="null"/>.</returns>
+    public static Models.UsageSnapshot? ReadUsage(RunAttempt attempt)
+    {
+        ArgumentNullException.ThrowIfNull(attempt);
+        if (attempt.UsageJson is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            return JsonSerializer.Deserialize<Models.UsageSnapshot>(attempt.UsageJson, RunReportLoader.ResultJsonOptions);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Releases the run's lease if the run was neither completed nor stopped (e.g. an exception before it ran).</summary>
+    /// <returns>A task.</returns>
+    public ValueTask DisposeAsync() => _lease.DisposeAsync();
 
     /// <inheritdoc />
     public void Report(OptimizationEvent value)
@@ -138,6 +191,8 @@ public sealed class RunRecorder : IProgress<OptimizationEvent>
 
         await _store.SaveResultAsync(RunId, json, CancellationToken.None).ConfigureAwait(false);
         await _store.SetStatusAsync(RunId, RunStatus.Completed, CancellationToken.None).ConfigureAwait(false);
+        await _store.SaveAttemptAsync(RunId, Attempt, RunStatus.Completed, UsageJson(result.Usage), CancellationToken.None).ConfigureAwait(false);
+        await _lease.DisposeAsync().ConfigureAwait(false);
     }
 
     /// <summary>
@@ -145,8 +200,9 @@ public sealed class RunRecorder : IProgress<OptimizationEvent>
     /// (<see cref="RunStatus.Interrupted"/> for a cancellation, <see cref="RunStatus.Failed"/> for an error).
     /// </summary>
     /// <param name="status">The status.</param>
+    /// <param name="usage">The attempt's usage so far, or <see langword="null"/> to keep the last recorded one.</param>
     /// <returns>A task.</returns>
-    public async Task StopAsync(RunStatus status)
+    public async Task StopAsync(RunStatus status, Models.UsageSnapshot? usage = null)
     {
         Task tail;
         lock (_gate)
@@ -154,8 +210,16 @@ public sealed class RunRecorder : IProgress<OptimizationEvent>
             tail = _tail;
         }
 
-        await tail.ConfigureAwait(false);
-        await _store.SetStatusAsync(RunId, status, CancellationToken.None).ConfigureAwait(false);
+        try
+        {
+            await tail.ConfigureAwait(false);
+            await _store.SetStatusAsync(RunId, status, CancellationToken.None).ConfigureAwait(false);
+            await _store.SaveAttemptAsync(RunId, Attempt, status, usage is null ? null : UsageJson(usage), CancellationToken.None).ConfigureAwait(false);
+        }
+        finally
+        {
+            await _lease.DisposeAsync().ConfigureAwait(false);
+        }
     }
 
     private async Task WriteAsync(OptimizationEvent e)
@@ -166,6 +230,11 @@ public sealed class RunRecorder : IProgress<OptimizationEvent>
             if (e is CandidateEvaluated { Candidate: var c })
             {
                 await _store.SaveCandidateAsync(RunId, c.Id, JsonSerializer.Serialize(c, EventJson), c.TrainScore, CancellationToken.None).ConfigureAwait(false);
+            }
+            else if (e is StepCompleted { Usage: { } usage })
+            {
+                // A killed attempt keeps the usage of its last completed step.
+                await _store.SaveAttemptAsync(RunId, Attempt, RunStatus.Running, UsageJson(usage), CancellationToken.None).ConfigureAwait(false);
             }
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)

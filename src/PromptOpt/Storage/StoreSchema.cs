@@ -3,7 +3,8 @@ namespace PromptOpt.Storage;
 /// <summary>The SQLite schema of <see cref="PromptOptStore"/>.</summary>
 internal static class StoreSchema
 {
-    /// <summary>The statements that create the schema (idempotent).</summary>
+    /// <summary>The statements that create the schema (idempotent; tables added later, such as <c>run_attempts</c> and
+    /// <c>run_leases</c>, are created in older files on their first read-write open).</summary>
     public const string Create = """
         CREATE TABLE IF NOT EXISTS schema_version (
             version     INTEGER NOT NULL
@@ -42,6 +43,31 @@ internal static class StoreSchema
             score        REAL,
             updated_at   TEXT NOT NULL,
             PRIMARY KEY (run_id, candidate_id)
+        );
+        CREATE TABLE IF NOT EXISTS run_attempts (
+            run_id     TEXT NOT NULL REFERENCES runs(run_id) ON DELETE CASCADE,
+            attempt    INTEGER NOT NULL,
+            started_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            status     TEXT NOT NULL,
+            usage_json TEXT,
+            PRIMARY KEY (run_id, attempt)
+        );
+        CREATE TABLE IF NOT EXISTS run_leases (
+            run_id             TEXT PRIMARY KEY,
+            pid                INTEGER NOT NULL,
+            host               TEXT NOT NULL,
+            token              TEXT NOT NULL,
+            process_started_at TEXT NOT NULL,
+            acquired_at        TEXT NOT NULL,
+            renewed_at         TEXT NOT NULL
+        );
+        CREATE TABLE IF NOT EXISTS run_checkpoints (
+            run_id     TEXT NOT NULL REFERENCES runs(run_id) ON DELETE CASCADE,
+            key        TEXT NOT NULL,
+            data       BLOB NOT NULL,
+            created_at TEXT NOT NULL,
+            PRIMARY KEY (run_id, key)
         );
         """;
 }

@@ -61,7 +61,13 @@ internal static class ChildCli
         return new KilledChild(child.ExitCode, atExit, server.Stats.Completed);
     }
 
-    private static Process Start(string[] args, string workingDirectory, out Task<string> stdout, out Task<string> stderr)
+    /// <summary>Starts the CLI as a child process with its output drained into the returned tasks.</summary>
+    /// <param name="args">The CLI arguments.</param>
+    /// <param name="workingDirectory">The child's working directory.</param>
+    /// <param name="stdout">The child's standard output, once it exits.</param>
+    /// <param name="stderr">The child's standard error, once it exits.</param>
+    /// <returns>The process (dispose it; kill it if the test ends early).</returns>
+    public static Process Start(string[] args, string workingDirectory, out Task<string> stdout, out Task<string> stderr)
     {
         var dll = typeof(CliApp).Assembly.Location;
         var start = new ProcessStartInfo("dotnet")

@@ -108,6 +108,10 @@ public class OptimizeTests
               system-candidates: 2
               user-candidates: 1
               unseen-user-prompts: 1
+              test-time-adaptation: true
+              tta-iterations: 1
+              tta-candidates: 1
+              tta-beam-size: 1
             """);
 
         var run = await CliHarness.RunAsync(["optimize", "metaspo.yaml", "--store", OptimizeFixture.StorePath(dir), "--json"], dir.Path);
@@ -123,6 +127,16 @@ public class OptimizeTests
         Assert.Equal(
             ["multistep_arithmetic", "boolean_expressions"],
             artifact.RootElement.GetProperty("source_tasks").EnumerateArray().Select(t => t.GetProperty("task").GetString()));
+
+        // The protocols' tables printed in text mode are in the JSON too (issue 16, item 9).
+        Assert.StartsWith("Unseen generalization", json.GetProperty("unseenGeneralization").GetProperty("title").GetString());
+        Assert.NotEqual(0, json.GetProperty("unseenGeneralization").GetProperty("rows").GetArrayLength());
+        Assert.NotEqual(0, json.GetProperty("testTimeAdaptation").GetProperty("rows").GetArrayLength());
+
+        // 'runs' shows the run's own best score (its report's), not the best of its per-task candidates (item 8).
+        var runs = await CliHarness.RunAsync(["runs", "--store", OptimizeFixture.StorePath(dir), "--json"], dir.Path);
+        var listed = Assert.Single(runs.Json().GetProperty("runs").EnumerateArray());
+        Assert.Equal(json.GetProperty("scores").GetProperty("train").GetDouble(), listed.GetProperty("bestScore").GetDouble());
     }
 
     [Fact]
@@ -181,7 +195,7 @@ public class OptimizeTests
         { ["optimize", "missing.yaml"], "missing.yaml: run spec file not found" },
         { ["optimize", "spec.yaml", "--set", "no-such-option=1"], "unknown option 'no-such-option'" },
         { ["optimize", "spec.yaml", "--set", "max-steps"], "--set 'max-steps': expected key=value" },
-        { ["optimize", "spec.yaml", "--set", "max-steps=many"], "option 'max-steps': 'many' is not a valid Int32" },
+        { ["optimize", "spec.yaml", "--set", "max-steps=many"], "--set max-steps=many: option 'max-steps': 'many' is not an integer" },
         { ["optimize", "spec.yaml", "--run-id", "bad id!"], "invalid run id 'bad id!'" },
         { ["optimize", "--task", "multistep_arithmetic"], "no method: give --method" },
         { ["optimize", "--method", "dual-phase"], "no task: give --task" },

@@ -41,13 +41,43 @@ public class PromptInputTests
         Assert.Equal(new Prompt("Be exact.", "Answer: {question}"), prompt);
     }
 
-    [Fact]
-    public void Load_JsonThatIsNotAnArtifact_IsPlainText()
+    [Theory]
+    [InlineData("p.json", """{"note":"x"}""", "has no \"kind\"")]
+    [InlineData("p.json", """[{"kind":"promptopt.prompt","user":"x"}]""", "found a JSON array")]
+    [InlineData("p.json", """{"kind":"promptopt.report","user":"x"}""", "found \"kind\": \"promptopt.report\"")]
+    [InlineData("p.json", "{\n  \"kind\": \"promptopt.prompt\",\n  \"user\": \"Solve {question}", "invalid or truncated JSON at line 3")]
+    [InlineData("P.JSON", "Solve it step by step.", "invalid or truncated JSON at line 1")]
+    public void Load_JsonFileThatIsNotAValidArtifact_ThrowsNamingFileAndProblem(string name, string content, string expected)
     {
         using var dir = new TempDirectory();
-        dir.Write("p.json", """{"note":"x"}""");
+        dir.Write(name, content);
 
-        var prompt = PromptInput.Load(Context(dir.Path), "@p.json", null);
+        var ex = Assert.ThrowsAny<PromptOptInputException>(() => PromptInput.Load(Context(dir.Path), "@" + name, null));
+
+        Assert.Contains(expected, ex.Message);
+        Assert.StartsWith("--prompt: " + name + ":", ex.Message);
+        Assert.DoesNotContain('\n', ex.Message);
+    }
+
+    [Fact]
+    public void Load_TruncatedArtifact_FromSavedRun_IsAnError()
+    {
+        using var dir = new TempDirectory();
+        var full = """{"kind":"promptopt.prompt","version":1,"system":"Be exact.","user":"Answer: {question}"}""";
+        dir.Write("best.json", full[..(full.Length / 2)]);
+
+        var ex = Assert.ThrowsAny<PromptOptInputException>(() => PromptInput.Load(Context(dir.Path), "@best.json", null));
+
+        Assert.Contains("truncated", ex.Message);
+    }
+
+    [Fact]
+    public void Load_JsonObjectInTextFile_StaysText()
+    {
+        using var dir = new TempDirectory();
+        dir.Write("p.txt", """{"note":"x"}""");
+
+        var prompt = PromptInput.Load(Context(dir.Path), "@p.txt", null);
 
         Assert.StartsWith("""{"note":"x"}""", prompt.User);
     }

@@ -241,4 +241,49 @@ public sealed class JsonlDatasetLoaderTests : IDisposable
 
     private string WriteNumbered(string name, int count) =>
         _temp.WriteLines(name, Enumerable.Range(0, count).Select(i => $$"""{"id": "q{{i:D2}}", "input": "question {{i}}", "target": "{{i}}"}""").ToArray());
+
+    [Fact]
+    public void LoadFile_InvalidUtf8OnALine_ThrowsNamingFileLineAndByteOffset()
+    {
+        var path = _temp.WriteLines("d.jsonl", Good1, Good2);
+        var bytes = File.ReadAllBytes(path).ToList();
+        int lineStart = Encoding.UTF8.GetByteCount(Good1 + "\n");
+        var bad = Encoding.UTF8.GetBytes("""{"id": "c1", "input": "caf""").Concat(new byte[] { 0xE9, 0x20, 0xFF, 0xFE }).Concat(Encoding.UTF8.GetBytes("\", \"target\": \"Yes\"}\n")).ToArray();
+        bytes.InsertRange(lineStart, bad);
+        File.WriteAllBytes(path, bytes.ToArray());
+
+        var ex = Assert.Throws<DataFormatException>(() => JsonlDatasetLoader.LoadFile(path));
+
+        Assert.Equal(2, ex.LineNumber);
+        int offset = lineStart + Encoding.UTF8.GetByteCount("""{"id": "c1", "input": "caf""");
+        Assert.Contains($"at byte offset {offset} of the file", ex.Message);
+        Assert.Contains("0xE9", ex.Message);
+        Assert.StartsWith(path + ":2:", ex.Message);
+    }
+
+    [Fact]
+    public void LoadFile_Utf8WithBomAndCrLf_ReadsText()
+    {
+        var path = Path.Combine(_temp.Path, "bom.jsonl");
+        File.WriteAllBytes(path, [0xEF, 0xBB, 0xBF, .. Encoding.UTF8.GetBytes(Good1 + "\r\n" + Good2.Replace("grass", "café", StringComparison.Ordinal) + "\r\n")]);
+
+        var ds = JsonlDatasetLoader.LoadFile(path);
+
+        Assert.Contains(ds.Train.Concat(ds.Test), e => e.Input == "Is café red?");
+    }
+
+    [Theory]
+    [InlineData("navigate/test.jsonl", "navigate")]
+    [InlineData("navigate/TRAIN.jsonl", "navigate")]
+    [InlineData("data/navigate.test.jsonl", "navigate")]
+    [InlineData("data/navigate_dev.jsonl", "navigate")]
+    [InlineData("data/navigate-test.jsonl", "navigate")]
+    [InlineData("data/contest.jsonl", "contest")]
+    [InlineData("data/all.jsonl", "all")]
+    public void LoadFile_Name_IsFolderOrStemBeforeTheSplitName(string relative, string expected)
+    {
+        var path = _temp.WriteLines(relative, Good1, Good2);
+
+        Assert.Equal(expected, JsonlDatasetLoader.LoadFile(path).Name);
+    }
 }

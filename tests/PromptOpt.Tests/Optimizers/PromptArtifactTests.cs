@@ -75,7 +75,7 @@ public class PromptArtifactTests
     [Theory]
     [InlineData("""{"kind":"promptopt.prompt","version":2,"user":"x"}""", "version 2 is not supported")]
     [InlineData("""{"kind":"promptopt.prompt","version":1}""", "without a \"user\" string")]
-    [InlineData("""{"kind":"other","user":"x"}""", "is not a prompt artifact")]
+    [InlineData("""{"kind":"other","user":"x"}""", "found \"kind\": \"other\"; expected a prompt artifact")]
     [InlineData("""{"kind":"promptopt.prompt","version":1,"user":"x","seed":"not a number"}""", "malformed prompt artifact")]
     public void Parse_BadArtifact_IsInputErrorNamingTheFile(string json, string expected)
     {

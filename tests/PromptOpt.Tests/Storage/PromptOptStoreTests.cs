@@ -70,7 +70,7 @@ public sealed class PromptOptStoreTests : IDisposable
             cmd.ExecuteNonQuery();
         }
 
-        var ex = Assert.Throws<PromptOptInputException>(() => new PromptOptStore(DbPath));
+        var ex = Assert.ThrowsAny<PromptOptInputException>(() => new PromptOptStore(DbPath));
 
         Assert.Contains("newer", ex.Message);
     }
@@ -81,7 +81,7 @@ public sealed class PromptOptStoreTests : IDisposable
         Directory.CreateDirectory(Path.GetDirectoryName(DbPath)!);
         File.WriteAllText(DbPath, new string('x', 4096));
 
-        var ex = Assert.Throws<PromptOptInputException>(() => new PromptOptStore(DbPath));
+        var ex = Assert.ThrowsAny<PromptOptInputException>(() => new PromptOptStore(DbPath));
 
         Assert.Contains(DbPath, ex.Message);
     }

@@ -155,5 +155,15 @@ public class RunRecorderTests
         public Task<IReadOnlyList<RunEventRecord>> GetEventsAsync(string runId, CancellationToken cancellationToken = default) => _inner.GetEventsAsync(runId, cancellationToken);
 
         public Task<IReadOnlyList<CandidateRow>> GetCandidatesAsync(string runId, CancellationToken cancellationToken = default) => _inner.GetCandidatesAsync(runId, cancellationToken);
+
+        public Task<RunLeaseHolder?> TryAcquireLeaseAsync(string runId, RunLeaseHolder holder, CancellationToken cancellationToken = default) => _inner.TryAcquireLeaseAsync(runId, holder, cancellationToken);
+
+        public Task ReleaseLeaseAsync(string runId, RunLeaseHolder holder, CancellationToken cancellationToken = default) => _inner.ReleaseLeaseAsync(runId, holder, cancellationToken);
+
+        public Task<int> StartAttemptAsync(string runId, CancellationToken cancellationToken = default) => _inner.StartAttemptAsync(runId, cancellationToken);
+
+        public Task SaveAttemptAsync(string runId, int attempt, RunStatus status, string? usageJson, CancellationToken cancellationToken = default) => throw new KeyNotFoundException(runId);
+
+        public Task<IReadOnlyList<RunAttempt>> GetAttemptsAsync(string runId, CancellationToken cancellationToken = default) => _inner.GetAttemptsAsync(runId, cancellationToken);
     }
 }

@@ -171,6 +171,48 @@ public abstract class RunStoreConformanceTests
     }
 
     [Fact]
+    public async Task Checkpoints_SavedThenRead_FirstValueWinsPerRunAndKeyAndSurvivesClearProgress()
+    {
+        var checkpoints = Assert.IsAssignableFrom<IRunCheckpointStore>(Store);
+        await Store.CreateOrOpenRunAsync(Run());
+        await Store.CreateOrOpenRunAsync(Run("run-2"));
+        await checkpoints.SaveCheckpointAsync("run-1", "expo.arms:ab", new byte[] { 1, 2, 3 });
+        await checkpoints.SaveCheckpointAsync("run-1", "expo.arms:ab", new byte[] { 9 });
+        await checkpoints.SaveCheckpointAsync("run-1", "expo.arms:cd", Array.Empty<byte>());
+        await checkpoints.SaveCheckpointAsync("run-2", "expo.arms:ab", new byte[] { 4 });
+
+        await Store.ClearProgressAsync("run-1");
+        var stored = await checkpoints.GetCheckpointsAsync("run-1");
+
+        Assert.Equal(["expo.arms:ab", "expo.arms:cd"], stored.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(new byte[] { 1, 2, 3 }, stored["expo.arms:ab"]);
+        Assert.Empty(stored["expo.arms:cd"]);
+        Assert.Equal(new byte[] { 4 }, (await checkpoints.GetCheckpointsAsync("run-2"))["expo.arms:ab"]);
+        Assert.Empty(await checkpoints.GetCheckpointsAsync("nope"));
+        await Assert.ThrowsAsync<KeyNotFoundException>(() => checkpoints.SaveCheckpointAsync("nope", "k", new byte[] { 1 }));
+    }
+
+    [Fact]
+    public async Task RunCheckpoints_AddedThenSaved_ReadBackByTheNextOpen()
+    {
+        var store = Assert.IsAssignableFrom<IRunCheckpointStore>(Store);
+        await Store.CreateOrOpenRunAsync(Run());
+        var first = await RunCheckpoints.OpenAsync(store, "run-1");
+        first.Add("a", [1]);
+        first.Add("a", [2]);
+        Assert.True(first.TryGet("a", out var a) && a.SequenceEqual(new byte[] { 1 }));
+        Assert.Empty(await store.GetCheckpointsAsync("run-1")); // not written before SaveAsync
+
+        await first.SaveAsync();
+        first.Add("b", [3]); // never saved: lost, as in a killed process
+        var second = await RunCheckpoints.OpenAsync(store, "run-1");
+
+        Assert.Equal(1, second.Count);
+        Assert.True(second.TryGet("a", out var again) && again.SequenceEqual(new byte[] { 1 }));
+        Assert.False(second.TryGet("b", out _));
+    }
+
+    [Fact]
     public async Task Writes_UnknownRun_ThrowKeyNotFound()
     {
         await Assert.ThrowsAsync<KeyNotFoundException>(() => Store.AppendEventAsync("nope", "E", "{}"));

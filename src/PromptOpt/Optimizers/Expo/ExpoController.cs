@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.Extensions.AI;
 using PromptOpt.Decision;
 using PromptOpt.Models;
+using PromptOpt.Storage;
 
 namespace PromptOpt.Optimizers.Expo;
 
@@ -15,7 +16,8 @@ namespace PromptOpt.Optimizers.Expo;
 /// call for the descriptions and one for the instructions (once), and for EXPO-ES one per step with a choice of exemplar
 /// sets; the built-in hashing embedder costs nothing. Network work per step: one fit of
 /// at most K rows × epochs (EXPO), and for EXPO-ES one fit over the history plus L × snapshots forward passes.
-/// A spent budget ends the run early with stop reason <c>budget</c>.
+/// A spent budget ends the run early with stop reason <c>budget</c>. With the run's checkpoints, a replay takes each
+/// step's network outputs from them instead of fitting (<see cref="ScoreNetworkReplay"/>).
 /// </remarks>
 public sealed class ExpoController
 {
@@ -25,6 +27,7 @@ public sealed class ExpoController
     private readonly IEmbeddingGenerator<string, Embedding<float>> _embedder;
     private readonly IExpoDomainSource _domainSource;
     private readonly UsageMeter? _usage;
+    private readonly RunCheckpoints? _checkpoints;
 
     /// <summary>Initializes a new instance of the <see cref="ExpoController"/> class.</summary>
     /// <param name="agent">The agent model (already wrapped in the middleware pipeline).</param>
@@ -32,13 +35,18 @@ public sealed class ExpoController
     /// <param name="domainSource">The source of the D and I variants.</param>
     /// <param name="options">The options, or <see langword="null"/> for defaults.</param>
     /// <param name="usage">The usage meter for progress events, or <see langword="null"/>.</param>
+    /// <param name="checkpoints">
+    /// The run's checkpoints, or <see langword="null"/>: each step's score-network outputs are stored there, and a replay
+    /// of the run (the same model replies, e.g. from the response cache) takes them instead of refitting.
+    /// </param>
     /// <exception cref="ArgumentException">The options are invalid.</exception>
     public ExpoController(
         IChatClient agent,
         IEmbeddingGenerator<string, Embedding<float>> embedder,
         IExpoDomainSource domainSource,
         ExpoOptions? options = null,
-        UsageMeter? usage = null)
+        UsageMeter? usage = null,
+        RunCheckpoints? checkpoints = null)
     {
         ArgumentNullException.ThrowIfNull(agent);
         ArgumentNullException.ThrowIfNull(embedder);
@@ -49,6 +57,7 @@ public sealed class ExpoController
         _embedder = embedder;
         _domainSource = domainSource;
         _usage = usage;
+        _checkpoints = checkpoints;
     }
 
     /// <summary>Gets the options.</summary>
@@ -107,9 +116,10 @@ public sealed class ExpoController
             .SelectMany((d, di) => domain.Instructions.Select((ins, ii) => new ExpoArm((di * k2) + ii, di, ii, new MetaPrompt(d, ins))))
             .ToArray();
         IArmPolicy policy;
+        var learners = new List<ScoreNetworkReplay>();
         try
         {
-            policy = await CreatePolicyAsync(domain, arms.Length, steps, random, cancellationToken).ConfigureAwait(false);
+            policy = await CreatePolicyAsync(domain, arms.Length, steps, random, learners, cancellationToken).ConfigureAwait(false);
         }
         catch (BudgetExhaustedException ex)
         {
@@ -121,7 +131,7 @@ public sealed class ExpoController
 
         var selector = o.Strategy == ExpoStrategy.ExpoEs
             ? new NeuralExemplarSelector(_embedder, o.ExemplarNetwork with { Seed = random.Next() }, o.ExemplarCandidates, o.IncludeDefaultExemplars, o.ExemplarSubsetsKeepBest, o.MaxSnapshots,
-                new ExponentialWeightsSampler(o.ExemplarEta ?? ExponentialWeightsSampler.DefaultEta(Math.Max(1, o.ExemplarCandidates), steps)))
+                new ExponentialWeightsSampler(o.ExemplarEta ?? ExponentialWeightsSampler.DefaultEta(Math.Max(1, o.ExemplarCandidates), steps)), _checkpoints)
             : null;
 
         var runner = new AgentRunner(_agent, o.Agent);
@@ -160,6 +170,11 @@ public sealed class ExpoController
                 selector!.Update(choice.Embedding, step.Reward);
             }
 
+            if (_checkpoints is not null)
+            {
+                await _checkpoints.SaveAsync().ConfigureAwait(false);
+            }
+
             var record = new ExpoStepRecord(t, arm, probabilities[arm], step.Reward, step.Parsed, step.Performance, step.Action, choice?.Count,
                 step.CumulativeRegret, step.BestValue, Calls(callsAtStart, t));
             records.Add(record);
@@ -172,6 +187,18 @@ public sealed class ExpoController
             ? await RunOriginalAsync(environment, steps, callsAtStart, progress, cancellationToken).ConfigureAwait(false)
             : ([], stop);
         stop = baseline.Stop;
+
+        if (selector?.Replay is { } exemplars)
+        {
+            learners.Add(exemplars);
+        }
+
+        int fits = learners.Sum(l => l.Fits), replayed = learners.Sum(l => l.Replayed);
+        if (replayed > 0)
+        {
+            progress?.Report(new RunNotice(string.Create(CultureInfo.InvariantCulture,
+                $"score networks: {replayed} step outputs replayed from the run's checkpoints, {fits} fits run")));
+        }
 
         progress?.Report(new RunCompleted(stop));
         return new ExpoRunResult
@@ -195,6 +222,8 @@ public sealed class ExpoController
             FinalProbabilities = probabilities,
             OriginalBaseline = baseline.Steps,
             StopReason = stop,
+            NetworkFits = fits,
+            ReplayedNetworkOutputs = replayed,
         };
     }
 
@@ -296,7 +325,7 @@ public sealed class ExpoController
         return (records, "completed");
     }
 
-    private async Task<IArmPolicy> CreatePolicyAsync(ExpoDomain domain, int armCount, int steps, Random random, CancellationToken cancellationToken)
+    private async Task<IArmPolicy> CreatePolicyAsync(ExpoDomain domain, int armCount, int steps, Random random, List<ScoreNetworkReplay> learners, CancellationToken cancellationToken)
     {
         var o = Options;
         switch (o.Strategy)
@@ -317,14 +346,18 @@ public sealed class ExpoController
         {
             // x(a) = [g(D); g(I)] (§1.2 step 1).
             var inputs = d.SelectMany(dx => i.Select(ix => dx.Concat(ix).ToArray())).ToArray();
-            return new NeuralExpWeightsPolicy(inputs, o.Network with { Seed = random.Next() },
-                o.Eta ?? ExponentialWeightsSampler.DefaultEta(armCount, steps), o.Gamma, o.Labels);
+            var joint = new NeuralExpWeightsPolicy(inputs, o.Network with { Seed = random.Next() },
+                o.Eta ?? ExponentialWeightsSampler.DefaultEta(armCount, steps), o.Gamma, o.Labels, _checkpoints, "expo.arms");
+            learners.Add(joint.Replay);
+            return joint;
         }
 
         var pd = new NeuralExpWeightsPolicy(d, o.Network with { Seed = random.Next() },
-            o.Eta ?? ExponentialWeightsSampler.DefaultEta(d.Length, steps), o.Gamma, o.Labels);
+            o.Eta ?? ExponentialWeightsSampler.DefaultEta(d.Length, steps), o.Gamma, o.Labels, _checkpoints, "expo.descriptions");
         var pi = new NeuralExpWeightsPolicy(i, o.Network with { Seed = random.Next() },
-            o.Eta ?? ExponentialWeightsSampler.DefaultEta(i.Length, steps), o.Gamma, o.Labels);
+            o.Eta ?? ExponentialWeightsSampler.DefaultEta(i.Length, steps), o.Gamma, o.Labels, _checkpoints, "expo.instructions");
+        learners.Add(pd.Replay);
+        learners.Add(pi.Replay);
         return new FactoredArmPolicy(pd, pi, i.Length);
     }
 

@@ -43,7 +43,7 @@ public sealed class ExpoOptimizer : IDecisionOptimizer
         var environment = request.ResolveEnvironment();
         var options = request.Steps is { } steps ? Options with { Steps = steps } : Options;
         var source = _domainSource ?? new LlmExpoDomainSource(new PromptOperations(request.OptimizerModel));
-        var controller = new ExpoController(request.AgentModel, request.Embedder ?? new HashingEmbeddingGenerator(), source, options, request.Usage);
+        var controller = new ExpoController(request.AgentModel, request.Embedder ?? new HashingEmbeddingGenerator(), source, options, request.Usage, request.Checkpoints);
         var run = await controller.RunAsync(environment, request.Seed, request.Progress, cancellationToken).ConfigureAwait(false);
         return ExpoResults.ToOptimizationResult(run, request);
     }

@@ -156,11 +156,11 @@ public sealed record ExpoOptions
         var options = new ExpoOptions { Strategy = strategy };
         OptionsValidation.Bind(options, top);
         var net = new ScoreNetworkOptions();
-        OptionsValidation.Bind(net, network);
+        OptionsValidation.Bind(net, network, "network-");
         var exemplarNet = net with { };
-        OptionsValidation.Bind(exemplarNet, exemplarNetwork);
+        OptionsValidation.Bind(exemplarNet, exemplarNetwork, "exemplar-network-");
         var agentOptions = new AgentRunnerOptions();
-        OptionsValidation.Bind(agentOptions, agent);
+        OptionsValidation.Bind(agentOptions, agent, "agent-");
         options = options with { Network = net, ExemplarNetwork = exemplarNet, Agent = agentOptions };
         try
         {
@@ -181,55 +181,55 @@ public sealed record ExpoOptions
         var errors = new List<string>();
         if (DescriptionCount < 1)
         {
-            errors.Add("DescriptionCount must be at least 1");
+            errors.Add("option 'description-count' must be at least 1");
         }
 
         if (InstructionCount < 1)
         {
-            errors.Add("InstructionCount must be at least 1");
+            errors.Add("option 'instruction-count' must be at least 1");
         }
 
         if (Steps is < 1)
         {
-            errors.Add("Steps must be at least 1");
+            errors.Add("option 'steps' must be at least 1");
         }
 
         if (Eta is < 0 || ExemplarEta is < 0 || Exp3Eta is < 0)
         {
-            errors.Add("learning rates must be non-negative");
+            errors.Add("options 'eta', 'exemplar-eta' and 'exp3-eta' must be non-negative");
         }
 
         if (Gamma is < 0 or > 1)
         {
-            errors.Add("Gamma must be in [0, 1]");
+            errors.Add("option 'gamma' must be in [0, 1]");
         }
 
         if (Epsilon is < 0 or > 1)
         {
-            errors.Add("Epsilon must be in [0, 1]");
+            errors.Add("option 'epsilon' must be in [0, 1]");
         }
 
         if (ExemplarCandidates < 1)
         {
-            errors.Add("ExemplarCandidates must be at least 1");
+            errors.Add("option 'exemplar-candidates' must be at least 1");
         }
 
         if (MaxSnapshots < 1)
         {
-            errors.Add("MaxSnapshots must be at least 1");
+            errors.Add("option 'max-snapshots' must be at least 1");
         }
 
-        foreach (var (name, n) in new[] { ("Network", Network), ("ExemplarNetwork", ExemplarNetwork) })
+        foreach (var (name, n) in new[] { ("network", Network), ("exemplar-network", ExemplarNetwork) })
         {
             if (n is null)
             {
-                errors.Add($"{name} must be set");
+                errors.Add($"the {name} options must be set");
                 continue;
             }
 
             if (n.HiddenUnits < 1 || n.Epochs < 0 || !(n.LearningRate > 0) || n.BatchSize is < 1)
             {
-                errors.Add($"{name} needs HiddenUnits ≥ 1, Epochs ≥ 0, LearningRate > 0 and BatchSize ≥ 1 (or none)");
+                errors.Add($"options '{name}-hidden-units' ≥ 1, '{name}-epochs' ≥ 0, '{name}-learning-rate' > 0 and '{name}-batch-size' ≥ 1 (or none) are required");
             }
         }
 

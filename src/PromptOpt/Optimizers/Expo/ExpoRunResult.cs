@@ -94,6 +94,15 @@ public sealed record ExpoRunResult
     /// </summary>
     public IReadOnlyList<ExpoStepRecord> OriginalBaseline { get; init; } = [];
 
+    /// <summary>
+    /// Gets the score-network fits this run computed (one per network and step for EXPO and EXPO-ES; none for the
+    /// baselines, nor for a replay that took every step's outputs from the run's checkpoints).
+    /// </summary>
+    public int NetworkFits { get; init; }
+
+    /// <summary>Gets the score-network outputs (one per network and step) taken from the run's checkpoints instead of being computed.</summary>
+    public int ReplayedNetworkOutputs { get; init; }
+
     /// <summary>Gets why the run stopped (<c>completed</c> or <c>budget</c>).</summary>
     public string StopReason { get; init; } = "completed";
 

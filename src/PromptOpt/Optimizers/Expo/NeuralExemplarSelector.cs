@@ -1,5 +1,6 @@
 using Microsoft.Extensions.AI;
 using PromptOpt.Decision;
+using PromptOpt.Storage;
 
 namespace PromptOpt.Optimizers.Expo;
 
@@ -18,7 +19,8 @@ internal sealed record ExemplarChoice(IReadOnlyList<int>? Selection, double[] Em
 /// snapshots, S_t(E) = Σ_τ M_ES(g(E); θ_τ); a set is drawn from softmax(η_ES·S_t). After the reward, (g(E_t), r_t) joins
 /// the training set, the network is refit and a snapshot is kept.
 /// </summary>
-/// <remarks>When the pool is no larger than the usual count there is only one possible set (the whole pool), so no
+/// <remarks>With the run's checkpoints a replay takes each step's candidate scores from them and fits nothing
+/// (<see cref="ScoreNetworkReplay"/>). When the pool is no larger than the usual count there is only one possible set (the whole pool), so no
 /// choice is made and nothing is learnt that step (e.g. bandits, whose usual block is the whole history).</remarks>
 internal sealed class NeuralExemplarSelector(
     IEmbeddingGenerator<string, Embedding<float>> embedder,
@@ -27,15 +29,20 @@ internal sealed class NeuralExemplarSelector(
     bool includeDefault,
     bool keepBest,
     int maxSnapshots,
-    ExponentialWeightsSampler sampler)
+    ExponentialWeightsSampler sampler,
+    RunCheckpoints? checkpoints = null)
 {
     private readonly List<ScoreNetwork> _snapshots = [];
     private readonly List<double[]> _inputs = [];
     private readonly List<double> _targets = [];
     private ScoreNetwork? _network;
+    private ScoreNetworkReplay? _replay;
 
     /// <summary>Gets the number of snapshots kept.</summary>
     public int SnapshotCount => _snapshots.Count;
+
+    /// <summary>Gets the fits run and the scores replayed from the checkpoints (<see langword="null"/> before the first set was embedded).</summary>
+    public ScoreNetworkReplay? Replay => _replay;
 
     public async Task<ExemplarChoice?> ChooseAsync(DecisionEnvironment environment, Random random, CancellationToken cancellationToken)
     {
@@ -67,7 +74,8 @@ internal sealed class NeuralExemplarSelector(
 
         var embeddings = await embedder.GenerateAsync(sets.Select(s => environment.RenderExemplars(s)), cancellationToken: cancellationToken).ConfigureAwait(false);
         var xs = embeddings.Select(e => ExpoController.ToDouble(e.Vector.Span)).ToArray();
-        var scores = xs.Select(x => _snapshots.Sum(s => s.Predict(x))).ToArray();
+        var replay = Learner(xs[0].Length);
+        var scores = replay.Outputs(xs.SelectMany(x => ScoreNetworkReplay.Bytes(x)).ToArray(), xs.Length, () => xs.Select(x => _snapshots.Sum(s => s.Predict(x))).ToArray());
         var p = sampler.Probabilities(scores);
         int k = ExponentialWeightsSampler.SampleIndex(p, random);
         return new ExemplarChoice(sets[k], xs[k], p[k], size);
@@ -75,14 +83,21 @@ internal sealed class NeuralExemplarSelector(
 
     public void Update(double[] embedding, double reward)
     {
-        _network ??= new ScoreNetwork(embedding.Length, network);
         _inputs.Add(embedding);
         _targets.Add(reward);
-        _network.Fit(_inputs, _targets);
-        _snapshots.Add(_network.Snapshot());
-        if (_snapshots.Count > maxSnapshots)
+        int n = _inputs.Count;
+        Learner(embedding.Length).Train([.. ScoreNetworkReplay.Bytes(embedding), .. ScoreNetworkReplay.Bytes([reward])], () =>
         {
-            _snapshots.RemoveAt(0);
-        }
+            _network ??= new ScoreNetwork(embedding.Length, network);
+            _network.Fit(_inputs.GetRange(0, n), _targets.GetRange(0, n));
+            _snapshots.Add(_network.Snapshot());
+            if (_snapshots.Count > maxSnapshots)
+            {
+                _snapshots.RemoveAt(0);
+            }
+        });
     }
+
+    private ScoreNetworkReplay Learner(int dimension) =>
+        _replay ??= new ScoreNetworkReplay(checkpoints, "expo-es.exemplars", network, dimension, "max-snapshots " + maxSnapshots.ToString(System.Globalization.CultureInfo.InvariantCulture));
 }

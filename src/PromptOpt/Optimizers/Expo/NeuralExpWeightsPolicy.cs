@@ -1,3 +1,5 @@
+using PromptOpt.Storage;
+
 namespace PromptOpt.Optimizers.Expo;
 
 /// <summary>
@@ -8,34 +10,50 @@ namespace PromptOpt.Optimizers.Expo;
 /// <remarks>
 /// Because the arm inputs are fixed, the history is stored per arm (label sum and count) and the fit uses one row per
 /// played arm — the mean label, weighted by its count. Its full-batch gradient equals the gradient over all of H, so
-/// the training is the same at a fraction of the cost.
+/// the training is the same at a fraction of the cost. With the run's checkpoints a replay takes each step's predictions
+/// from them and fits nothing (<see cref="ScoreNetworkReplay"/>).
 /// </remarks>
 internal sealed class NeuralExpWeightsPolicy : IArmPolicy
 {
     private readonly double[][] _inputs;
-    private readonly ScoreNetwork _network;
+    private readonly ScoreNetworkOptions _options;
     private readonly ExponentialWeightsSampler _sampler;
     private readonly ExpoLabelMode _labels;
     private readonly double[] _scores;
     private readonly double[] _labelSums;
     private readonly int[] _counts;
+    private readonly ScoreNetworkReplay _replay;
+    private ScoreNetwork? _network;
 
-    public NeuralExpWeightsPolicy(double[][] inputs, ScoreNetworkOptions network, double eta, double gamma, ExpoLabelMode labels)
+    /// <summary>Initializes a new instance of the <see cref="NeuralExpWeightsPolicy"/> class.</summary>
+    /// <param name="inputs">x(a) per arm.</param>
+    /// <param name="network">The network options (seed included).</param>
+    /// <param name="eta">η.</param>
+    /// <param name="gamma">γ.</param>
+    /// <param name="labels">The label mode.</param>
+    /// <param name="checkpoints">The run's checkpoints (a replay takes each step's predictions from them), or <see langword="null"/>.</param>
+    /// <param name="learner">The policy's name among the run's checkpoints.</param>
+    public NeuralExpWeightsPolicy(double[][] inputs, ScoreNetworkOptions network, double eta, double gamma, ExpoLabelMode labels,
+        RunCheckpoints? checkpoints = null, string learner = "expo.arms")
     {
         _inputs = inputs;
-        _network = new ScoreNetwork(inputs[0].Length, network);
+        _options = network;
         _sampler = new ExponentialWeightsSampler(eta, gamma);
         _labels = labels;
         _scores = new double[inputs.Length];
         _labelSums = new double[inputs.Length];
         _counts = new int[inputs.Length];
+        _replay = new ScoreNetworkReplay(checkpoints, learner, network, inputs[0].Length, string.Empty, inputs);
     }
 
     /// <summary>Gets the cumulative estimated scores S(a).</summary>
     public IReadOnlyList<double> Scores => _scores;
 
-    /// <summary>Gets the score network.</summary>
-    public ScoreNetwork Network => _network;
+    /// <summary>Gets the fits run and the predictions replayed from the checkpoints.</summary>
+    public ScoreNetworkReplay Replay => _replay;
+
+    /// <summary>Gets the score network (created on first use: a replay may never need it).</summary>
+    public ScoreNetwork Network => _network ??= new ScoreNetwork(_inputs[0].Length, _options);
 
     public double[] Probabilities() => _sampler.Probabilities(_scores);
 
@@ -45,13 +63,17 @@ internal sealed class NeuralExpWeightsPolicy : IArmPolicy
         _labelSums[arm] += label;
         _counts[arm]++;
         var rows = Enumerable.Range(0, _inputs.Length).Where(a => _counts[a] > 0).ToArray();
-        _network.Fit(
-            rows.Select(a => _inputs[a]).ToArray(),
-            rows.Select(a => _labelSums[a] / _counts[a]).ToArray(),
-            rows.Select(a => (double)_counts[a]).ToArray());
+        var x = rows.Select(a => _inputs[a]).ToArray();
+        var y = rows.Select(a => _labelSums[a] / _counts[a]).ToArray();
+        var w = rows.Select(a => (double)_counts[a]).ToArray();
+        var observation = new byte[sizeof(int) + sizeof(double)];
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(observation, arm);
+        System.Buffers.Binary.BinaryPrimitives.WriteDoubleLittleEndian(observation.AsSpan(sizeof(int)), label);
+        _replay.Train(observation, () => Network.Fit(x, y, w));
+        var predictions = _replay.Outputs([], _inputs.Length, () => _inputs.Select(a => Network.Predict(a)).ToArray());
         for (int a = 0; a < _inputs.Length; a++)
         {
-            _scores[a] += _network.Predict(_inputs[a]);
+            _scores[a] += predictions[a];
         }
     }
 }

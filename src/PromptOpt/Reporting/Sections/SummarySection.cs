@@ -26,14 +26,22 @@ internal sealed class SummarySection : IReportSection
         ScoreCard(h, "card-train", "Train score", r.StartTrainScore, r.BestTrainScore);
         int accepted = r.Candidates.Count(c => c.Accepted);
         Card(h, "card-candidates", "Candidates", Fmt.Int(r.Candidates.Count), $"{Fmt.Int(accepted)} accepted");
-        Card(h, "card-calls", "LLM calls", Fmt.Int(total.Calls), $"{Fmt.Int(total.PaidCalls)} paid \u00b7 {Fmt.Int(total.CachedCalls)} cached");
-        Card(h, "card-cost", "Estimated cost", Fmt.Dollars(total.EstimatedDollars), $"{Fmt.Int(total.InputTokens + total.OutputTokens)} tokens");
+        var all = AllAttempts(report);
+        Card(h, "card-calls", "LLM calls", Fmt.Int(total.Calls), $"{Fmt.Int(total.PaidCalls)} paid \u00b7 {Fmt.Int(total.CachedCalls)} cached"
+            + (all is { } a ? $" (last attempt); all {Fmt.Int(report.Attempts.Count)} attempts: {Fmt.Int(a.Calls)}, {Fmt.Int(a.PaidCalls)} paid" : string.Empty));
+        Card(h, "card-cost", "Estimated cost", Fmt.Dollars(all?.EstimatedDollars ?? total.EstimatedDollars),
+            all is null ? $"{Fmt.Int(total.InputTokens + total.OutputTokens)} tokens" : $"all attempts; last attempt {Fmt.Dollars(total.EstimatedDollars)}");
         Card(h, "card-stop", "Stopped", r.StopReason, StepsText(r));
         h.Close("div");
 
         h.Open("table", ("class", "facts"), ("id", "run-facts")).Open("tbody");
         Fact(h, "Run id", report.RunId);
         Fact(h, "Method", report.Method);
+        if (report.TaskName is { } task)
+        {
+            Fact(h, "Task", task);
+        }
+
         foreach (var (role, id) in report.OrderedModels)
         {
             Fact(h, Capitalize(role) + " model", id);
@@ -65,11 +73,19 @@ internal sealed class SummarySection : IReportSection
         var sb = new StringBuilder(Md.Table(["", "start", "best", "change"], rows, [false, true, true, true]));
         sb.Append('\n')
             .Append("- Candidates: ").Append(Fmt.Int(r.Candidates.Count)).Append(" (").Append(Fmt.Int(r.Candidates.Count(c => c.Accepted))).Append(" accepted)\n")
-            .Append("- LLM calls: ").Append(Fmt.Int(total.Calls)).Append(" (").Append(Fmt.Int(total.PaidCalls)).Append(" paid, ").Append(Fmt.Int(total.CachedCalls)).Append(" cached)\n")
-            .Append("- Estimated cost: ").Append(Fmt.Dollars(total.EstimatedDollars)).Append('\n')
+            .Append(report.TaskName is { } task ? "- Task: " + Md.Escape(task) + "\n" : string.Empty)
+            .Append("- LLM calls: ").Append(Fmt.Int(total.Calls)).Append(" (").Append(Fmt.Int(total.PaidCalls)).Append(" paid, ").Append(Fmt.Int(total.CachedCalls)).Append(" cached)")
+            .Append(AllAttempts(report) is { } a
+                ? $" in the last attempt; all {Fmt.Int(report.Attempts.Count)} attempts: {Fmt.Int(a.Calls)} ({Fmt.Int(a.PaidCalls)} paid, {Fmt.Int(a.CachedCalls)} cached)\n"
+                : "\n")
+            .Append("- Estimated cost: ").Append(Fmt.Dollars(AllAttempts(report)?.EstimatedDollars ?? total.EstimatedDollars)).Append(report.Attempts.Count > 1 ? " (all attempts)" : string.Empty).Append('\n')
             .Append("- Stopped: ").Append(Md.Escape(r.StopReason)).Append(StepsText(r) is { Length: > 0 } st ? " (" + st + ")" : string.Empty).Append('\n');
         return sb.ToString();
     }
+
+    // The usage summed over every attempt, when the run had more than one (else the result's usage says it all).
+    private static Models.RoleUsage? AllAttempts(RunReport report) =>
+        report.Attempts.Count > 1 ? AttemptUsage.Total(report.Attempts).Total : null;
 
     private static string StepsText(Optimizers.OptimizationResult r)
     {

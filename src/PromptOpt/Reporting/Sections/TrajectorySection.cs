@@ -22,14 +22,17 @@ internal sealed class TrajectorySection : IReportSection
             return h.ToString();
         }
 
+        var measure = DecisionMeasure(report.Result);
         var svg = SvgChart.Line(series, new SvgChartOptions
         {
             Id = "trajectory-chart",
-            Title = "Score vs LLM calls",
+            Title = measure is null ? "Score vs LLM calls" : $"{Capitalize(measure)} vs LLM calls",
             XLabel = "LLM calls (all roles)",
-            YLabel = "score",
+            YLabel = measure ?? "score",
         });
-        SectionKit.Figure(h, svg, "Train: best score on the optimizer's evaluation set so far. Test: held-out score of the incumbent where it was measured.");
+        SectionKit.Figure(h, svg, measure is null
+            ? "Train: best score on the optimizer's evaluation set so far. Test: held-out score of the incumbent where it was measured."
+            : $"The agent's {measure} after each step, against the LLM calls used so far.");
         return h.ToString();
     }
 
@@ -44,7 +47,7 @@ internal sealed class TrajectorySection : IReportSection
         // At most 12 rows: evenly spaced points, always including the first and the last.
         var idx = Enumerable.Range(0, Math.Min(12, t.Count)).Select(i => t.Count <= 12 ? i : (int)Math.Round(i * (t.Count - 1) / 11.0)).Distinct();
         var sb = new StringBuilder(Md.Table(
-            ["LLM calls", "best train score", "test score"],
+            ["LLM calls", DecisionMeasure(report.Result) ?? "best train score", "test score"],
             idx.Select(i => (IReadOnlyList<string>)[Fmt.Int(t[i].Calls), Fmt.Score(t[i].BestTrainScore), Fmt.Score(t[i].TestScore)]),
             [true, true, true]));
         if (t.Count > 12)
@@ -55,6 +58,24 @@ internal sealed class TrajectorySection : IReportSection
         return sb.ToString();
     }
 
+    /// <summary>
+    /// What an EXPO run's trajectory holds (its headline measure: cumulative regret for bandits, else the best value, e.g.
+    /// <c>best loss</c>), or <see langword="null"/> for a prompt method, whose trajectory is the best train score.
+    /// </summary>
+    internal static string? DecisionMeasure(OptimizationResult r)
+    {
+        if (r.Details["environment"] is not System.Text.Json.Nodes.JsonObject env)
+        {
+            return null;
+        }
+
+        var kind = env["kind"] is System.Text.Json.Nodes.JsonValue k && k.TryGetValue<string>(out var kv) ? kv : null;
+        var best = env["best_value_name"] is System.Text.Json.Nodes.JsonValue b && b.TryGetValue<string>(out var bv) ? bv.Replace('_', ' ') : "best value";
+        return kind == "bandit" ? "cumulative regret" : best;
+    }
+
+    private static string Capitalize(string s) => s.Length == 0 ? s : char.ToUpperInvariant(s[0]) + s[1..];
+
     internal static List<ChartSeries> Series(OptimizationResult r)
     {
         var t = r.Trajectory;
@@ -64,7 +85,7 @@ internal sealed class TrajectorySection : IReportSection
             return list;
         }
 
-        list.Add(new ChartSeries("train (best so far)", t.Select(p => new ChartPoint(p.Calls, p.BestTrainScore)).ToList()));
+        list.Add(new ChartSeries(DecisionMeasure(r) ?? "train (best so far)", t.Select(p => new ChartPoint(p.Calls, p.BestTrainScore)).ToList()));
         var test = t.Where(p => p.TestScore is not null).Select(p => new ChartPoint(p.Calls, p.TestScore)).ToList();
         if (test.Count > 0)
         {

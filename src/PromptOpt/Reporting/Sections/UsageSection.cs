@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using PromptOpt.Models;
 
@@ -39,6 +40,22 @@ internal sealed class UsageSection : IReportSection
             SectionKit.Note(h, "Test calls score the held-out set for this report; they are not charged to the optimization budget.");
         }
 
+        if (report.Attempts.Count > 1)
+        {
+            SectionKit.Note(h, "The table above is the last attempt's usage. Every attempt at this run (the first run and each resume):");
+            h.Open("div", ("class", "table-wrap"));
+            h.Open("table", ("id", "attempts-table"));
+            SectionKit.HeaderRow(h, ("Attempt", false), ("Started", false), ("Status", false), ("Calls", true), ("Paid", true), ("Cached", true), ("Retries", true), ("Est. cost", true));
+            h.Open("tbody");
+            foreach (var a in report.Attempts)
+            {
+                AttemptRow(h, a.Attempt.ToString(CultureInfo.InvariantCulture), ReportWriter.FormatTime(a.StartedAt), a.Status.ToString().ToLowerInvariant(), a.Usage?.Total, null);
+            }
+
+            AttemptRow(h, "all attempts", string.Empty, string.Empty, AttemptUsage.Total(report.Attempts).Total, "total");
+            h.Close("tbody").Close("table").Close("div");
+        }
+
         h.Open("div", ("class", "grid2"));
         var calls = SvgChart.Bar(roles, [
             new BarSeries("paid", roles.Select(r => (double?)usage.For(r).PaidCalls).ToList()),
@@ -64,8 +81,17 @@ internal sealed class UsageSection : IReportSection
         }
 
         var rows = roles.Select(r => Cells(r, usage.For(r))).Append(Cells("**total**", usage.Total));
-        return new StringBuilder(Md.Table(["role", "calls", "paid", "cached", "input tokens", "output tokens", "retries", "est. cost"], rows,
-            [false, true, true, true, true, true, true, true])).ToString();
+        var sb = new StringBuilder(Md.Table(["role", "calls", "paid", "cached", "input tokens", "output tokens", "retries", "est. cost"], rows,
+            [false, true, true, true, true, true, true, true]));
+        if (report.Attempts.Count > 1)
+        {
+            sb.Append('\n').Append(Md.Note("The table above is the last attempt's usage. Every attempt at this run:")).Append('\n');
+            var attemptRows = report.Attempts.Select(a => AttemptCells(a.Attempt.ToString(CultureInfo.InvariantCulture), a.Status.ToString().ToLowerInvariant(), a.Usage?.Total))
+                .Append(AttemptCells("**all attempts**", string.Empty, AttemptUsage.Total(report.Attempts).Total));
+            sb.Append(Md.Table(["attempt", "status", "calls", "paid", "cached", "retries", "est. cost"], attemptRows, [false, false, true, true, true, true, true]));
+        }
+
+        return sb.ToString();
     }
 
     /// <summary>The roles in display order: task, optimizer, agent, test, then others by name.</summary>
@@ -76,6 +102,25 @@ internal sealed class UsageSection : IReportSection
 
     private static IReadOnlyList<string> Cells(string role, RoleUsage u) =>
         [role, Fmt.Int(u.Calls), Fmt.Int(u.PaidCalls), Fmt.Int(u.CachedCalls), Fmt.Int(u.InputTokens), Fmt.Int(u.OutputTokens), Fmt.Int(u.Retries), Fmt.Dollars(u.EstimatedDollars)];
+
+    private static IReadOnlyList<string> AttemptCells(string attempt, string status, RoleUsage? u) =>
+        u is null
+            ? [attempt, status, "\u2014", "\u2014", "\u2014", "\u2014", "\u2014"]
+            : [attempt, status, Fmt.Int(u.Calls), Fmt.Int(u.PaidCalls), Fmt.Int(u.CachedCalls), Fmt.Int(u.Retries), Fmt.Dollars(u.EstimatedDollars)];
+
+    private static void AttemptRow(HtmlBuilder h, string attempt, string started, string status, RoleUsage? u, string? cssClass)
+    {
+        h.Open("tr", ("class", cssClass));
+        h.Element("td", attempt);
+        h.Element("td", started);
+        h.Element("td", status);
+        foreach (var cell in AttemptCells(attempt, status, u).Skip(2))
+        {
+            SectionKit.Num(h, cell);
+        }
+
+        h.Close("tr");
+    }
 
     private static void Row(HtmlBuilder h, string role, RoleUsage u, string? cssClass)
     {

@@ -39,7 +39,7 @@ public sealed class BaselineRegistryTests
     [Fact]
     public void Create_BadSettings_AllProblemsInOneMessage()
     {
-        var ex = Assert.Throws<PromptOptInputException>(() => OptimizerRegistry.Create("protegi", new Dictionary<string, string>
+        var ex = Assert.ThrowsAny<PromptOptInputException>(() => OptimizerRegistry.Create("protegi", new Dictionary<string, string>
         {
             ["beam-size"] = "many", ["no-such-option"] = "1",
         }));

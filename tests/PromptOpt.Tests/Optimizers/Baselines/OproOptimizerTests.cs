@@ -82,11 +82,11 @@ public sealed class OproOptimizerTests
     {
         var o = new OproOptions { Steps = 0, ProposalsPerStep = 0, MaxHistory = 0, MinHistoryScore = 2 };
 
-        var ex = Assert.Throws<PromptOptInputException>(() => new OproOptimizer(o));
+        var ex = Assert.ThrowsAny<PromptOptInputException>(() => new OproOptimizer(o));
 
-        Assert.Contains(nameof(OproOptions.Steps), ex.Message);
-        Assert.Contains(nameof(OproOptions.ProposalsPerStep), ex.Message);
-        Assert.Contains(nameof(OproOptions.MaxHistory), ex.Message);
-        Assert.Contains(nameof(OproOptions.MinHistoryScore), ex.Message);
+        Assert.Contains("'steps'", ex.Message);
+        Assert.Contains("'proposals-per-step'", ex.Message);
+        Assert.Contains("'max-history'", ex.Message);
+        Assert.Contains("'min-history-score'", ex.Message);
     }
 }

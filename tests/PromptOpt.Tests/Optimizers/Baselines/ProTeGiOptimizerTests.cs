@@ -186,11 +186,11 @@ public sealed class ProTeGiOptimizerTests
     {
         var o = new ProTeGiOptions { Rounds = 0, BeamSize = 0, MinibatchSize = 0, SelectionBudgetFraction = 0, Gradients = -1 };
 
-        var ex = Assert.Throws<PromptOptInputException>(() => new ProTeGiOptimizer(o));
+        var ex = Assert.ThrowsAny<PromptOptInputException>(() => new ProTeGiOptimizer(o));
 
-        foreach (var name in new[] { "Rounds", "BeamSize", "MinibatchSize", "SelectionBudgetFraction", "Gradients" })
+        foreach (var name in new[] { "rounds", "beam-size", "minibatch-size", "selection-budget-fraction", "gradients" })
         {
-            Assert.Contains(name, ex.Message);
+            Assert.Contains($"option '{name}'", ex.Message); // the spec key, not the property name
         }
     }
 }

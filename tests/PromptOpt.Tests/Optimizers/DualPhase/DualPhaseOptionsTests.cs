@@ -30,9 +30,9 @@ public class DualPhaseOptionsTests
     {
         var o = new DualPhaseOptions { DemoCount = 0, Gamma = 1.5, MinImprovement = -0.1, Alpha = double.NaN, MaxSteps = -1, MaxAttempts = 0 };
 
-        var ex = Assert.Throws<PromptOptInputException>(() => new DualPhaseOptimizer(o));
+        var ex = Assert.ThrowsAny<PromptOptInputException>(() => new DualPhaseOptimizer(o));
 
-        foreach (var name in new[] { "DemoCount", "Gamma", "MinImprovement", "Alpha", "MaxSteps", "MaxAttempts" })
+        foreach (var name in new[] { "'demo-count'", "'gamma'", "'min-improvement'", "'alpha'", "'max-steps'", "'max-attempts'" })
         {
             Assert.Contains(name, ex.Message, StringComparison.Ordinal);
         }
@@ -60,7 +60,7 @@ public class DualPhaseOptionsTests
     [Fact]
     public void FromSettings_UnknownKeyAndBadValue_ReportsBothInOneMessage()
     {
-        var ex = Assert.Throws<PromptOptInputException>(() => DualPhaseOptions.FromSettings(new Dictionary<string, string>
+        var ex = Assert.ThrowsAny<PromptOptInputException>(() => DualPhaseOptions.FromSettings(new Dictionary<string, string>
         {
             ["h_vee"] = "0.1",
             ["alpha"] = "lots",

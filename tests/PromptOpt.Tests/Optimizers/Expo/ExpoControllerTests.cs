@@ -217,9 +217,9 @@ public class ExpoControllerTests
     public void Ctor_InvalidOptions_ReportsAllErrors()
     {
         var ex = Assert.Throws<ArgumentException>(() => Controller(new ExpoOptions { DescriptionCount = 0, Gamma = 2, Epsilon = -1 }));
-        Assert.Contains("DescriptionCount", ex.Message);
-        Assert.Contains("Gamma", ex.Message);
-        Assert.Contains("Epsilon", ex.Message);
+        Assert.Contains("'description-count'", ex.Message);
+        Assert.Contains("'gamma'", ex.Message);
+        Assert.Contains("'epsilon'", ex.Message);
     }
 
     [Fact]

@@ -47,10 +47,10 @@ public class MetaSpoOptionsTests
     [Fact]
     public void Constructor_SeveralInvalidValues_OneMessageListsAll()
     {
-        var ex = Assert.Throws<PromptOptInputException>(() => new MetaSpoOptimizer(new MetaSpoOptions { Iterations = 0, BeamSize = 0, InitialSystemPrompt = "" }));
-        Assert.Contains(nameof(MetaSpoOptions.Iterations), ex.Message);
-        Assert.Contains(nameof(MetaSpoOptions.BeamSize), ex.Message);
-        Assert.Contains(nameof(MetaSpoOptions.InitialSystemPrompt), ex.Message);
+        var ex = Assert.ThrowsAny<PromptOptInputException>(() => new MetaSpoOptimizer(new MetaSpoOptions { Iterations = 0, BeamSize = 0, InitialSystemPrompt = "" }));
+        Assert.Contains("'iterations'", ex.Message);
+        Assert.Contains("'beam-size'", ex.Message);
+        Assert.Contains("'initial-system-prompt'", ex.Message);
         Assert.DoesNotContain('\n', ex.Message);
     }
 
@@ -75,7 +75,7 @@ public class MetaSpoOptionsTests
     [Fact]
     public void Registry_BadSettings_AllErrorsInOneMessage()
     {
-        var ex = Assert.Throws<PromptOptInputException>(() => OptimizerRegistry.Create("metaspo", new Dictionary<string, string>
+        var ex = Assert.ThrowsAny<PromptOptInputException>(() => OptimizerRegistry.Create("metaspo", new Dictionary<string, string>
         {
             ["iteratons"] = "2",
             ["variant"] = "sideways",
