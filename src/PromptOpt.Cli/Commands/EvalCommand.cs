@@ -140,6 +140,7 @@ internal static class EvalCommand
         {
             spec["metric"] = task.Metric.Name; // only when chosen, so the run ids of earlier evals stay the same
         }
+
         var specJson = spec.ToJsonString();
         var runId = "eval-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(specJson)))[..16];
         EvalReport report;
@@ -179,7 +180,7 @@ internal static class EvalCommand
             await store.SaveAttemptAsync(runId, attempt, RunStatus.Completed, RunRecorder.UsageJson(meter.Snapshot()), CancellationToken.None);
         }
 
-        var verdict = gate.IsSet ? gate.Judge(result.Score, task.Metric.Name) : null;
+        var verdict = gate.IsSet ? gate.Judge(report.Result.Score, task.Metric.Name) : null;
         EvalOutput.Write(context, report, args.Json, gate.IsSet ? gate.ToJson(verdict) : null);
         if (verdict is not null)
         {
