@@ -143,6 +143,7 @@ internal static class EvalCommand
         {
             spec["metric"] = task.Metric.Name; // only when chosen, so the run ids of earlier evals stay the same
         }
+
         var specJson = spec.ToJsonString();
         var runId = "eval-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(specJson)))[..16];
         EvalReport report;
