@@ -64,6 +64,8 @@ internal static class CompareCommand
         var markdown = new Option<string?>("--markdown") { Description = "Also write the tables as Markdown to this file.", HelpName = "file" };
         var curves = new Option<string?>("--curves-dir") { Description = "Also write each task's anytime curves as <dir>/<task>.svg.", HelpName = "dir" };
         var budget = BudgetOptions.Create(" Per run: every method gets the same.");
+        var metric = CommonOptions.Metric();
+        var timeout = CallTimeouts.Option();
         var store = CommonOptions.Store();
         var json = CommonOptions.Json();
 
@@ -73,7 +75,7 @@ internal static class CompareCommand
             "writes an HTML report with anytime curves.")
         {
             spec, methods, task, seeds, taskModel, optimizerModel, trainSize, testSize, set, concurrency, price,
-            maxDollars, yes, output, markdown, curves, store, json,
+            maxDollars, yes, output, markdown, curves, metric, timeout, store, json,
         };
         foreach (var option in budget.All)
         {
@@ -89,6 +91,8 @@ internal static class CompareCommand
                 TrainSize = parse.GetValue(trainSize),
                 TestSize = parse.GetValue(testSize),
                 Budget = budget.Read(parse),
+                Metric = parse.GetValue(metric),
+                Timeout = parse.GetValue(timeout),
             };
             var args = new CompareArgs(
                 parse.GetValue(spec), flags, parse.GetValue(methods), parse.GetValue(task) ?? [], parse.GetValue(seeds), parse.GetValue(set) ?? [],

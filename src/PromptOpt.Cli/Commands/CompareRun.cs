@@ -109,6 +109,7 @@ internal static class CompareRun
         }
 
         // 3. Run every (task, method, seed) as an ordinary optimize run.
+        context.RequestTimeout = CallTimeouts.Resolve(context, args.Flags.Timeout, shared.Timeout, shared.SourcePath);
         using var store = context.OpenStore(args.Store);
         var all = new List<ComparisonRun>();
         bool simulated = false;
