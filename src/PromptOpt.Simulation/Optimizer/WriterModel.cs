@@ -126,7 +126,8 @@ public sealed partial class WriterModel
 
     /// <summary>
     /// Paraphrases a text: each instruction sentence that carries a skill (a ≥ 0.5; the strongest) is re-rendered from
-    /// another phrase of the same skill; other sentences, headings and the question line are kept.
+    /// another phrase of the same skill; other sentences, sentences naming a literal form (answer tags), headings and the
+    /// question line are kept.
     /// </summary>
     /// <param name="text">The text.</param>
     /// <param name="catalogue">The skills sentences are recognised by.</param>
@@ -141,6 +142,11 @@ public sealed partial class WriterModel
         foreach (int i in view.EditableIndices)
         {
             var sentence = view[i].Text;
+            if (sentence.Contains('<', StringComparison.Ordinal))
+            {
+                continue; // a sentence naming a literal form (answer tags) keeps it: a paraphrase keeps the meaning
+            }
+
             var marker = SimText.ListMarkerOf(sentence);
             var body = sentence[marker.Length..];
             var a = Read(body, catalogue);
