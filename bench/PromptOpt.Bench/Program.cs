@@ -13,6 +13,7 @@ var benches = new Dictionary<string, (string Description, Func<string[], Task<in
     ["promptfoo-compare"] = ("eval throughput and accuracy side by side with promptfoo on the loopback simulator server", PromptfooCompareBench.RunAsync),
     ["cost"] = ("optimization cost per method: calls and wall time cold (HTTP simulator) vs fully cached replay", CostBench.RunAsync),
     ["expo"] = ("EXPO / EXPO-ES regret and optimality-gap curves vs the baselines and ablations on the simulator", ExpoBench.RunAsync),
+    ["sim-realism"] = ("SIMULATED realism table of SIMULATOR.md v2 (rows: the suite's prompts, columns: tasks) and the cost of featurising a new prompt", SimRealismBench.RunAsync),
     ["expo-landscape"] = ("SIMULATED bandit landscape: one step's expected regret per meta-prompt skill set vs the reward noise", ExpoLandscapeBench.RunAsync),
 };
 

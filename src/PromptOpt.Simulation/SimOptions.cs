@@ -15,7 +15,7 @@ public sealed partial class SimOptions
     /// <value>The default is <c>sim-1</c>.</value>
     public string ModelId { get; set; } = "sim-1";
 
-    // ---- Task role: p(correct) = sigmoid(b_task − d + Σ_required … + Σ_generic w_g − length − conflicts) ----
+    // ---- Task role (SIMULATOR.md v2): p_know = sigmoid(b_task − d_x + Σ_required … + Σ_generic a_g·w_g − λ_irr·… − λ_over·… − λ_len·… − λ_conf·… − Σ_m … + ω_P) ----
 
     /// <summary>Gets or sets the standard deviation of the per-example difficulty d ~ N(0, σ).</summary>
     /// <value>The default is 0.8.</value>
@@ -25,8 +25,8 @@ public sealed partial class SimOptions
     /// <value>The default is 1.2.</value>
     public double TaskSkillWeight { get; set; } = 1.2;
 
-    /// <summary>Gets or sets the generic skills, with their triggers and weights w_g.</summary>
-    /// <value>The default is <see cref="SimCatalog.GenericSkills"/> (format 0.6, stepwise 0.5, verify 0.3, focus 0.2).</value>
+    /// <summary>Gets or sets the version-1 generic-skill triggers; only the simulated agent still reads them (its format skill). The task role uses <see cref="SkillCatalogue.Generic"/>.</summary>
+    /// <value>The default is <see cref="SimCatalog.GenericSkills"/>.</value>
     public IReadOnlyList<SimSkill> GenericSkills { get; set; } = SimCatalog.GenericSkills;
 
     /// <summary>Gets or sets the agent skills (EXPO meta-prompts).</summary>

@@ -23,18 +23,3 @@ public sealed record SimSkill(string Name, SkillKind Kind, IReadOnlyList<string>
     public string? FindTrigger(string? text) =>
         string.IsNullOrEmpty(text) ? null : Triggers.FirstOrDefault(t => t.Length > 0 && text.Contains(t, StringComparison.OrdinalIgnoreCase));
 }
-
-/// <summary>
-/// A documented pair of contradictory instructions: a prompt containing a trigger of <see cref="SideA"/> and a trigger of
-/// <see cref="SideB"/> has one conflict, which costs λ_conflict in the logit (SIMULATOR.md, "Task role").
-/// </summary>
-/// <param name="Name">The conflict name.</param>
-/// <param name="SideA">Phrasings of one instruction.</param>
-/// <param name="SideB">Phrasings of the contradicting instruction.</param>
-public sealed record SimConflict(string Name, IReadOnlyList<string> SideA, IReadOnlyList<string> SideB)
-{
-    /// <summary>Gets whether <paramref name="text"/> contains both sides.</summary>
-    /// <param name="text">The text.</param>
-    /// <returns><see langword="true"/> when the text contradicts itself this way.</returns>
-    public bool IsPresentIn(string? text) => SkillMatcher.IsActive(text, SideA) && SkillMatcher.IsActive(text, SideB);
-}

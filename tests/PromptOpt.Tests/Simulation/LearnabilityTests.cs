@@ -55,7 +55,9 @@ public class LearnabilityTests(ITestOutputHelper output)
 
         double Expected(Prompt p) => world.ExpectedScore(p, task.Name, heldOut);
         Assert.True(Expected(greedy) > Expected(start) + 0.15, $"greedy {Expected(greedy):F3} vs start {Expected(start):F3}\n{greedy.User}");
-        Assert.True(Expected(random) < Expected(start) + 0.02, $"random {Expected(random):F3} vs start {Expected(start):F3}\n{random.User}");
+        // v2: wording differs by a small seeded amount (ω_P ~ N(0, 0.25)), so keeping the best of five neutral edits on the
+        // training set can gain a little (principle 6) — but far less than the diagnosed skills.
+        Assert.True(Expected(random) < Expected(start) + 0.05, $"random {Expected(random):F3} vs start {Expected(start):F3}\n{random.User}");
 
         var heldStart = await SimEval.ScoreAsync(client, start, heldOut);
         var heldGreedy = await SimEval.ScoreAsync(client, greedy, heldOut);
