@@ -15,25 +15,7 @@ public static partial class DatasetReadme
     /// <summary>Reads the instruction line from <c>README.md</c> in <paramref name="directory"/>.</summary>
     /// <param name="directory">The dataset directory.</param>
     /// <returns>The instruction text, or <see langword="null"/> when there is no README or no instruction line in it.</returns>
-    public static string? TryReadInstruction(string directory)
-    {
-        ArgumentNullException.ThrowIfNull(directory);
-        var path = Path.Combine(directory, FileName);
-        if (!File.Exists(path))
-        {
-            return null;
-        }
-
-        try
-        {
-            return ParseInstruction(File.ReadLines(path));
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            // The README is documentation, not data: an unreadable one just means "no instruction".
-            return null;
-        }
-    }
+    public static string? TryReadInstruction(string directory) => TryRead(directory, ParseInstruction);
 
     /// <summary>Finds the instruction line in README text.</summary>
     /// <param name="lines">The README lines.</param>
@@ -64,16 +46,25 @@ public static partial class DatasetReadme
     /// </summary>
     /// <param name="directory">The dataset directory.</param>
     /// <returns>The kind, or <see langword="null"/>.</returns>
-    public static string? TryReadTaskKind(string directory)
+    public static string? TryReadTaskKind(string directory) => TryRead(directory, ParseTaskKind);
+
+    /// <summary>Reads <c>README.md</c> in <paramref name="directory"/> with <paramref name="parse"/>; no README or an unreadable one gives <see langword="null"/>.</summary>
+    private static string? TryRead(string directory, Func<IEnumerable<string>, string?> parse)
     {
         ArgumentNullException.ThrowIfNull(directory);
         var path = Path.Combine(directory, FileName);
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+
         try
         {
-            return File.Exists(path) ? ParseTaskKind(File.ReadLines(path)) : null;
+            return parse(File.ReadLines(path));
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
+            // The README is documentation, not data: an unreadable one just means "not stated".
             return null;
         }
     }
