@@ -59,7 +59,7 @@ internal sealed class ObjectCountingTask : BuiltInTask
             [
                 "Sum the amounts stated for each item rather than the lines.",
                 "Turn number words into quantities and add them.",
-                "Weight every item by how many of it there are.",
+                "Add up the quantity given for every item.",
             ],
             0.6),
         new(
@@ -73,7 +73,7 @@ internal sealed class ObjectCountingTask : BuiltInTask
             [
                 "Sort the items into the asked category and the rest.",
                 "Ask of each item whether it is one of the things the question counts.",
-                "Identify which listed things are members of the requested kind.",
+                "Check which items belong to the category in the question.",
             ],
             0.5),
         new(
@@ -85,7 +85,7 @@ internal sealed class ObjectCountingTask : BuiltInTask
                 "Skip every item that is not of the asked category, even when it is mentioned with a quantity.",
             ],
             [
-                "Leave out everything that is not of the requested kind.",
+                "Count only the items of the asked category and ignore the rest.",
                 "Set aside the items that belong to other categories.",
                 "Discard unrelated objects before you count.",
             ],
