@@ -21,6 +21,8 @@ var benches = new Dictionary<string, (string Description, string Usage, Func<str
         "[methods=all|a,b] [latency-ms=50] [task=multistep_arithmetic] [seed=1] [concurrency=16] [mode=both|library|cli] [env=bandit-hard]", CostBench.RunAsync),
     ["expo"] = ("EXPO / EXPO-ES regret and optimality-gap curves vs the baselines and ablations on the simulator",
         "[--seeds N] [--steps T] [--envs a,b] [--methods a,b] [--full-network] [--seed0 S] [--svg DIR] [--embedder hash|minilm] | --skills [--envs a,b] [--seeds N] [--seed0 S]", ExpoBench.RunAsync),
+    ["sim-realism"] = ("SIMULATED realism table of SIMULATOR.md v2 (rows: the suite's prompts, columns: tasks) and the cost of featurising a new prompt",
+        "[--datasets DIR] [--seed N]", SimRealismBench.RunAsync),
     ["expo-landscape"] = ("SIMULATED bandit landscape: one step's expected regret per meta-prompt skill set vs the reward noise",
         "[--seeds N] [--seed0 S] [--draws D] [--env bandit-hard|bandit-easy]", ExpoLandscapeBench.RunAsync),
 };

@@ -33,6 +33,7 @@ internal static class CliApp
         root.Subcommands.Add(CompareCommand.Create(context));
         root.Subcommands.Add(ReportCommand.Create(context));
         root.Subcommands.Add(TasksCommand.Create(context));
+        root.Subcommands.Add(SimExplainCommand.Create(context));
         root.Subcommands.Add(EvalCommand.Create(context));
         root.Subcommands.Add(RunsCommand.Create(context));
         root.Subcommands.Add(SimServerCommand.Create(context));

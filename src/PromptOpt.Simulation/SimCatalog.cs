@@ -1,9 +1,9 @@
 namespace PromptOpt.Simulation;
 
 /// <summary>
-/// The simulator's documented data: the generic and agent skills with their triggers and weights (SIMULATOR.md),
-/// the contradiction pairs, and the sentences the simulated optimizer writes. Phrasings of a skill contain only that
-/// skill's triggers, so adding one sentence activates exactly one skill.
+/// The version-1 trigger catalogue, kept only for the simulated agent (EXPO) until its v2 rewrite reads agent skills by
+/// meaning: the agent skills' triggers and phrasings, and the format triggers the agent recognises. The task and
+/// optimizer roles use <see cref="SkillCatalogue"/> (descriptions read by the sentence encoder).
 /// </summary>
 public static class SimCatalog
 {
@@ -78,49 +78,4 @@ public static class SimCatalog
             "Move to a new region of the search space now and then.",
         ]),
     ];
-
-    /// <summary>
-    /// Gets the contradiction pairs. A prompt with a phrase from each side of a pair has one conflict. The first is
-    /// SIMULATOR.md's example ("explain your reasoning in detail" with "output only the answer").
-    /// </summary>
-    public static IReadOnlyList<SimConflict> Conflicts { get; } =
-    [
-        new("detail_vs_only", ["explain your reasoning in detail", "explain in detail", "detailed explanation"], ["output only", "answer with only", "only the answer", "no explanation"]),
-        new("brief_vs_thorough", ["be brief", "be concise", "keep it short"], ["be thorough", "as much detail as possible", "elaborate on"]),
-        new("tags_vs_no_tags", ["<answer>"], ["do not use tags", "without any tags", "no tags"]),
-        new("rush_vs_stepwise", ["answer immediately", "do not think", "without thinking"], ["step by step", "reason through", "work through"]),
-        new("guess_vs_verify", ["just guess", "first instinct", "go with your gut"], ["double-check", "verify", "re-read"]),
-    ];
-
-    /// <summary>Gets sentences that carry no trigger of any built-in skill or conflict (neutral edits).</summary>
-    public static IReadOnlyList<string> NeutralSentences { get; } =
-    [
-        "Be helpful.",
-        "This is an important task.",
-        "Do your best on this one.",
-        "Keep the task in mind.",
-        "Handle the input as well as you can.",
-        "The user is counting on you.",
-        "Stay polite and professional.",
-    ];
-
-    /// <summary>Sentence templates for task skills; <c>{0}</c> is a trigger.</summary>
-    internal static IReadOnlyList<string> TaskSkillTemplates { get; } =
-    [
-        "Pay close attention to {0}.",
-        "Be careful with {0}.",
-        "Keep {0} in mind.",
-        "Remember that {0} matters here.",
-    ];
-
-    /// <summary>Synonym pairs for simulated paraphrases (applied outside trigger phrases, whole words, either direction).</summary>
-    internal static IReadOnlyList<(string From, string To)> Synonyms { get; } =
-    [
-        ("please", "kindly"), ("make sure", "ensure"), ("provide", "give"), ("determine", "work out"),
-        ("choose", "select"), ("correct", "right"), ("task", "job"), ("given", "provided"), ("input", "text"),
-        ("following", "next"), ("identify", "find"), ("write", "produce"), ("must", "should"), ("each", "every"),
-    ];
-
-    /// <summary>Openers for simulated paraphrases when no synonym applies.</summary>
-    internal static IReadOnlyList<string> ParaphraseOpeners { get; } = ["In short, ", "Put simply, ", "Importantly, ", "Note that "];
 }

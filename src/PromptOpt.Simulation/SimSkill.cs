@@ -1,18 +1,5 @@
 namespace PromptOpt.Simulation;
 
-/// <summary>The kinds of simulated skills (SIMULATOR.md, "Skills and triggers" and "Agent role").</summary>
-public enum SkillKind
-{
-    /// <summary>The same for every task (format, stepwise, verify, focus): counts in the system or the user prompt.</summary>
-    Generic,
-
-    /// <summary>Specific to one task: counts fully in the user prompt and at a fraction in the system prompt.</summary>
-    Task,
-
-    /// <summary>Shapes the simulated agent's policy in a decision environment (EXPO).</summary>
-    Agent,
-}
-
 /// <summary>
 /// A latent capability of the simulated model. A prompt activates it when its text contains one of the
 /// <see cref="Triggers"/> (case-insensitive, see <see cref="SkillMatcher"/>).
@@ -35,19 +22,4 @@ public sealed record SimSkill(string Name, SkillKind Kind, IReadOnlyList<string>
     /// <returns>The trigger.</returns>
     public string? FindTrigger(string? text) =>
         string.IsNullOrEmpty(text) ? null : Triggers.FirstOrDefault(t => t.Length > 0 && text.Contains(t, StringComparison.OrdinalIgnoreCase));
-}
-
-/// <summary>
-/// A documented pair of contradictory instructions: a prompt containing a trigger of <see cref="SideA"/> and a trigger of
-/// <see cref="SideB"/> has one conflict, which costs λ_conflict in the logit (SIMULATOR.md, "Task role").
-/// </summary>
-/// <param name="Name">The conflict name.</param>
-/// <param name="SideA">Phrasings of one instruction.</param>
-/// <param name="SideB">Phrasings of the contradicting instruction.</param>
-public sealed record SimConflict(string Name, IReadOnlyList<string> SideA, IReadOnlyList<string> SideB)
-{
-    /// <summary>Gets whether <paramref name="text"/> contains both sides.</summary>
-    /// <param name="text">The text.</param>
-    /// <returns><see langword="true"/> when the text contradicts itself this way.</returns>
-    public bool IsPresentIn(string? text) => SkillMatcher.IsActive(text, SideA) && SkillMatcher.IsActive(text, SideB);
 }

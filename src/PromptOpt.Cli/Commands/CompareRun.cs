@@ -348,7 +348,7 @@ internal static class CompareRun
 
     private static async Task<ComparisonRun> WithOracleAsync(ComparisonRun run, PromptRunOutcome outcome, TaskDefinition task, CancellationToken cancellationToken)
     {
-        var oracle = SimulatorOracles.Find(outcome.TaskModel, new Dictionary<string, TaskDefinition>(StringComparer.Ordinal) { [task.Name] = task });
+        var oracle = outcome.TaskModel.GetService(typeof(ISimulatorOracle)) as ISimulatorOracle; // the simulator in-process; none for a real model or over HTTP
         if (oracle?.GetOraclePrompt(task.Name) is not { } prompt)
         {
             return run;

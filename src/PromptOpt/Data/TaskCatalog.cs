@@ -73,7 +73,8 @@ public static class TaskCatalog
     {
         var dataset = JsonlDatasetLoader.LoadDirectory(directory);
         var metric = DatasetReadme.TryReadMetric(directory) is { } name ? Evaluation.Metrics.MetricCatalog.Create(name) : null;
-        return DatasetTasks.FromDataset(dataset, DatasetReadme.TryReadInstruction(directory), metric);
+        var task = DatasetTasks.FromDataset(dataset, DatasetReadme.TryReadInstruction(directory), metric);
+        return DatasetReadme.TryReadTaskKind(directory) is { } kind ? task.WithKind(kind) : task;
     }
 
     /// <summary>Loads a single <c>.jsonl</c> file as a task, split into train and test by <paramref name="seed"/>.</summary>

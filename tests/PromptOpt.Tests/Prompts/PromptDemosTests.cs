@@ -137,7 +137,7 @@ public class PromptDemosTests
         var withDemos = await PromptOpt.Evaluation.Evaluator.EvaluateAsync(model, prompt, task.Dataset.Test, task.Metric);
 
         Assert.All(withDemos.Results, r => Assert.Equal(7, r.Messages.Count)); // 3 demos × (user, assistant) + the question; no system part
-        Assert.All(withDemos.Results, r => Assert.NotEqual(PromptOpt.Simulation.TaskResponder.NoQuestionReply, r.Response));
+        Assert.All(withDemos.Results, r => Assert.NotEqual(PromptOpt.Simulation.TaskModel.NoQuestionReply, r.Response));
     }
 }
 

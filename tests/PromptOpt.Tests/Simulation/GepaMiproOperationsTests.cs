@@ -24,7 +24,7 @@ public class GepaMiproOperationsTests
         var cases = eval.Results.Select(FeedbackCase.From).ToList();
         var failures = FailureCase.FromResults(eval.Results);
         Assert.NotEmpty(failures); // seed fixed before looking: the one-liner fails some of these three
-        int before = world.Inspect(prompt, task.Name).Active.Count;
+        int before = world.Analyze(prompt, task.Name).ActiveSkills;
 
         int reflectGains = 0, gradientGains = 0;
         for (int i = 0; i < Samples; i++)
@@ -32,11 +32,11 @@ public class GepaMiproOperationsTests
             var reflected = await ops.ReflectComponentAsync(prompt, PromptTarget.User, cases, i);
             Assert.NotNull(reflected);
             Assert.True(reflected.HasPlaceholder);
-            reflectGains += world.Inspect(reflected, task.Name).Active.Count > before ? 1 : 0;
+            reflectGains += world.Analyze(reflected, task.Name).ActiveSkills > before ? 1 : 0;
 
             var reason = (await ops.TextualGradientAsync(prompt, failures, 1, i)).Single();
             var edited = await ops.ApplyGradientAsync(prompt, failures, reason, i);
-            gradientGains += edited is not null && world.Inspect(edited, task.Name).Active.Count > before ? 1 : 0;
+            gradientGains += edited is not null && world.Analyze(edited, task.Name).ActiveSkills > before ? 1 : 0;
         }
 
         // Two binomial standard errors of the difference as the margin. Observed (seed 11, 200 samples): reflection 0.825,

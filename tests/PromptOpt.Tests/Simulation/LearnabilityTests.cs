@@ -6,6 +6,8 @@ namespace PromptOpt.Tests.Simulation;
 
 public class LearnabilityTests(ITestOutputHelper output)
 {
+    private static readonly string[] Neutral = ["Be helpful.", "This is an important task.", "Do your best on this one.", "Keep the task in mind.", "Stay polite and professional."];
+
     [Fact]
     public async Task GreedyDiagnosedSkillLoop_ImprovesOneLinePrompt_RandomEditsDoNot()
     {
@@ -42,7 +44,7 @@ public class LearnabilityTests(ITestOutputHelper output)
         {
             var candidate = step % 2 == 0
                 ? await ops.ParaphraseAsync(random, step)
-                : random with { User = random.User.Replace("{question}", SimCatalog.NeutralSentences[step] + "\n\n{question}", StringComparison.Ordinal) };
+                : random with { User = random.User.Replace("{question}", Neutral[step] + "\n\n{question}", StringComparison.Ordinal) };
             Assert.NotNull(candidate);
             var score = await SimEval.ScoreAsync(client, candidate, train);
             if (score > randomScore)
@@ -53,7 +55,9 @@ public class LearnabilityTests(ITestOutputHelper output)
 
         double Expected(Prompt p) => world.ExpectedScore(p, task.Name, heldOut);
         Assert.True(Expected(greedy) > Expected(start) + 0.15, $"greedy {Expected(greedy):F3} vs start {Expected(start):F3}\n{greedy.User}");
-        Assert.True(Expected(random) < Expected(start) + 0.02, $"random {Expected(random):F3} vs start {Expected(start):F3}\n{random.User}");
+        // v2: wording differs by a small seeded amount (ω_P ~ N(0, 0.25)), so keeping the best of five neutral edits on the
+        // training set can gain a little (principle 6) — but far less than the diagnosed skills.
+        Assert.True(Expected(random) < Expected(start) + 0.05, $"random {Expected(random):F3} vs start {Expected(start):F3}\n{random.User}");
 
         var heldStart = await SimEval.ScoreAsync(client, start, heldOut);
         var heldGreedy = await SimEval.ScoreAsync(client, greedy, heldOut);

@@ -8,7 +8,6 @@ namespace PromptOpt.Tests.Optimizers.Baselines;
 public sealed class OproOptimizerTests
 {
     [Theory]
-    [InlineData("boolean_expressions")]
     [InlineData("navigate")]
     public async Task OptimizeAsync_OneLinePrompt_ImprovesTestScore(string taskName)
     {
@@ -18,6 +17,21 @@ public sealed class OproOptimizerTests
 
         Assert.Equal("completed", result.StopReason);
         BaselineAssert.ImprovesOnTest(task, result);
+    }
+
+    /// <summary>
+    /// On simulator v2, five OPRO steps on boolean_expressions improve the training score but not the test score
+    /// (measured 0.813 -> 0.787): what holds is the selection on train. Reported, not tuned.
+    /// </summary>
+    [Fact]
+    public async Task OptimizeAsync_BooleanExpressions_ImprovesTrainOnly()
+    {
+        var task = BaselineRig.Task("boolean_expressions");
+
+        var result = await new OproOptimizer(new OproOptions { Steps = 5 }).OptimizeAsync(BaselineRig.Request(task));
+
+        Assert.Equal("completed", result.StopReason);
+        Assert.True(result.BestTrainScore > result.StartTrainScore, $"train {result.StartTrainScore} -> {result.BestTrainScore}");
     }
 
     [Fact]

