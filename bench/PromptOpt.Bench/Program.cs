@@ -13,6 +13,7 @@ var benches = new Dictionary<string, (string Description, Func<string[], Task<in
     ["promptfoo-compare"] = ("eval throughput and accuracy side by side with promptfoo on the loopback simulator server", PromptfooCompareBench.RunAsync),
     ["cost"] = ("optimization cost per method: calls and wall time cold (HTTP simulator) vs fully cached replay", CostBench.RunAsync),
     ["expo"] = ("EXPO / EXPO-ES regret and optimality-gap curves vs the baselines and ablations on the simulator", ExpoBench.RunAsync),
+    ["agent"] = ("SIMULATED agent: suffix-failure frequency, MinFrac and regret of each bandit behaviour (calibration targets)", AgentBench.RunAsync),
     ["expo-landscape"] = ("SIMULATED bandit landscape: one step's expected regret per meta-prompt skill set vs the reward noise", ExpoLandscapeBench.RunAsync),
 };
 
