@@ -6,7 +6,7 @@ namespace PromptOpt.Simulation;
 /// <param name="Level">1 when active in the user prompt (or, for generic skills, anywhere); <see cref="SimOptions.SystemTaskSkillFactor"/> for a task skill found only in the system prompt.</param>
 /// <param name="Trigger">The trigger found.</param>
 /// <param name="InSystem">Whether the trigger was found in the system prompt (and not the user prompt).</param>
-public sealed record SkillActivation(string Skill, SkillKind Kind, double Level, string Trigger, bool InSystem);
+public sealed record TriggerActivation(string Skill, SkillKind Kind, double Level, string Trigger, bool InSystem);
 
 /// <summary>What the simulator sees in a prompt for one task (example-independent).</summary>
 /// <param name="Task">The task name.</param>
@@ -19,7 +19,7 @@ public sealed record SkillActivation(string Skill, SkillKind Kind, double Level,
 /// <param name="AsksForAnswerTags">Whether the prompt text contains <c>&lt;answer&gt;</c>.</param>
 public sealed record PromptInspection(
     string Task,
-    IReadOnlyList<SkillActivation> Active,
+    IReadOnlyList<TriggerActivation> Active,
     int PromptTokens,
     IReadOnlyList<string> Conflicts,
     double LengthPenalty,

@@ -37,6 +37,14 @@ public sealed partial class SimOptions
     /// <value>The default is <see cref="SimCatalog.Conflicts"/>.</value>
     public IReadOnlyList<SimConflict> Conflicts { get; set; } = SimCatalog.Conflicts;
 
+    /// <summary>Gets or sets c0, the cosine (sentence or clause against a skill description) at which a skill starts to activate.</summary>
+    /// <value>The default is 0.50.</value>
+    public double ActivationCosineLow { get; set; } = 0.50;
+
+    /// <summary>Gets or sets c1, the cosine at which a skill is fully active: g = clamp((c − c0)/(c1 − c0), 0, 1).</summary>
+    /// <value>The default is 0.80.</value>
+    public double ActivationCosineHigh { get; set; } = 0.80;
+
     /// <summary>Gets or sets how much a task skill counts when it is active only in the system prompt.</summary>
     /// <value>The default is 0.5.</value>
     public double SystemTaskSkillFactor { get; set; } = 0.5;

@@ -1,18 +1,5 @@
 namespace PromptOpt.Simulation;
 
-/// <summary>The kinds of simulated skills (SIMULATOR.md, "Skills and triggers" and "Agent role").</summary>
-public enum SkillKind
-{
-    /// <summary>The same for every task (format, stepwise, verify, focus): counts in the system or the user prompt.</summary>
-    Generic,
-
-    /// <summary>Specific to one task: counts fully in the user prompt and at a fraction in the system prompt.</summary>
-    Task,
-
-    /// <summary>Shapes the simulated agent's policy in a decision environment (EXPO).</summary>
-    Agent,
-}
-
 /// <summary>
 /// A latent capability of the simulated model. A prompt activates it when its text contains one of the
 /// <see cref="Triggers"/> (case-insensitive, see <see cref="SkillMatcher"/>).

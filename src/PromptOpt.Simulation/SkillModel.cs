@@ -23,16 +23,16 @@ internal static class SkillModel
     public static PromptInspection Inspect(string? system, string user, SimTask task, SimOptions options)
     {
         var full = PromptText(system, user);
-        var active = new List<SkillActivation>();
+        var active = new List<TriggerActivation>();
         foreach (var g in options.GenericSkills)
         {
             if (g.FindTrigger(user) is { } tu)
             {
-                active.Add(new SkillActivation(g.Name, SkillKind.Generic, 1, tu, false));
+                active.Add(new TriggerActivation(g.Name, SkillKind.Generic, 1, tu, false));
             }
             else if (g.FindTrigger(system) is { } ts)
             {
-                active.Add(new SkillActivation(g.Name, SkillKind.Generic, 1, ts, true));
+                active.Add(new TriggerActivation(g.Name, SkillKind.Generic, 1, ts, true));
             }
         }
 
@@ -40,11 +40,11 @@ internal static class SkillModel
         {
             if (s.FindTrigger(user) is { } tu)
             {
-                active.Add(new SkillActivation(s.Name, SkillKind.Task, 1, tu, false));
+                active.Add(new TriggerActivation(s.Name, SkillKind.Task, 1, tu, false));
             }
             else if (s.FindTrigger(system) is { } ts)
             {
-                active.Add(new SkillActivation(s.Name, SkillKind.Task, options.SystemTaskSkillFactor, ts, true));
+                active.Add(new TriggerActivation(s.Name, SkillKind.Task, options.SystemTaskSkillFactor, ts, true));
             }
         }
 
