@@ -137,22 +137,26 @@ internal static partial class SimulatedOptimizer
         return string.Join("\n\n", reasons);
     }
 
+    /// <summary>
+    /// EXPO's variant writer (SIMULATOR.md "Variants"): each variant is a paraphrase of the text that carries each agent
+    /// skill (<see cref="AgentSkills.Writable"/>: explore, exploit, reasoning, statistics, refine, diverse, format) with
+    /// probability <see cref="SimOptions.VariantAgentSkillRate"/>, written as a sentence from the skill's phrase bank when
+    /// the text does not already activate it.
+    /// </summary>
     private static string GenerateVariants(Context c)
     {
         var text = OperationArgs.Str(c.Args[K.Text]) ?? string.Empty;
         int count = Math.Clamp(OperationArgs.Int(c.Args[K.Count], 1), 1, 64);
-        var format = c.Options.GenericSkills.Where(s => s.Name == SimCatalog.Format);
-        var agentSkills = c.Options.AgentSkills.Concat(format).ToList();
-        var all = agentSkills.Concat(c.Options.GenericSkills).ToList();
+        var all = c.Options.AgentSkills.Concat(c.Options.GenericSkills).ToList();
         var variants = new List<string>();
         for (int k = 0; k < count; k++)
         {
             var v = SimText.ParaphraseOne(text, c.Rng, c.Options.TriggerLossRate, all);
-            foreach (var s in agentSkills)
+            foreach (var s in AgentSkills.Writable)
             {
-                if (c.Rng.NextDouble() < c.Options.VariantAgentSkillRate && !s.IsActiveIn(v))
+                if (c.Rng.NextDouble() < c.Options.VariantAgentSkillRate && SkillActivation.Activate(v, [s], c.Options)[s.Name] < 0.5)
                 {
-                    v = SimText.Append(v, SimText.Phrase(s, c.Rng));
+                    v = SimText.Append(v, s.Phrases[c.Rng.Next(s.Phrases.Count)]);
                 }
             }
 

@@ -63,13 +63,16 @@ public class EnvironmentCatalogTests
     }
 
     [Fact]
-    public void OriginalMetaPrompts_ActivateOnlyTheFormatSkill()
+    public void OriginalMetaPrompts_ActivateFormatAndNoAgentSkillHalfway()
     {
         foreach (var info in EnvironmentCatalog.All)
         {
             var env = EnvironmentCatalog.Create(info.Name, 0);
-            var skills = AgentSkills.Detect(env.OriginalMetaPrompt.Render(env.RenderExemplars()));
-            Assert.Equal(new AgentSkillSet(false, false, false, false, false, true), skills);
+            env.Step("<answer>blue</answer> [15, 14] <trace>0,1,2,3,4,5,6,7,8,9</trace>");
+            var text = env.OriginalMetaPrompt.Render(env.RenderExemplars());
+            var s = AgentSkills.Read(env is BanditEnvironment b ? BanditHistoryText.Read(text, b.ArmNames).Rest : text);
+            Assert.Equal(1, s.Format);
+            Assert.All(new[] { s.Explore, s.Exploit, s.Reasoning, s.Statistics, s.Refine, s.Diverse }, a => Assert.True(a < 0.5, $"{info.Name}: {s}"));
         }
     }
 
