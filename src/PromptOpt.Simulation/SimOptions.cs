@@ -153,14 +153,14 @@ public sealed partial class SimOptions
 
     /// <summary>
     /// Gets the simulated model's identity (SIMULATOR.md "Serving it over HTTP"): <see cref="ModelId"/> and the world
-    /// seed, e.g. <c>sim-1@seed=42</c>, followed by <c>+</c> and a fingerprint of the other options when any differs from
+    /// seed, e.g. <c>sim-1@seed42</c>, followed by <c>+</c> and a fingerprint of the other options when any differs from
     /// its default. Two worlds answer alike only if their identities are equal, so the simulated client reports this as
     /// its model id and a response cache (keyed by it) never answers one world's call with another's.
     /// </summary>
     /// <returns>The identity.</returns>
     public string GetModelIdentity()
     {
-        var id = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{ModelId}@seed={Seed}");
+        var id = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{ModelId}@seed{Seed}");
         var world = WorldFingerprint(this);
         return world == DefaultWorldFingerprint.Value ? id : id + "+" + world;
     }

@@ -9,7 +9,7 @@ namespace PromptOpt.Simulation;
 /// Requests carrying an operation in <see cref="ChatOptionKeys.Operation"/> are optimizer (or agent) calls; all others
 /// are task calls answered through the answer key. Every response has
 /// <see cref="ChatOptionKeys.Simulated"/> = <see langword="true"/> in its additional properties, the model id
-/// <see cref="ModelIdentity"/> (e.g. <c>sim-1@seed=42</c>), and usage counted as characters / <see cref="SimOptions.CharsPerToken"/>.
+/// <see cref="ModelIdentity"/> (e.g. <c>sim-1@seed42</c>), and usage counted as characters / <see cref="SimOptions.CharsPerToken"/>.
 /// The sample index is <see cref="ChatOptionsExtensions.GetSampleIndex"/> (0 at temperature 0).
 /// </summary>
 /// <remarks>

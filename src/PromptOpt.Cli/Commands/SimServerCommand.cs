@@ -51,7 +51,7 @@ internal static class SimServerCommand
         var seed = CommonOptions.Seed();
         seed.Description = "Seed of the simulated world and of the built-in tasks it serves (use the same --seed on the client).";
         var command = new Command("sim-server", "Serve the SIMULATOR (not a real LLM) as an OpenAI-compatible endpoint on 127.0.0.1 until Ctrl-C. " +
-            "Point a client at it with OPENAI_BASE_URL=http://127.0.0.1:<port>/v1 or --model 'openai-compatible:http://127.0.0.1:<port>/v1|sim-1@seed=<seed>' (the model id it prints: the seed is part of the model's identity, so a response cache keeps worlds apart). " +
+            "Point a client at it with OPENAI_BASE_URL=http://127.0.0.1:<port>/v1 or --model 'openai-compatible:http://127.0.0.1:<port>/v1|sim-1@seed<seed>' (the model id it prints: the seed is part of the model's identity, so a response cache keeps worlds apart). " +
             "It also serves /v1/embeddings (the built-in hashing embedder's vectors), e.g. --embedder 'openai-compatible:http://127.0.0.1:<port>/v1|hash'.")
         {
             port, latency, jitter, faults, tasks, seed,

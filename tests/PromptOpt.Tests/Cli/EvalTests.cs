@@ -41,12 +41,14 @@ public class EvalTests
         using var dir = new TempDirectory();
         var lines = Enumerable.Range(0, 20).Select(i => $"{{\"id\":\"{i}\",\"input\":\"Is {i} an even number? Answer Yes or No.\",\"target\":\"{(i % 2 == 0 ? "Yes" : "No")}\"}}");
         Directory.CreateDirectory(Path.Combine(dir.Path, "parity"));
-        File.WriteAllLines(Path.Combine(dir.Path, "parity", "train.jsonl"), lines.Take(6));
+        File.WriteAllLines(Path.Combine(dir.Path, "parity", "train.jsonl"), lines.Take(20).Select(l => l.Replace("\"id\":\"", "\"id\":\"t", StringComparison.Ordinal)));
         File.WriteAllLines(Path.Combine(dir.Path, "parity", "test.jsonl"), lines);
         var store = Path.Combine(dir.Path, "s.db");
         string[] Args(string seed) => ["eval", "--task", "parity", "--prompt", "Answer with Yes or No.", "--store", store, "--model", "sim", "--seed", seed, "--json"];
 
-        var one = (await CliHarness.RunAsync(Args("1"), dir.Path)).Json();
+        var first = await CliHarness.RunAsync(Args("1"), dir.Path);
+        Assert.True(first.ExitCode == 0, first.ToString());
+        var one = first.Json();
         var two = (await CliHarness.RunAsync(Args("2"), dir.Path)).Json();
         var oneAgain = (await CliHarness.RunAsync(Args("1"), dir.Path)).Json();
 

@@ -152,7 +152,8 @@ public class SimulatedAgentTests
     [Fact]
     public async Task Act_LinearRegression_RefineReachesSmallerGapThanDiverse()
     {
-        const string refine = " Make small adjustments to the best pair found so far.", diverse = " Propose a pair that differs from all previous ones.";
+        // Two of the skills' own descriptions: this test is about the behaviours, not about reading paraphrases.
+        const string refine = " Make small adjustments to the best point found so far.", diverse = " Move to a new region of the search space.";
         Assert.True(AgentSkills.Read(refine).Refine >= 0.8 && AgentSkills.Read(refine).Diverse < 0.5, AgentSkills.Read(refine).ToString());
         Assert.True(AgentSkills.Read(diverse).Diverse >= 0.8 && AgentSkills.Read(diverse).Refine < 0.5, AgentSkills.Read(diverse).ToString());
         double r = 0, d = 0;

@@ -44,13 +44,13 @@ public class DeterminismTests
     [Fact]
     public void ModelIdentity_CarriesTheSeedAndAnyNonDefaultOption()
     {
-        Assert.Equal("sim-1@seed=7", new SimulatedWorld(new SimOptions { Seed = 7 }).CreateClient().ModelIdentity);
-        Assert.Equal("sim-1@seed=8", new SimulatedWorld(new SimOptions { Seed = 8 }).CreateClient().GetService<ChatClientMetadata>()!.DefaultModelId);
+        Assert.Equal("sim-1@seed7", new SimulatedWorld(new SimOptions { Seed = 7 }).CreateClient().ModelIdentity);
+        Assert.Equal("sim-1@seed8", new SimulatedWorld(new SimOptions { Seed = 8 }).CreateClient().GetService<ChatClientMetadata>()!.DefaultModelId);
         var changed = new SimOptions { Seed = 7, VerboseRate = 0.2 }.GetModelIdentity();
-        Assert.StartsWith("sim-1@seed=7+", changed, StringComparison.Ordinal);
+        Assert.StartsWith("sim-1@seed7+", changed, StringComparison.Ordinal);
         Assert.NotEqual(changed, new SimOptions { Seed = 7, Agent = new AgentSimOptions { ImitationBias = 0.3 } }.GetModelIdentity());
         Assert.Equal(changed, new SimOptions { Seed = 7, VerboseRate = 0.2 }.GetModelIdentity());
-        Assert.Equal("small@seed=" + SimulatorModels.CreateWorld([], "small").Seed, SimulatorModels.Create([], "small").ModelIdentity);
+        Assert.Equal("small@seed" + SimulatorModels.CreateWorld([], "small").Seed, SimulatorModels.Create([], "small").ModelIdentity);
     }
 
     [Fact]
@@ -61,9 +61,9 @@ public class DeterminismTests
         var response = await client.GetResponseAsync(task.OneLinePrompt.Render(task.Dataset.Test[0].Input));
 
         Assert.Equal(true, response.AdditionalProperties![ChatOptionKeys.Simulated]);
-        Assert.Equal("sim-1@seed=0", response.ModelId);
+        Assert.Equal("sim-1@seed0", response.ModelId);
         Assert.True(response.Usage!.InputTokenCount > 0);
-        Assert.Equal("sim-1@seed=0", client.GetService<ChatClientMetadata>()!.DefaultModelId);
+        Assert.Equal("sim-1@seed0", client.GetService<ChatClientMetadata>()!.DefaultModelId);
     }
 
     [Fact]
