@@ -77,7 +77,7 @@ public class OptimizeExpoTests
         { ["optimize", "--method", "expo-es", "--env", "linreg", "--set", "strategy=uniform"], "the strategy is chosen by the method name" },
         { ["optimize", "--method", "dual-phase", "--env", "bandit-hard"], "'env'/'steps'/'embedder' are for the agent methods (expo, expo-egreedy" },
         { ["optimize", "--method", "dual-phase", "--task", "navigate", "--embedder", "hash"], "'env'/'steps'/'embedder' are for the agent methods" },
-        { ["optimize", "--method", "expo", "--env", "bandit-hard", "--embedder", "hashh"], "invalid embedder spec 'hashh': unknown provider 'hashh'; expected one of: hash | sim | openai:<embedding-model> | openai-compatible:" },
+        { ["optimize", "--method", "expo", "--env", "bandit-hard", "--embedder", "hashh"], "invalid embedder spec 'hashh': unknown provider 'hashh'; expected one of: hash | minilm | sim | openai:<embedding-model> | openai-compatible:" },
         { ["optimize", "--method", "expo", "--env", "bandit-hard", "--embedder", "auto"], "invalid embedder spec 'auto': 'auto' picks a chat model, not an embedding model" },
     };
 

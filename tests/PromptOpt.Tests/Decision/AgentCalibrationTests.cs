@@ -7,16 +7,17 @@ namespace PromptOpt.Tests.Decision;
 
 /// <summary>
 /// The calibration targets of SIMULATOR.md "Agent role" (Krishnamurthy et al. 2024), method-free, on fewer seeds than
-/// <c>bench agent</c> (1,000 seeds, bench/README.md "Simulated agent"). bandit-hard, T = 100, seeds 1000–1099.
+/// <c>bench agent</c> (1,000 seeds, bench/README.md "Simulated agent"). bandit-hard, T = 100, seeds 1000–1079.
 /// </summary>
 /// <remarks>
-/// Margins come from the spread measured by the bench (2026-12-06, 200 seeds): the basic prompt's suffix-failure
+/// Margins come from the spread measured by the bench (2026-12-06, 200 seeds; at 100 seeds here: basic 0.87 ± 0.03,
+/// the next lowest non-uniform 0.40 ± 0.05, E∧C∧R 0.00): the basic prompt's suffix-failure
 /// frequency with raw history is 0.81 ± 0.03, every other non-uniform configuration's at least 0.41 ± 0.035 and E∧C∧R's
 /// 0.01 ± 0.007; the uniform-like ε-greedy (E without C) has no suffix failures but K·MinFrac 0.46 against E∧C∧R's 0.27.
 /// </remarks>
 public class AgentCalibrationTests(ITestOutputHelper output)
 {
-    private const int Seeds = 100;
+    private const int Seeds = 80;
     private const int Seed0 = 1000;
     private const string Exploit = " Choose the button that has paid off best so far.";
     private const string Reasoning = " Think step by step and explain your reasoning before you choose.";
