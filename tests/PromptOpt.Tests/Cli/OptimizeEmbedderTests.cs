@@ -82,7 +82,7 @@ public class OptimizeEmbedderTests
     }
 
     [Theory]
-    [InlineData("embedder: 'openai:'\n", "invalid embedder spec 'openai:': the model name is missing; expected one of: hash | sim | openai:<embedding-model>")]
+    [InlineData("embedder: 'openai:'\n", "invalid embedder spec 'openai:': the model name is missing; expected one of: hash | minilm | sim | openai:<embedding-model>")]
     [InlineData("embedder: sim:small\n", "invalid embedder spec 'sim:small': the built-in hashing embedder takes no model name; use hash")]
     [InlineData("embeder: hash\n", "spec.yaml:3: unknown key 'embeder' in the run spec; did you mean 'embedder'?")]
     [InlineData("embedder: [hash]\n", "spec.yaml:3: 'embedder' expects a single value, not a list")]
