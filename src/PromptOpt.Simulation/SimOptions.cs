@@ -29,14 +29,6 @@ public sealed partial class SimOptions
     /// <value>The default is <see cref="SimCatalog.GenericSkills"/> (format 0.6, stepwise 0.5, verify 0.3, focus 0.2).</value>
     public IReadOnlyList<SimSkill> GenericSkills { get; set; } = SimCatalog.GenericSkills;
 
-    /// <summary>Gets or sets the agent skills (EXPO meta-prompts).</summary>
-    /// <value>The default is <see cref="SimCatalog.AgentSkills"/>.</value>
-    public IReadOnlyList<SimSkill> AgentSkills { get; set; } = SimCatalog.AgentSkills;
-
-    /// <summary>Gets or sets the contradiction pairs.</summary>
-    /// <value>The default is <see cref="SimCatalog.Conflicts"/>.</value>
-    public IReadOnlyList<SimConflict> Conflicts { get; set; } = SimCatalog.Conflicts;
-
     /// <summary>Gets or sets c0, the cosine (sentence or clause against a skill description) at which a skill starts to activate.</summary>
     /// <value>The default is 0.50.</value>
     public double ActivationCosineLow { get; set; } = 0.50;
@@ -48,6 +40,70 @@ public sealed partial class SimOptions
     /// <summary>Gets or sets how much a task skill counts when it is active only in the system prompt.</summary>
     /// <value>The default is 0.5.</value>
     public double SystemTaskSkillFactor { get; set; } = 0.5;
+
+    /// <summary>Gets or sets the difficulty added per generator level above 2 for built-in tasks: d = step·(level − 2) + N(0, <see cref="BuiltInDifficultyStdDev"/>). Our choice.</summary>
+    /// <value>The default is 0.8.</value>
+    public double LevelDifficultyStep { get; set; } = 0.8;
+
+    /// <summary>Gets or sets the standard deviation of the hashed difficulty noise of built-in examples.</summary>
+    /// <value>The default is 0.4.</value>
+    public double BuiltInDifficultyStdDev { get; set; } = 0.4;
+
+    /// <summary>Gets or sets the weight of the task-framing skill (required by every example).</summary>
+    /// <value>The default is 0.8.</value>
+    public double FramingWeight { get; set; } = 0.8;
+
+    /// <summary>Gets or sets the default misconception weight w_m.</summary>
+    /// <value>The default is 1.0.</value>
+    public double MisconceptionWeight { get; set; } = 1.0;
+
+    /// <summary>Gets or sets λ_irr, the distraction cost per unit of activation of a task skill the example does not need.</summary>
+    /// <value>The default is 0.15.</value>
+    public double DistractionPenalty { get; set; } = 0.15;
+
+    /// <summary>Gets or sets how much an instruction sentence that activates no skill of the task counts in the distraction sum (as a skill active at this level that the example does not need). Our reading of "irrelevant instructions distract".</summary>
+    /// <value>The default is 0.5.</value>
+    public double IrrelevantSentenceWeight { get; set; } = 0.5;
+
+    /// <summary>Gets or sets λ_over, the cost per active skill beyond <see cref="OverloadFreeSkills"/>.</summary>
+    /// <value>The default is 0.15.</value>
+    public double OverloadPenalty { get; set; } = 0.15;
+
+    /// <summary>Gets or sets how many skills may be active before overload costs.</summary>
+    /// <value>The default is 4.</value>
+    public int OverloadFreeSkills { get; set; } = 4;
+
+    /// <summary>Gets or sets the activation at which a skill counts as active for overload.</summary>
+    /// <value>The default is 0.5.</value>
+    public double OverloadActivation { get; set; } = 0.5;
+
+    /// <summary>Gets or sets the standard deviation of the wording term ω_P ~ N(0, σ), from hash(seed, task, normalised prompt).</summary>
+    /// <value>The default is 0.25.</value>
+    public double WordingStdDev { get; set; } = 0.25;
+
+    /// <summary>Gets or sets the uniform share of the guess prior π = share·uniform + (1 − share)·bias.</summary>
+    /// <value>The default is 0.7.</value>
+    public double GuessUniformShare { get; set; } = 0.7;
+
+    /// <summary>Gets or sets how much each correct demonstration that shows the answer form adds to a_format.</summary>
+    /// <value>The default is 0.15.</value>
+    public double DemoFormatBoost { get; set; } = 0.15;
+
+    /// <summary>Gets or sets how much each correct demonstration that shows reasoning adds to a_stepwise.</summary>
+    /// <value>The default is 0.2.</value>
+    public double DemoStepwiseBoost { get; set; } = 0.2;
+
+    /// <summary>Gets or sets the weight with which demonstrations shift the guess prior towards their labels.</summary>
+    /// <value>The default is 0.3.</value>
+    public double DemoPriorShift { get; set; } = 0.3;
+
+    /// <summary>Gets or sets the fraction of a correct demonstration's effects that a wrong-label demonstration has.</summary>
+    /// <value>The default is 0.5.</value>
+    public double WrongDemoFactor { get; set; } = 0.5;
+
+    /// <summary>Gets or sets a directory of extra knowledge files (<c>&lt;dataset&gt;.json</c>), searched before the shipped ones; <see langword="null"/> for none.</summary>
+    /// <value>The default is <see langword="null"/>.</value>
+    public string? KnowledgeDirectory { get; set; }
 
     /// <summary>Gets or sets L0, the prompt length in tokens above which the length penalty applies.</summary>
     /// <value>The default is 350.</value>
@@ -73,73 +129,25 @@ public sealed partial class SimOptions
     /// <value>The default is 0.1.</value>
     public double UnparseableRate { get; set; } = 0.1;
 
-    /// <summary>Gets or sets how many skills are derived for a task that declares none.</summary>
-    /// <value>The default is 3.</value>
-    public int DerivedSkillCount { get; set; } = 3;
-
-    /// <summary>Gets or sets how many trigger words each derived skill gets.</summary>
-    /// <value>The default is 2.</value>
-    public int DerivedTriggersPerSkill { get; set; } = 2;
-
-    /// <summary>Gets or sets the per-example rate of a derived skill.</summary>
-    /// <value>The default is 0.5.</value>
-    public double DerivedSkillRate { get; set; } = 0.5;
-
-    /// <summary>Gets or sets the largest fraction of training inputs a derived trigger word may occur in (more common words are not distinctive).</summary>
-    /// <value>The default is 0.5.</value>
-    public double DerivedMaxDocumentFrequency { get; set; } = 0.5;
-
     // ---- Optimizer role (SIMULATOR.md, "Optimizer role: the operations") ----
 
     /// <summary>Gets or sets the probability that an analysis of a failure names a required skill the prompt lacks (else a random skill).</summary>
     /// <value>The default is 0.7.</value>
     public double AnalyzeHitRate { get; set; } = 0.7;
 
-    /// <summary>Gets or sets the probability that a proposal adds a sentence for each skill named in the analysis.</summary>
-    /// <value>The default is 0.8.</value>
-    public double AddSkillRate { get; set; } = 0.8;
-
-    /// <summary>Gets or sets the probability that a proposal also paraphrases one existing sentence.</summary>
-    /// <value>The default is 0.2.</value>
-    public double ParaphraseRate { get; set; } = 0.2;
-
-    /// <summary>Gets or sets the probability that a paraphrased sentence carrying a trigger loses it.</summary>
-    /// <value>The default is 0.1.</value>
-    public double TriggerLossRate { get; set; } = 0.1;
-
     /// <summary>Gets or sets the probability that a proposal adds a harmful or contradictory sentence.</summary>
     /// <value>The default is 0.05.</value>
     public double HarmfulEditRate { get; set; } = 0.05;
 
-    /// <summary>Gets or sets the probability that a rewritten sentence keeps each trigger it had.</summary>
-    /// <value>The default is 0.8.</value>
-    public double RewriteKeepTriggerRate { get; set; } = 0.8;
-
-    /// <summary>Gets or sets the probability that a rewritten sentence adds the skill diagnosed from the failures.</summary>
-    /// <value>The default is 0.7.</value>
-    public double RewriteAddSkillRate { get; set; } = 0.7;
-
-    /// <summary>Gets or sets the probability that the tips section of an initial prompt activates one task skill.</summary>
-    /// <value>The default is 0.5.</value>
-    public double InitialTipSkillRate { get; set; } = 0.5;
-
-    /// <summary>Gets or sets the probability that an induced (APE) instruction states the answer format. Our choice; SIMULATOR.md gives none.</summary>
-    /// <value>The default is 0.5.</value>
-    public double InduceFormatRate { get; set; } = 0.5;
-
-    /// <summary>Gets or sets the probability that an induced instruction mentions a task skill, and separately a non-format generic skill. Our choice.</summary>
+    /// <summary>Gets or sets the probability that the writer understands each task skill from demonstrations (every operation alike).</summary>
     /// <value>The default is 0.3.</value>
-    public double InduceSkillRate { get; set; } = 0.3;
+    public double UnderstandRate { get; set; } = 0.3;
 
-    /// <summary>Gets or sets how many of the best history entries an OPRO proposal looks at for common skills. Our choice.</summary>
-    /// <value>The default is 3.</value>
-    public int HistoryTopK { get; set; } = 3;
+    /// <summary>Gets or sets the probability that an OPRO proposal adds one diagnosed or understood skill.</summary>
+    /// <value>The default is 0.5.</value>
+    public double HistoryAddSkillRate { get; set; } = 0.5;
 
-    /// <summary>Gets or sets the probability that an OPRO proposal also tries a skill none of the best prompts has. Our choice.</summary>
-    /// <value>The default is 0.3.</value>
-    public double HistoryExploreRate { get; set; } = 0.3;
-
-    /// <summary>Gets or sets the probability that an EXPO variant carries each agent skill. Our choice.</summary>
+    /// <summary>Gets or sets the probability that an EXPO variant carries each agent skill.</summary>
     /// <value>The default is 0.35.</value>
     public double VariantAgentSkillRate { get; set; } = 0.35;
 

@@ -83,7 +83,7 @@ public sealed class SimulatedChatClient : IChatClient
     /// <summary>Counts tokens the way the simulator does: characters / <see cref="SimOptions.CharsPerToken"/>, rounded up.</summary>
     /// <param name="text">The text.</param>
     /// <returns>The token count.</returns>
-    public long CountTokens(string? text) => string.IsNullOrEmpty(text) ? 0 : SkillModel.Tokens(text, World.Options);
+    public long CountTokens(string? text) => string.IsNullOrEmpty(text) ? 0 : (long)Math.Ceiling(text.Length / Math.Max(0.1, World.Options.CharsPerToken));
 
     private ChatResponse CreateResponse(IReadOnlyList<ChatMessage> messages, string text)
     {

@@ -6,23 +6,28 @@ using PromptOpt.Prompts;
 namespace PromptOpt.Simulation;
 
 /// <summary>
-/// The simulated LLM world of SIMULATOR.md: registered tasks (with their skills and answer key), a seed and
-/// <see cref="SimOptions"/>. It answers task requests by the skill model, optimizer operations by the documented
-/// edit probabilities, and agent requests through <see cref="SimulatedAgent"/>; and it explains itself
-/// (<see cref="Inspect"/>, <see cref="Explain(Prompt, string, Example)"/>) so tests can assert why a prompt is better.
-/// It is a model of prompt sensitivity, not a lookup: a response is correct only by a draw against p(correct), and
-/// optimizer replies never contain target answers. Thread-safe; registering tasks while requests run is allowed.
+/// The simulated LLM world of SIMULATOR.md v2: registered tasks (with their knowledge and answer key), a seed and
+/// <see cref="SimOptions"/>. It answers task requests by the task model (a sentence encoder reads the prompt),
+/// optimizer operations by the shared diagnosis and writer models, and agent requests through
+/// <see cref="SimulatedAgent"/>; and it explains itself (<see cref="Analyze"/>, <see cref="Explain(Prompt, string, Example)"/>,
+/// <see cref="OraclePrompt"/>) so tests and <c>sim-explain</c> can show why a prompt scores what it scores.
+/// It is a model of prompt sensitivity, not a lookup: a response is correct only by a draw against p_know (or a lucky
+/// guess), and optimizer replies never contain target answers. Thread-safe; registering tasks while requests run is allowed.
 /// </summary>
 public sealed class SimulatedWorld
 {
     private readonly Lock _gate = new();
     private State _state = new([], new AnswerKey());
+    private volatile TaskModel _model;
 
     /// <summary>Initializes a new instance of the <see cref="SimulatedWorld"/> class with no tasks.</summary>
     /// <param name="options">The options (its <see cref="SimOptions.Seed"/> is the world seed), or <see langword="null"/> for defaults.</param>
     public SimulatedWorld(SimOptions? options = null)
     {
         Options = options ?? new SimOptions();
+        _model = new TaskModel(this);
+        Diagnosis = new DiagnosisModel(this);
+        Writer = new WriterModel(this);
     }
 
     /// <summary>Initializes a new instance of the <see cref="SimulatedWorld"/> class.</summary>
@@ -76,6 +81,7 @@ public sealed class SimulatedWorld
             }
 
             Volatile.Write(ref _state, new State(tasksNow, key));
+            _model = new TaskModel(this); // analyses of a replaced task must not survive
         }
     }
 
@@ -84,37 +90,64 @@ public sealed class SimulatedWorld
     /// <returns><see langword="true"/> when registered.</returns>
     public bool HasTask(string task) => Tasks.Any(t => t.Name == task);
 
-    /// <summary>Gets a task's skills (declared or derived).</summary>
+    /// <summary>Gets what the simulated model knows about a task: kind, generic, framing and task skills, misconceptions.</summary>
+    /// <param name="task">The task name.</param>
+    /// <returns>The knowledge.</returns>
+    /// <exception cref="KeyNotFoundException">The task is not registered.</exception>
+    public TaskKnowledge GetKnowledge(string task) => GetTask(task).Knowledge;
+
+    /// <summary>Gets a task's task skills (empty for a dataset without knowledge).</summary>
     /// <param name="task">The task name.</param>
     /// <returns>The skills.</returns>
     /// <exception cref="KeyNotFoundException">The task is not registered.</exception>
-    public IReadOnlyList<SimSkill> GetTaskSkills(string task) => GetTask(task).Skills;
+    public IReadOnlyList<SkillDescriptor> GetTaskSkills(string task) => GetTask(task).Knowledge.Skills.Select(s => s.Skill).ToList();
 
-    /// <summary>Gets the task skills an example requires.</summary>
+    /// <summary>Gets the task skills an example needs (the framing skill, needed by every example, is not listed).</summary>
     /// <param name="task">The task name.</param>
     /// <param name="example">The example.</param>
     /// <returns>The required skills.</returns>
-    public IReadOnlyList<SimSkill> GetRequiredSkills(string task, Example example)
+    public IReadOnlyList<SkillDescriptor> GetRequiredSkills(string task, Example example)
     {
         ArgumentNullException.ThrowIfNull(example);
         return GetTask(task).Required(example, Options);
+    }
+
+    /// <summary>
+    /// Gets the oracle prompt of a task (SIMULATOR.md v2, realism item 11): every description of the framing skill and of
+    /// every task skill, the shortest description of each other generic skill of the task's kind that weighs at least
+    /// 0.3, then the task's answer-format line, then the question. The best hand prompt: methods are reported as a
+    /// fraction of its score.
+    /// </summary>
+    /// <param name="task">The task name.</param>
+    /// <returns>The prompt (user part only).</returns>
+    /// <exception cref="KeyNotFoundException">The task is not registered.</exception>
+    public Prompt OraclePrompt(string task)
+    {
+        var k = GetTask(task).Knowledge;
+        var generic = k.Generic.Where(g => g.Name != SkillCatalogue.Format && g.Weight >= 0.3).Select(g => g.Descriptions.MinBy(d => d.Length)!);
+        var sentences = k.Framing.Descriptions
+            .Concat(k.Skills.SelectMany(s => s.Skill.Descriptions))
+            .Concat(generic)
+            .Append(GetTask(task).Definition.AnswerFormat.Trim())
+            .Select(x => x.TrimEnd().EndsWith('.') || x.TrimEnd().EndsWith('?') ? x.Trim() : x.Trim() + ".");
+        return new Prompt(null, string.Join("\n", sentences) + "\n\n" + Prompt.QuestionPlaceholder);
     }
 
     /// <summary>Creates a chat client answering from this world.</summary>
     /// <returns>The client.</returns>
     public SimulatedChatClient CreateClient() => new(this);
 
-    /// <summary>Inspects what the simulator sees in a prompt for a task: active skills, length, conflicts.</summary>
+    /// <summary>Analyses a prompt for a task: reading, activations, obeyed instruction, example-independent terms.</summary>
     /// <param name="prompt">The prompt.</param>
     /// <param name="task">The task name.</param>
-    /// <returns>The inspection.</returns>
-    public PromptInspection Inspect(Prompt prompt, string task)
+    /// <returns>The analysis.</returns>
+    public PromptAnalysis Analyze(Prompt prompt, string task)
     {
         ArgumentNullException.ThrowIfNull(prompt);
-        return SkillModel.Inspect(prompt.System, prompt.User, GetTask(task), Options);
+        return _model.Analyze(GetTask(task), NullIfEmpty(prompt.System), prompt.User);
     }
 
-    /// <summary>Explains p(correct) of a prompt on one example, term by term.</summary>
+    /// <summary>Explains p_know and the expected score of a prompt on one example, term by term.</summary>
     /// <param name="prompt">The prompt.</param>
     /// <param name="task">The task name.</param>
     /// <param name="example">The example.</param>
@@ -124,10 +157,10 @@ public sealed class SimulatedWorld
         ArgumentNullException.ThrowIfNull(prompt);
         ArgumentNullException.ThrowIfNull(example);
         var t = GetTask(task);
-        return SkillModel.Explain(SkillModel.Inspect(prompt.System, prompt.User, t, Options), t, example, Options);
+        return _model.Explain(_model.Analyze(t, NullIfEmpty(prompt.System), prompt.User), t, example);
     }
 
-    /// <summary>Explains p(correct) of a prompt on the example with id <paramref name="exampleId"/>.</summary>
+    /// <summary>Explains p_know of a prompt on the example with id <paramref name="exampleId"/>.</summary>
     /// <param name="prompt">The prompt.</param>
     /// <param name="task">The task name.</param>
     /// <param name="exampleId">The example id.</param>
@@ -135,15 +168,15 @@ public sealed class SimulatedWorld
     public ExampleExplanation Explain(Prompt prompt, string task, string exampleId) =>
         Explain(prompt, task, GetTask(task).ById.TryGetValue(exampleId, out var e) ? e : throw new KeyNotFoundException($"task '{task}' has no example '{exampleId}'"));
 
-    /// <summary>Gets the mean p(correct) of a prompt over examples (the formula's expected accuracy).</summary>
+    /// <summary>Gets the mean probability that the answer is right (guesses included, parsing aside) over examples.</summary>
     /// <param name="prompt">The prompt.</param>
     /// <param name="task">The task name.</param>
     /// <param name="examples">The examples.</param>
-    /// <returns>The mean p(correct).</returns>
+    /// <returns>The mean.</returns>
     public double ExpectedAccuracy(Prompt prompt, string task, IEnumerable<Example> examples) =>
         Mean(prompt, task, examples, e => e.PCorrect);
 
-    /// <summary>Gets the mean p(correct)·p(parseable) of a prompt over examples (the expected score for a metric that parses verbose answers).</summary>
+    /// <summary>Gets the expected score of a prompt over examples: mean p(correct)·p(parseable).</summary>
     /// <param name="prompt">The prompt.</param>
     /// <param name="task">The task name.</param>
     /// <param name="examples">The examples.</param>
@@ -158,17 +191,61 @@ public sealed class SimulatedWorld
         {
             return operation.Name == OperationNames.AgentAct
                 ? ActAsAgent(operation, messages, sampleIndex)
-                : SimulatedOptimizer.Respond(this, operation, sampleIndex);
+                : SimulatedOptimizer.Respond(this, operation, string.Join("\n\n", messages.Select(m => m.Text)), sampleIndex);
         }
 
         var system = string.Join("\n\n", messages.Where(m => m.Role == ChatRole.System).Select(m => m.Text));
-        var user = string.Join("\n\n", messages.Where(m => m.Role == ChatRole.User).Select(m => m.Text));
-        return TaskResponder.Respond(this, system.Length == 0 ? null : system, user, sampleIndex);
+        var dialogue = messages.Where(m => m.Role != ChatRole.System).ToList();
+        int last = dialogue.FindLastIndex(m => m.Role == ChatRole.User);
+        if (last < 0)
+        {
+            return TaskModel.NoQuestionReply;
+        }
+
+        var turns = new List<(string User, string Assistant)>();
+        for (int i = 0; i < last; i++)
+        {
+            if (dialogue[i].Role == ChatRole.User && i + 1 < last && dialogue[i + 1].Role == ChatRole.Assistant)
+            {
+                turns.Add((dialogue[i].Text, dialogue[i + 1].Text));
+                i++;
+            }
+        }
+
+        return _model.Respond(NullIfEmpty(system), turns, dialogue[last].Text, sampleIndex);
     }
 
     /// <summary>The agent role: the one place that calls <see cref="SimulatedAgent"/> (integration point with the EXPO agent).</summary>
     private string ActAsAgent(LlmOperation operation, IReadOnlyList<ChatMessage> messages, int sampleIndex) =>
         SimulatedAgent.Act(operation, string.Join("\n\n", messages.Select(m => m.Text)), Options, sampleIndex);
+
+    /// <summary>Gets the shared diagnosis model of the optimizer role (every operation that reads failures uses it).</summary>
+    public DiagnosisModel Diagnosis { get; }
+
+    /// <summary>Gets the shared writer of the optimizer role (every operation that writes text uses it).</summary>
+    public WriterModel Writer { get; }
+
+    internal TaskModel Model => _model;
+
+    /// <summary>
+    /// Gets the skills EXPO variants may carry (SIMULATOR.md v2, "Variants"): the agent skills of
+    /// <c>Catalogues/agent.json</c> (explore, exploit, reasoning, statistics, refine, diverse) and <c>format</c>, read by
+    /// the agent with the same activation (<see cref="AgentSkills.Writable"/>).
+    /// </summary>
+    internal IReadOnlyList<SkillDescriptor> AgentVariantSkills => AgentSkills.Writable;
+
+    /// <summary>The skills the optimizer recognises and writes for a task (generic, framing, task), or, with no task, those of every registered task plus misconceptions and conflict sides (to recognise what a sentence carries).</summary>
+    internal IReadOnlyList<SkillDescriptor> OptimizerCatalogue(SimTask? task) =>
+        task is not null
+            ? DiagnosisModel.Catalogue(task)
+            : [.. SkillCatalogue.AllGeneric, .. Tasks.SelectMany(t => t.Knowledge.Skills.Select(s => s.Skill).Prepend(t.Knowledge.Framing).Concat(t.Knowledge.Misconceptions)).DistinctBy(s => s.Name), .. SkillCatalogue.ConflictSides];
+
+    /// <summary>Finds the example with this input (exact, else contained).</summary>
+    internal KeyEntry? Lookup(string input)
+    {
+        var exact = Key.FindExact(input);
+        return exact.Count > 0 ? exact[0] : Key.Find(input)?.Entry;
+    }
 
     internal SimTask GetTask(string task)
     {
@@ -181,10 +258,12 @@ public sealed class SimulatedWorld
         ArgumentNullException.ThrowIfNull(prompt);
         ArgumentNullException.ThrowIfNull(examples);
         var t = GetTask(task);
-        var inspection = SkillModel.Inspect(prompt.System, prompt.User, t, Options);
-        var values = examples.Select(e => value(SkillModel.Explain(inspection, t, e, Options))).ToList();
+        var analysis = _model.Analyze(t, NullIfEmpty(prompt.System), prompt.User);
+        var values = examples.Select(e => value(_model.Explain(analysis, t, e))).ToList();
         return values.Count == 0 ? 0 : values.Average();
     }
+
+    private static string? NullIfEmpty(string? s) => string.IsNullOrWhiteSpace(s) ? null : s;
 
     private sealed record State(IReadOnlyList<SimTask> Tasks, AnswerKey Key);
 }

@@ -43,6 +43,15 @@ public static class SkillCatalogue
     public static IReadOnlyList<SkillDescriptor> AllGeneric =>
         GenericEntries.Value.Select(e => e.Skill.WithWeight(e.Weights.TryGetValue(TaskKind.Reasoning, out var w) ? w : e.Weights.Values.First())).ToList();
 
+    private static readonly Lazy<IReadOnlyList<SkillDescriptor>> ConflictEntries = new(() => LoadEmbedded("conflicts.json").Select(e => e.Skill with { Weight = 0 }).ToList());
+
+    /// <summary>Gets the first sides of the contradiction pairs (<c>conflicts.json</c>): skills named <c>&lt;x&gt;_vs_&lt;generic&gt;:a</c>.</summary>
+    public static IReadOnlyList<SkillDescriptor> ConflictSides => ConflictEntries.Value;
+
+    /// <summary>Gets the contradiction pairs: a conflict side and the generic skill it contradicts (named after <c>_vs_</c>).</summary>
+    public static IReadOnlyList<(string Side, string Generic)> ConflictPairs =>
+        ConflictSides.Select(s => (s.Name, s.Name[(s.Name.IndexOf("_vs_", StringComparison.Ordinal) + 4)..^2])).ToList();
+
     /// <summary>Loads an embedded catalogue by file name (e.g. <c>agent.json</c>), every skill with its single weight.</summary>
     /// <param name="fileName">The file name under <c>Catalogues/</c>.</param>
     /// <returns>The skills.</returns>

@@ -157,7 +157,7 @@ public static partial class PromptReader
         }
     }
 
-    /// <summary>Reads "Input: …" (possibly over several lines) then "Output: …" (up to the next input label, heading or blank line after the answer).</summary>
+    /// <summary>Reads "Input: …" (possibly over several lines) then "Output: …" (up to the next blank line, input label or heading).</summary>
     private static bool TryReadPair(string[] lines, int start, Match input, out Demonstration demo, out int next)
     {
         demo = null!;
@@ -177,8 +177,7 @@ public static partial class PromptReader
 
         var answer = new StringBuilder(lines[i][label.Length..].Trim());
         i++;
-        while (i < lines.Length && HeadingText(lines[i]) is null && !InputLabel().IsMatch(lines[i])
-            && !(lines[i].Trim().Length == 0 && (i + 1 >= lines.Length || lines[i + 1].Trim().Length == 0 || InputLabel().IsMatch(lines[i + 1]) || HeadingText(lines[i + 1]) is not null)))
+        while (i < lines.Length && HeadingText(lines[i]) is null && !InputLabel().IsMatch(lines[i]) && lines[i].Trim().Length > 0)
         {
             answer.Append('\n').Append(lines[i]);
             i++;

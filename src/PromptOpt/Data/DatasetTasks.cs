@@ -6,7 +6,7 @@ namespace PromptOpt.Data;
 
 /// <summary>
 /// Turns a loaded <see cref="Dataset"/> into a <see cref="TaskDefinition"/>: the metric is chosen from the data, and the
-/// answer-format line and default instruction follow from it. Dataset tasks declare no skills (the simulator derives them).
+/// answer-format line and default instruction follow from it. Dataset tasks declare no skills (the simulator knows a public benchmark's skills from its knowledge file).
 /// </summary>
 public static class DatasetTasks
 {

@@ -69,7 +69,8 @@ public static class TaskCatalog
     public static TaskDefinition FromDirectory(string directory)
     {
         var dataset = JsonlDatasetLoader.LoadDirectory(directory);
-        return DatasetTasks.FromDataset(dataset, DatasetReadme.TryReadInstruction(directory));
+        var task = DatasetTasks.FromDataset(dataset, DatasetReadme.TryReadInstruction(directory));
+        return DatasetReadme.TryReadTaskKind(directory) is { } kind ? task.WithKind(kind) : task;
     }
 
     /// <summary>Loads a single <c>.jsonl</c> file as a task, split into train and test by <paramref name="seed"/>.</summary>

@@ -4,7 +4,7 @@ namespace PromptOpt.Data;
 
 /// <summary>
 /// A task to optimize a prompt for: its data, its metric, its answer format and default instruction, and the skill
-/// profile the simulator uses (empty for datasets without a declared profile: the simulator derives one).
+/// profile the simulator uses (empty for datasets without a declared profile: the simulator then knows no task skills).
 /// </summary>
 public sealed class TaskDefinition
 {
@@ -40,8 +40,16 @@ public sealed class TaskDefinition
     /// <summary>Gets the answer-format line.</summary>
     public string AnswerFormat { get; }
 
-    /// <summary>Gets the declared task skills (empty: derived by the simulator).</summary>
+    /// <summary>Gets the declared task skills (empty: none known).</summary>
     public IReadOnlyList<TaskSkill> Skills { get; }
+
+    /// <summary>Gets or sets the task's misconceptions (wrong procedures for its skills) for the simulator.</summary>
+    /// <value>The default is none.</value>
+    public IReadOnlyList<TaskMisconception> Misconceptions { get; init; } = [];
+
+    /// <summary>Gets or sets the task kind for the simulator's generic-skill weights: <c>reasoning</c>, <c>classification</c>, or empty when not declared.</summary>
+    /// <value>The default is the empty string.</value>
+    public string Kind { get; init; } = string.Empty;
 
     /// <summary>Gets or sets the task's base logit b_task for the simulator.</summary>
     /// <value>The default is 0.</value>
@@ -64,6 +72,19 @@ public sealed class TaskDefinition
     /// </summary>
     /// <value>The default is <see langword="null"/>.</value>
     public string? InitialUserPrompt { get; init; }
+
+    /// <summary>Returns a copy with another <see cref="Kind"/>.</summary>
+    /// <param name="kind">The kind.</param>
+    /// <returns>The copy.</returns>
+    public TaskDefinition WithKind(string kind) => new(Name, Dataset, Metric, DefaultInstruction, AnswerFormat, Skills)
+    {
+        BaseLogit = BaseLogit,
+        Description = Description,
+        Domain = Domain,
+        InitialUserPrompt = InitialUserPrompt,
+        Misconceptions = Misconceptions,
+        Kind = kind,
+    };
 
     /// <summary>Gets the one-line starting prompt: default instruction, question placeholder, nothing else.</summary>
     public Prompts.Prompt OneLinePrompt => Prompts.Prompt.FromInstruction(DefaultInstruction);

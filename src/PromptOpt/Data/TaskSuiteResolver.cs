@@ -38,6 +38,8 @@ internal static class TaskSuiteResolver
         {
             BaseLogit = task.BaseLogit,
             Description = task.Description,
+            Misconceptions = task.Misconceptions,
+            Kind = task.Kind,
             Domain = entry.Domain,
             InitialUserPrompt = entry.Prompt,
         };

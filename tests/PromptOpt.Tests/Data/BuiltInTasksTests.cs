@@ -79,10 +79,14 @@ public sealed class BuiltInTasksTests
         Assert.All(task.Skills, s =>
         {
             Assert.Matches("^[a-z_]+$", s.Name);
-            Assert.InRange(s.Triggers.Count, 2, 6);
+            Assert.InRange(s.Descriptions.Count, 3, 6);
+            Assert.True(s.Phrases.Count >= 2, s.Name);
+            Assert.Empty(s.Phrases.Intersect(s.Descriptions)); // the phrase bank is distinct from the descriptions
             Assert.InRange(s.Rate, 0.05, 1.0);
         });
         var declared = task.Skills.Select(s => s.Name).ToHashSet();
+        Assert.NotEmpty(task.Misconceptions);
+        Assert.All(task.Misconceptions, m => Assert.Contains(m.Skill, declared));
         var levels = new HashSet<int>();
         var used = new HashSet<string>();
         foreach (var e in task.Dataset.All)

@@ -39,7 +39,7 @@ public class AnswerKeyTests
         Assert.Equal("a", key.Find("Word: cat")!.Entry.Example.Id);
         Assert.Null(key.Find("Write a catalogue entry, setup done."));
         var reply = await world.CreateClient().GetResponseAsync([new ChatMessage(ChatRole.User, "Nothing to see here.")]);
-        Assert.Equal(TaskResponder.NoQuestionReply, reply.Text);
+        Assert.Equal(TaskModel.NoQuestionReply, reply.Text);
     }
 
     [Fact]
@@ -57,18 +57,15 @@ public class AnswerKeyTests
     }
 
     [Fact]
-    public void DerivedSkills_UndeclaredTask_GetsDistinctiveInputWordsNotInInstructionOrTargets()
+    public void UndeclaredTask_WithoutKnowledge_HasNoTaskSkills_OnlyGenericAndFraming()
     {
         var task = SimTestTasks.Undeclared();
         var world = new SimulatedWorld([task]);
-        var skills = world.GetTaskSkills(task.Name);
 
-        Assert.Equal(3, skills.Count);
-        Assert.All(skills, s => Assert.Equal(2, s.Triggers.Count));
-        var triggers = skills.SelectMany(s => s.Triggers).ToList();
-        Assert.DoesNotContain("animal", triggers);
-        Assert.DoesNotContain("tiger", triggers);
-        Assert.Contains("forest", triggers);
-        Assert.Equal(triggers, new SimulatedWorld([task], new SimOptions { Seed = 99 }).GetTaskSkills(task.Name).SelectMany(s => s.Triggers));
+        Assert.Empty(world.GetTaskSkills(task.Name));
+        var k = world.GetKnowledge(task.Name);
+        Assert.Empty(k.Misconceptions);
+        Assert.Equal(task.DefaultInstruction, k.Framing.Descriptions[0]);
+        Assert.All(task.Dataset.Test, e => Assert.Empty(world.GetRequiredSkills(task.Name, e)));
     }
 }

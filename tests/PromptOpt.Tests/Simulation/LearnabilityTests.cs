@@ -6,6 +6,8 @@ namespace PromptOpt.Tests.Simulation;
 
 public class LearnabilityTests(ITestOutputHelper output)
 {
+    private static readonly string[] Neutral = ["Be helpful.", "This is an important task.", "Do your best on this one.", "Keep the task in mind.", "Stay polite and professional."];
+
     [Fact]
     public async Task GreedyDiagnosedSkillLoop_ImprovesOneLinePrompt_RandomEditsDoNot()
     {
@@ -42,7 +44,7 @@ public class LearnabilityTests(ITestOutputHelper output)
         {
             var candidate = step % 2 == 0
                 ? await ops.ParaphraseAsync(random, step)
-                : random with { User = random.User.Replace("{question}", SimCatalog.NeutralSentences[step] + "\n\n{question}", StringComparison.Ordinal) };
+                : random with { User = random.User.Replace("{question}", Neutral[step] + "\n\n{question}", StringComparison.Ordinal) };
             Assert.NotNull(candidate);
             var score = await SimEval.ScoreAsync(client, candidate, train);
             if (score > randomScore)

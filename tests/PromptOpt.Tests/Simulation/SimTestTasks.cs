@@ -9,8 +9,8 @@ namespace PromptOpt.Tests.Simulation;
 internal static partial class SimTestTasks
 {
     public const string SkilledArithmeticInstruction =
-        "Compute the value of the expression. Follow the order of operations. Be careful with negative numbers. " +
-        "Remember the carry and place value. Answer with only the final answer, inside <answer></answer> tags.";
+        "Compute the value of the expression. Multiply before you add. Keep track of minus signs and negative numbers. " +
+        "Carry the tens to the next column when a sum of digits exceeds nine. Answer with only the final answer, inside <answer></answer> tags.";
 
     /// <summary>An arithmetic task with three declared skills and <paramref name="count"/> examples (all in the test split but the first 100).</summary>
     public static TaskDefinition Arithmetic(int count = 400, string name = "sim_arith")
@@ -27,9 +27,9 @@ internal static partial class SimTestTasks
         var dataset = new Dataset(name, examples.Take(100).ToList(), [], examples.Skip(100).ToList());
         return new TaskDefinition(name, dataset, TagOrCueMetric.Instance, "Compute the value of the expression.", "Answer inside <answer></answer> tags.",
         [
-            new TaskSkill("order_of_operations", ["order of operations", "precedence"], 0.6),
-            new TaskSkill("negative_numbers", ["negative numbers", "minus sign"], 0.4),
-            new TaskSkill("carry", ["carry", "place value"], 0.4),
+            new TaskSkill("order_of_operations", ["Follow the order of operations.", "Multiply before you add.", "Do the multiplication first, then the addition."], ["Respect operator precedence: multiplication comes first.", "Compute the product before the sum."], 0.6),
+            new TaskSkill("negative_numbers", ["Be careful with negative numbers.", "Keep track of minus signs.", "Watch the sign when a number is negative."], ["Handle minus signs carefully.", "Mind negative values and their signs."], 0.4),
+            new TaskSkill("carry", ["Carry the tens to the next column.", "Remember to carry when a column sum exceeds nine.", "Keep place value straight when adding."], ["Carry over into the next digit when adding.", "Track carries between columns."], 0.4),
         ]);
     }
 
@@ -46,12 +46,12 @@ internal static partial class SimTestTasks
         var dataset = new Dataset(name, examples.Take(100).ToList(), [], examples.Skip(100).ToList());
         return new TaskDefinition(name, dataset, TagOrCueMetric.Instance, "Say whether the number is even.", "Answer yes or no.",
         [
-            new TaskSkill("last_digit", ["last digit", "units digit"], 0.6),
-            new TaskSkill("divisibility", ["divisible by two", "divisibility"], 0.5),
+            new TaskSkill("last_digit", ["Look at the last digit.", "Check the units digit of the number.", "Only the final digit decides whether a number is even."], ["Inspect the final digit of the number.", "Read the ones digit."], 0.6),
+            new TaskSkill("divisibility", ["Check whether the number is divisible by two.", "An even number divides by two with no remainder.", "Test divisibility by two."], ["See whether two divides the number exactly.", "Divide by two and check for a remainder."], 0.5),
         ]);
     }
 
-    /// <summary>A task without declared skills (derived ones).</summary>
+    /// <summary>A task without declared skills and without a knowledge file (no task skills at all).</summary>
     public static TaskDefinition Undeclared(string name = "sim_words")
     {
         string[] animals = ["tiger", "eagle", "salmon", "beetle", "otter", "falcon"];

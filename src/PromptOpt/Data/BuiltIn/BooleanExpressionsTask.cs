@@ -30,9 +30,64 @@ internal sealed class BooleanExpressionsTask : BuiltInTask
 
     public override IReadOnlyList<TaskSkill> Skills { get; } =
     [
-        new(OperatorPrecedence, ["operator precedence", "not binds", "not before and", "and before or", "precedence"], 0.6),
-        new(InnermostFirst, ["evaluate innermost", "innermost parentheses", "inside out", "innermost first"], 0.5),
-        new(DoubleNegation, ["double negation", "two nots cancel", "negations cancel"], 0.3),
+        new(
+            OperatorPrecedence,
+            [
+                "Apply not before and, and and before or.",
+                "Respect Boolean operator precedence.",
+                "Negation binds tightest, then and, then or.",
+                "Evaluate not first, then and, then or, following the precedence of Boolean operators.",
+            ],
+            [
+                "Resolve each not before combining with and, and combine with and before or.",
+                "Give not the highest priority, and the next, or the lowest.",
+                "Handle the operators by precedence: not, then and, then or.",
+            ],
+            0.6),
+        new(
+            InnermostFirst,
+            [
+                "Evaluate the innermost parentheses first.",
+                "Work from the inside out.",
+                "Simplify each parenthesised part before the expression around it.",
+                "Start with the deepest parentheses, replace them by their truth value, and continue outwards.",
+            ],
+            [
+                "Reduce the most deeply nested brackets to True or False before anything else.",
+                "Collapse each inner bracket to its value, then move outward.",
+                "Begin at the deepest nesting level and resolve outward.",
+            ],
+            0.5),
+        new(
+            DoubleNegation,
+            [
+                "Two nots cancel each other.",
+                "A double negation gives back the original value.",
+                "not not X is the same as X.",
+                "When not is applied twice in a row, the two negations cancel and the value stays the same.",
+            ],
+            [
+                "A pair of consecutive nots leaves the value unchanged.",
+                "Negating twice returns the value you started with.",
+                "Drop any two nots that follow each other, as they cancel.",
+            ],
+            0.3),
+    ];
+
+    public override IReadOnlyList<TaskMisconception> Misconceptions { get; } =
+    [
+        new(
+            "flat_left_to_right",
+            OperatorPrecedence,
+            [
+                "Apply and, or and not strictly from left to right, all with equal priority.",
+                "Treat every Boolean operator as having the same precedence.",
+                "Combine the values in reading order, one operator after another.",
+            ],
+            [
+                "Give and, or and not the same priority and apply them left to right.",
+                "Combine truth values in the order the operators are written.",
+            ]),
     ];
 
     public override GeneratedExample Generate(Random rng)

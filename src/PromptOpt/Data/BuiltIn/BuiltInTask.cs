@@ -22,7 +22,7 @@ internal sealed record GeneratedExample(
 /// <summary>
 /// A procedural task modelled on a BIG-Bench Hard algorithmic task: examples are generated from a seed, each with an
 /// answer the generator computes (so it can be verified), and the task declares its metric, answer-format line,
-/// one-line instruction and skill profile (SIMULATOR.md, "Skills and triggers").
+/// one-line instruction and skill knowledge (SIMULATOR.md v2, "Task knowledge").
 /// </summary>
 internal abstract class BuiltInTask
 {
@@ -47,6 +47,9 @@ internal abstract class BuiltInTask
 
     public abstract IReadOnlyList<TaskSkill> Skills { get; }
 
+    /// <summary>Gets the wrong procedures for the task's skills (SIMULATOR.md v2, "misconceptions").</summary>
+    public abstract IReadOnlyList<TaskMisconception> Misconceptions { get; }
+
     public virtual double BaseLogit => 0;
 
     /// <summary>Generates one example from <paramref name="rng"/> (the only source of randomness).</summary>
@@ -67,6 +70,8 @@ internal abstract class BuiltInTask
         {
             BaseLogit = BaseLogit,
             Description = Description,
+            Misconceptions = Misconceptions,
+            Kind = "reasoning",
         };
     }
 

@@ -35,9 +35,64 @@ internal sealed class DateArithmeticTask : BuiltInTask
 
     public override IReadOnlyList<TaskSkill> Skills { get; } =
     [
-        new(MonthLengths, ["days in each month", "month lengths", "30 or 31 days", "how many days each month has"], 0.6),
-        new(LeapYears, ["leap year", "february 29", "29 days in february"], 0.3),
-        new(YearBoundary, ["year boundary", "carry over", "roll over into the next"], 0.4),
+        new(
+            MonthLengths,
+            [
+                "Use the correct number of days in each month.",
+                "Remember how many days each month has.",
+                "Months have 28 to 31 days: April, June, September and November have 30.",
+                "When counting days across months, use each month's real length: thirty days hath September, April, June and November.",
+            ],
+            [
+                "Count with the true length of every month, 30 or 31 days, and February shorter.",
+                "Account for each month's actual number of days when moving across months.",
+                "Use real month lengths when stepping from one month into the next.",
+            ],
+            0.6),
+        new(
+            LeapYears,
+            [
+                "Account for leap years.",
+                "February has 29 days in a leap year.",
+                "A year divisible by 4 is a leap year, except century years not divisible by 400.",
+                "Check whether the year is a leap year, because then February has 29 days.",
+            ],
+            [
+                "In a leap year February gets a 29th day; check the year first.",
+                "Decide whether the year is a leap year before counting through February.",
+                "Remember the extra day in February of leap years.",
+            ],
+            0.3),
+        new(
+            YearBoundary,
+            [
+                "Carry over into the next or previous year when needed.",
+                "Roll over the year when passing December or January.",
+                "Crossing from December 31 to January 1 changes the year.",
+                "When the date moves past the end or the start of the year, update the year as well as the month.",
+            ],
+            [
+                "Change the year when the count passes New Year.",
+                "Going past December moves the date into the following year.",
+                "Update the year number whenever the date crosses January 1.",
+            ],
+            0.4),
+    ];
+
+    public override IReadOnlyList<TaskMisconception> Misconceptions { get; } =
+    [
+        new(
+            "thirty_day_months",
+            MonthLengths,
+            [
+                "Assume every month has 30 days.",
+                "Treat all months as 30 days long.",
+                "Count every month as exactly thirty days when adding or subtracting days.",
+            ],
+            [
+                "Use thirty days for each month to keep the counting simple.",
+                "Take every month to be thirty days long.",
+            ]),
     ];
 
     public override GeneratedExample Generate(Random rng)

@@ -32,9 +32,65 @@ internal sealed class MultistepArithmeticTask : BuiltInTask
 
     public override IReadOnlyList<TaskSkill> Skills { get; } =
     [
-        new(OrderOfOperations, ["order of operations", "parentheses first", "multiplication before addition", "operator precedence", "pemdas"], 0.6),
-        new(NegativeNumbers, ["negative numbers", "sign of", "minus a negative", "subtracting a negative"], 0.5),
-        new(IntermediateResults, ["intermediate result", "partial result", "one operation at a time", "write down each"], 0.4),
+        new(
+            OrderOfOperations,
+            [
+                "Follow the order of operations.",
+                "Multiply before you add or subtract.",
+                "Evaluate what is inside parentheses first.",
+                "Apply operator precedence: multiplication comes before addition and subtraction.",
+                "Compute multiplications before additions and subtractions, and evaluate each parenthesised group before combining the groups.",
+            ],
+            [
+                "Respect the order of operations: multiplication before addition and subtraction.",
+                "Do the multiplications first, then the additions and subtractions.",
+                "Evaluate the parentheses first and multiply before adding.",
+            ],
+            0.6),
+        new(
+            NegativeNumbers,
+            [
+                "Be careful with negative numbers.",
+                "Keep track of minus signs.",
+                "Subtracting a negative number is the same as adding its absolute value.",
+                "Watch the signs: a product of two negative numbers is positive, and minus a negative is plus.",
+            ],
+            [
+                "Keep careful track of minus signs; minus a negative is a plus.",
+                "Be careful with minus signs and negative values.",
+                "Pay attention to negative numbers and their minus signs.",
+            ],
+            0.5),
+        new(
+            IntermediateResults,
+            [
+                "Write down each intermediate result.",
+                "Perform one operation at a time.",
+                "Record the value of each group before combining the groups.",
+                "Evaluate the expression one operation at a time and note every partial result before moving on.",
+            ],
+            [
+                "Write down every intermediate result.",
+                "Do one operation at a time and record each partial result.",
+                "Note down the value of each group before combining them.",
+            ],
+            0.4),
+    ];
+
+    public override IReadOnlyList<TaskMisconception> Misconceptions { get; } =
+    [
+        new(
+            "left_to_right",
+            OrderOfOperations,
+            [
+                "Evaluate the expression strictly from left to right.",
+                "Apply each operator in the order it appears, from left to right.",
+                "Work left to right through the expression, applying every operator as soon as you reach it.",
+            ],
+            [
+                "Evaluate from left to right, applying each operator in order.",
+                "Apply the operators strictly left to right.",
+            ]),
     ];
 
     public override GeneratedExample Generate(Random rng)

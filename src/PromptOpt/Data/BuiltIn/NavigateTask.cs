@@ -35,9 +35,64 @@ internal sealed class NavigateTask : BuiltInTask
 
     public override IReadOnlyList<TaskSkill> Skills { get; } =
     [
-        new(PositionTracking, ["track the position", "coordinates", "x and y", "running position"], 0.6),
-        new(DirectionTracking, ["direction", "facing", "orientation", "heading"], 0.5),
-        new(NetDisplacement, ["net displacement", "add up the steps", "sum the steps", "opposite moves"], 0.4),
+        new(
+            PositionTracking,
+            [
+                "Track your position on a grid.",
+                "Keep x and y coordinates for your position.",
+                "Update your coordinates after every move.",
+                "Keep a running position as x and y coordinates, starting at the origin, and update it after each instruction.",
+            ],
+            [
+                "Track your x and y position after every move.",
+                "Keep your coordinates on the grid up to date after each step.",
+                "Track your position as coordinates, starting from the origin.",
+            ],
+            0.6),
+        new(
+            DirectionTracking,
+            [
+                "Keep track of the direction you are facing.",
+                "Update your orientation after every turn.",
+                "A turn changes the direction of the following steps.",
+                "Remember which way you face: turning left or right or around changes the direction of the steps that follow.",
+            ],
+            [
+                "Keep track of which direction you face after each turn.",
+                "Update the direction you are facing whenever you turn.",
+                "Remember your orientation, since turns change the direction of later steps.",
+            ],
+            0.5),
+        new(
+            NetDisplacement,
+            [
+                "Add up the steps in each direction.",
+                "Opposite moves cancel each other.",
+                "Compute the net displacement.",
+                "Sum the steps along each axis; you are back at the start only if both totals are zero.",
+            ],
+            [
+                "Add up the steps along each direction and check whether the totals are zero.",
+                "Let opposite moves cancel and compute the net displacement.",
+                "Sum the steps in each direction to get the net displacement.",
+            ],
+            0.4),
+    ];
+
+    public override IReadOnlyList<TaskMisconception> Misconceptions { get; } =
+    [
+        new(
+            "turns_change_nothing",
+            DirectionTracking,
+            [
+                "Every step moves you forward in the direction you started with.",
+                "Treat all steps as going in the original direction, whatever the turns.",
+                "Turns only change which way you look, so steps keep going the way you first faced.",
+            ],
+            [
+                "Treat every step as going in your starting direction.",
+                "Every step goes forward in the original direction, regardless of turns.",
+            ]),
     ];
 
     public override GeneratedExample Generate(Random rng)

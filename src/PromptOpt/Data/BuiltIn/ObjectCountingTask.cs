@@ -48,9 +48,64 @@ internal sealed class ObjectCountingTask : BuiltInTask
 
     public override IReadOnlyList<TaskSkill> Skills { get; } =
     [
-        new(CountEachItem, ["count each item", "quantities", "how many of each", "number words"], 0.6),
-        new(CategoryMembership, ["category", "belongs to", "which items are"], 0.5),
-        new(IgnoreDistractors, ["ignore items", "ignore the others", "irrelevant items", "only the asked"], 0.4),
+        new(
+            CountEachItem,
+            [
+                "Count each item with its quantity.",
+                "Add up the quantities of the items.",
+                "Read number words such as two or three as quantities.",
+                "Take the quantity of every item into account: two pianos count as two, not as one.",
+            ],
+            [
+                "Sum the amounts stated for each item rather than the lines.",
+                "Turn number words into quantities and add them.",
+                "Weight every item by how many of it there are.",
+            ],
+            0.6),
+        new(
+            CategoryMembership,
+            [
+                "Decide which items belong to the asked category.",
+                "Check whether each item is a member of the category.",
+                "Classify every item by its category before counting.",
+                "For each item, decide whether it is an instance of the category in the question, such as a fruit or an instrument.",
+            ],
+            [
+                "Sort the items into the asked category and the rest.",
+                "Ask of each item whether it is one of the things the question counts.",
+                "Identify which listed things are members of the requested kind.",
+            ],
+            0.5),
+        new(
+            IgnoreDistractors,
+            [
+                "Ignore items outside the category.",
+                "Count only the items of the asked kind.",
+                "Leave the irrelevant items out of the count.",
+                "Skip every item that is not of the asked category, even when it is mentioned with a quantity.",
+            ],
+            [
+                "Leave out everything that is not of the requested kind.",
+                "Set aside the items that belong to other categories.",
+                "Discard unrelated objects before you count.",
+            ],
+            0.4),
+    ];
+
+    public override IReadOnlyList<TaskMisconception> Misconceptions { get; } =
+    [
+        new(
+            "one_per_line",
+            CountEachItem,
+            [
+                "Count each mentioned item as one.",
+                "Each item in the list counts once, whatever number precedes it.",
+                "Count the number of items named, one per mention.",
+            ],
+            [
+                "Give every mentioned object a count of one.",
+                "Tally one for each thing named in the list.",
+            ]),
     ];
 
     public override GeneratedExample Generate(Random rng)

@@ -47,9 +47,64 @@ internal sealed class WordSortingTask : BuiltInTask
 
     public override IReadOnlyList<TaskSkill> Skills { get; } =
     [
-        new(AlphabeticalOrder, ["alphabetical order", "dictionary order", "a to z", "alphabetize"], 0.6),
-        new(LetterByLetter, ["letter by letter", "compare the first letter", "next letter", "shared prefix"], 0.5),
-        new(KeepEveryWord, ["every word", "each word exactly once", "do not drop", "no word is missing"], 0.3),
+        new(
+            AlphabeticalOrder,
+            [
+                "Sort the words in alphabetical order.",
+                "Put the words in dictionary order.",
+                "Order the words from A to Z.",
+                "Arrange the words alphabetically, as they would appear in a dictionary.",
+            ],
+            [
+                "List the words the way a dictionary would order them.",
+                "Arrange the words from a to z.",
+                "Place the words in lexicographic order.",
+            ],
+            0.6),
+        new(
+            LetterByLetter,
+            [
+                "Compare words letter by letter.",
+                "When the first letters match, compare the next letter.",
+                "A shorter word that is a prefix of a longer one comes first.",
+                "Compare two words letter by letter, moving to the next letter whenever the letters so far are the same.",
+            ],
+            [
+                "Break ties between words by looking at their following letters.",
+                "Go on to the second or third letter when the first ones agree.",
+                "Compare character by character until two words differ.",
+            ],
+            0.5),
+        new(
+            KeepEveryWord,
+            [
+                "Keep every word in the output.",
+                "Include each word exactly once.",
+                "Make sure no word is missing or repeated.",
+                "The sorted list must contain every input word exactly once, with nothing added or dropped.",
+            ],
+            [
+                "Carry each input word into the answer once.",
+                "Check that the answer has as many words as the input.",
+                "Reproduce the full set of words, each a single time.",
+            ],
+            0.3),
+    ];
+
+    public override IReadOnlyList<TaskMisconception> Misconceptions { get; } =
+    [
+        new(
+            "sort_by_length",
+            AlphabeticalOrder,
+            [
+                "Sort the words by their length.",
+                "Order the words from shortest to longest.",
+                "Arrange the words by how many letters they have.",
+            ],
+            [
+                "Put shorter words before longer ones.",
+                "Order the list by word length.",
+            ]),
     ];
 
     public override GeneratedExample Generate(Random rng)

@@ -36,7 +36,7 @@ public class DualPhaseOptimizerTests(ITestOutputHelper output)
         double expectedStart = rig.World.ExpectedScore(r.StartPrompt, rig.Task.Name, test);
         double expectedBest = rig.World.ExpectedScore(r.BestPrompt, rig.Task.Name, test);
         Assert.True(expectedBest > expectedStart + 0.25, $"expected {expectedStart:F3} -> {expectedBest:F3}");
-        Assert.True(rig.World.Inspect(r.BestPrompt, rig.Task.Name).IsActive("format"));
+        Assert.True(rig.World.Analyze(r.BestPrompt, rig.Task.Name).IsActive("format"));
         Assert.True(r.BestPrompt.HasPlaceholder);
     }
 
@@ -56,7 +56,7 @@ public class DualPhaseOptimizerTests(ITestOutputHelper output)
         Assert.True(r.BestTestScore > r.StartTestScore + 0.1, $"P0 {r.BestTestScore:F3} vs one-line {r.StartTestScore:F3}");
         Assert.Equal(1, rig.OptimizerCalls);
         Assert.Equal(2 * 40, rig.TaskCalls); // 2·|V|
-        var inspection = rig.World.Inspect(p0.Prompt, rig.Task.Name);
+        var inspection = rig.World.Analyze(p0.Prompt, rig.Task.Name);
         Assert.True(inspection.IsActive("format") && inspection.IsActive("stepwise"), "P0's sections carry the answer format and the reasoning steps");
         Assert.Contains("##", p0.Prompt.User, StringComparison.Ordinal);
         Assert.True(p0.Prompt.HasPlaceholder);

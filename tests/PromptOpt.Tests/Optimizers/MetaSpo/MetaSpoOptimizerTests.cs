@@ -59,11 +59,13 @@ public class MetaSpoOptimizerTests(BuiltInSuiteRun run, ITestOutputHelper output
         foreach (var task in run.Unseen)
         {
             var prompt = new Prompt(run.Outcome.SystemPrompt, MetaSpoPrompts.InitialUserPrompt(task));
-            var fromSystem = run.World.Inspect(prompt, task.Name).Active.Where(a => a.Kind == SkillKind.Generic && a.InSystem).Select(a => a.Skill).ToList();
+            var generic = run.World.GetKnowledge(task.Name).Generic.Select(g => g.Name).ToHashSet();
+            var fromSystem = run.World.Analyze(prompt, task.Name).Activation.Contributions
+                .Where(c => c.Unit.InSystem && c.Level >= 0.5 && generic.Contains(c.Skill)).Select(c => c.Skill).Distinct().ToList();
             output.WriteLine($"{task.Name}: {string.Join(", ", fromSystem)}");
-            Assert.Contains(fromSystem, s => s is SimCatalog.Stepwise or SimCatalog.Verify or SimCatalog.Focus);
+            Assert.Contains(fromSystem, s => s is SkillCatalogue.Stepwise or SkillCatalogue.Verify or SkillCatalogue.Focus or SkillCatalogue.Format);
             var defaultPrompt = prompt with { System = MetaSpoPrompts.DefaultSystemPrompt };
-            Assert.DoesNotContain(run.World.Inspect(defaultPrompt, task.Name).Active, a => a.InSystem);
+            Assert.DoesNotContain(run.World.Analyze(defaultPrompt, task.Name).Activation.Contributions, c => c.Unit.InSystem && c.Level >= 0.5);
         }
     }
 
