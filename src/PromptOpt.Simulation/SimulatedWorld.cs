@@ -227,13 +227,6 @@ public sealed class SimulatedWorld
 
     internal TaskModel Model => _model;
 
-    /// <summary>
-    /// Gets the skills EXPO variants may carry (SIMULATOR.md v2, "Variants"): the agent skills of
-    /// <c>Catalogues/agent.json</c> (explore, exploit, reasoning, statistics, refine, diverse) and <c>format</c>, read by
-    /// the agent with the same activation (<see cref="AgentSkills.Writable"/>).
-    /// </summary>
-    internal IReadOnlyList<SkillDescriptor> AgentVariantSkills => AgentSkills.Writable;
-
     /// <summary>The skills the optimizer recognises and writes for a task (generic, framing, task), or, with no task, those of every registered task plus misconceptions and conflict sides (to recognise what a sentence carries).</summary>
     internal IReadOnlyList<SkillDescriptor> OptimizerCatalogue(SimTask? task) =>
         task is not null
