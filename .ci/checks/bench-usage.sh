@@ -40,6 +40,7 @@ expect 2 "usage: PromptOpt.Bench promptfoo-compare" -- promptfoo-compare
 expect 2 "usage: PromptOpt.Bench promptfoo-compare" -- promptfoo-compare /bin/true 100 8,32,big
 expect 2 "unknown argument '--sedes'" -- expo --sedes 3
 expect 2 "usage: PromptOpt.Bench sim-realism" -- sim-realism --seed x
+expect 2 "usage: PromptOpt.Bench agent" -- agent --seeds many
 expect 2 "--seeds must be an integer" -- expo --seeds three
 expect 2 "--svg needs a value" -- expo --svg
 expect 2 "unknown environment 'bandit'" -- expo --envs bandit

@@ -23,6 +23,8 @@ var benches = new Dictionary<string, (string Description, string Usage, Func<str
         "[--seeds N] [--steps T] [--envs a,b] [--methods a,b] [--full-network] [--seed0 S] [--svg DIR] [--embedder hash|minilm] | --skills [--envs a,b] [--seeds N] [--seed0 S]", ExpoBench.RunAsync),
     ["sim-realism"] = ("SIMULATED realism table of SIMULATOR.md v2 (rows: the suite's prompts, columns: tasks) and the cost of featurising a new prompt",
         "[--datasets DIR] [--seed N]", SimRealismBench.RunAsync),
+    ["agent"] = ("SIMULATED agent: suffix-failure frequency, MinFrac and regret of each bandit behaviour (calibration targets)",
+        "[--seeds N] [--seed0 S] [--steps T] [--envs a,b]", AgentBench.RunAsync),
     ["expo-landscape"] = ("SIMULATED bandit landscape: one step's expected regret per meta-prompt skill set vs the reward noise",
         "[--seeds N] [--seed0 S] [--draws D] [--env bandit-hard|bandit-easy]", ExpoLandscapeBench.RunAsync),
 };

@@ -6,48 +6,23 @@ namespace PromptOpt.Simulation;
 /// </summary>
 public sealed record AgentSimOptions
 {
-    /// <summary>Gets format phrases that activate the generic <c>format</c> skill for the agent in addition to its generic
-    /// triggers: the environments' own answer forms.</summary>
-    /// <value>The default is <c>respond with</c>, <c>[w, b]</c>, <c>&lt;trace&gt;</c>.</value>
-    public IReadOnlyList<string> ExtraFormatTriggers { get; init; } = ["respond with", "[w, b]", "<trace>"];
+    /// <summary>Gets the answer forms of the environments (<c>&lt;answer&gt;</c>, <c>[w, b]</c>, <c>&lt;trace&gt;</c>): a meta-prompt that
+    /// shows the form its action must take fully activates <c>format</c> (a fact of its structure, like the obedience rules).</summary>
+    /// <value>The default is <c>&lt;answer&gt;</c>, <c>[w, b]</c>, <c>&lt;trace&gt;</c>.</value>
+    public IReadOnlyList<string> AnswerFormMarkers { get; init; } = ["<answer>", "[w, b]", "<trace>"];
 
-    /// <summary>Gets the bandit exploration-bonus coefficient c with no explore/exploit skill active.</summary>
-    /// <value>The default is 0.1.</value>
-    public double BanditBonus { get; init; } = 0.1;
+    /// <summary>Gets β, the imitation term of a raw history: the perceived mean of arm a is s/n + β·n_a/t + ε, so the arm the
+    /// transcript is full of looks better (the cause of suffix failures); statistics with reasoning removes it.</summary>
+    /// <value>The default is 0.2 (SIMULATOR.md).</value>
+    public double ImitationBias { get; init; } = 0.2;
 
-    /// <summary>Gets the factor on c when <c>explore</c> is active.</summary>
-    /// <value>The default is 3.</value>
-    public double ExploreBonusFactor { get; init; } = 3.0;
+    /// <summary>Gets the standard deviation of ε, the error in reading an arm's mean off a raw history, fixed per (arm, n, s).</summary>
+    /// <value>The default is 0.1 (SIMULATOR.md).</value>
+    public double RawReadingNoise { get; init; } = 0.1;
 
-    /// <summary>Gets the factor on c when <c>exploit</c> is active.</summary>
-    /// <value>The default is 0.1.</value>
-    public double ExploitBonusFactor { get; init; } = 0.1;
-
-    /// <summary>Gets the softmax temperature τ of the bandit choice with <c>exploit</c> inactive.</summary>
-    /// <value>The default is 0.05.</value>
-    public double BanditTemperature { get; init; } = 0.05;
-
-    /// <summary>Gets the factor on τ when <c>exploit</c> is active.</summary>
-    /// <value>The default is 0.3.</value>
-    public double ExploitTemperatureFactor { get; init; } = 0.3;
-
-    /// <summary>Gets the standard deviation of the agent's error in each arm's mean estimate when <c>stats</c> is inactive (it
-    /// eyeballs the raw history). The error is drawn per (arm, pulls, successes), so it persists until the arm is pulled
-    /// again: a greedy agent can lock onto an arm it misjudges.</summary>
-    /// <value>The default is 0.3.</value>
-    public double EstimateNoise { get; init; } = 0.3;
-
-    /// <summary>Gets the standard deviation of that error when <c>stats</c> is active (it computes the averages).</summary>
-    /// <value>The default is 0.</value>
-    public double StatsEstimateNoise { get; init; }
-
-    /// <summary>Gets the mean estimate assumed for an untried arm.</summary>
-    /// <value>The default is 0 (an untried arm is attractive only through the exploration bonus).</value>
-    public double UntriedPrior { get; init; }
-
-    /// <summary>Gets the pull count used in the bonus sqrt(ln t / n) for an untried arm (instead of 0).</summary>
-    /// <value>The default is 0.5.</value>
-    public double UntriedPseudoCount { get; init; } = 0.5;
+    /// <summary>Gets ε of the ε-greedy behaviour (explore without reasoning): the probability of a uniformly random arm.</summary>
+    /// <value>The default is 0.6 (SIMULATOR.md).</value>
+    public double ExploreEpsilon { get; init; } = 0.6;
 
     /// <summary>Gets the standard deviation (per coordinate) of the regression proposal around the best shown pair.</summary>
     /// <value>The default is 1.5.</value>
@@ -85,7 +60,7 @@ public sealed record AgentSimOptions
     /// <value>The default is 3.</value>
     public int TspCandidatesPerMove { get; init; } = 3;
 
-    /// <summary>Gets how often a regression/TSP reply cannot be parsed when <c>format</c> is inactive.</summary>
+    /// <summary>Gets how often a regression/TSP reply cannot be parsed when <c>format</c> is inactive (× (1 − a_format) when partly active).</summary>
     /// <value>The default is 0.15.</value>
     public double UnformattedFailureRate { get; init; } = 0.15;
 

@@ -49,33 +49,4 @@ public static class SimCatalog
         ]),
     ];
 
-    /// <summary>Gets the agent skills of SIMULATOR.md "Agent role" (the generic <c>format</c> skill also counts for agents).</summary>
-    public static IReadOnlyList<SimSkill> AgentSkills { get; } =
-    [
-        new("explore", SkillKind.Agent, ["explore", "uncertain", "not tried"], 1, 1,
-        [
-            "Explore options you have not tried yet, especially when you are uncertain about them.",
-            "Explore actions whose value is still uncertain.",
-        ]),
-        new("exploit", SkillKind.Agent, ["best so far", "exploit", "highest"], 1, 1,
-        [
-            "Exploit what you know: prefer the option with the highest observed reward.",
-            "Stick with the best so far once the evidence is clear.",
-        ]),
-        new("stats", SkillKind.Agent, ["average", "mean", "summar"], 1, 1,
-        [
-            "Before deciding, summarize the history by the average reward of each option.",
-            "Compute the average outcome of every option from the history.",
-        ]),
-        new("refine", SkillKind.Agent, ["small adjustments", "refine", "near the best"], 1, 1,
-        [
-            "Refine the best solution with small adjustments.",
-            "Search near the best point found so far.",
-        ]),
-        new("diverse", SkillKind.Agent, ["different from", "new region"], 1, 1,
-        [
-            "Propose something clearly different from the previous proposals.",
-            "Move to a new region of the search space now and then.",
-        ]),
-    ];
 }

@@ -11,7 +11,7 @@ public sealed partial class SimOptions
     /// <value>The default is 0.</value>
     public int Seed { get; set; }
 
-    /// <summary>Gets or sets the model id reported on simulated responses.</summary>
+    /// <summary>Gets or sets the model name; the simulated client reports <see cref="GetModelIdentity"/> (this name, the seed and any non-default option) as its model id.</summary>
     /// <value>The default is <c>sim-1</c>.</value>
     public string ModelId { get; set; } = "sim-1";
 
@@ -28,10 +28,6 @@ public sealed partial class SimOptions
     /// <summary>Gets or sets the version-1 generic-skill triggers; only the simulated agent still reads them (its format skill). The task role uses <see cref="SkillCatalogue.Generic"/>.</summary>
     /// <value>The default is <see cref="SimCatalog.GenericSkills"/>.</value>
     public IReadOnlyList<SimSkill> GenericSkills { get; set; } = SimCatalog.GenericSkills;
-
-    /// <summary>Gets or sets the agent skills (EXPO meta-prompts).</summary>
-    /// <value>The default is <see cref="SimCatalog.AgentSkills"/>.</value>
-    public IReadOnlyList<SimSkill> AgentSkills { get; set; } = SimCatalog.AgentSkills;
 
     /// <summary>Gets or sets c0, the cosine (sentence or clause against a skill description) at which a skill starts to activate.</summary>
     /// <value>The default is 0.50.</value>
@@ -162,6 +158,34 @@ public sealed partial class SimOptions
     /// <summary>Gets or sets the probability that a rewritten user prompt loses the question placeholder. Not in SIMULATOR.md, so off.</summary>
     /// <value>The default is 0.</value>
     public double PlaceholderLossRate { get; set; }
+
+    /// <summary>
+    /// Gets the simulated model's identity (SIMULATOR.md "Serving it over HTTP"): <see cref="ModelId"/> and the world
+    /// seed, e.g. <c>sim-1@seed42</c>, followed by <c>+</c> and a fingerprint of the other options when any differs from
+    /// its default. Two worlds answer alike only if their identities are equal, so the simulated client reports this as
+    /// its model id and a response cache (keyed by it) never answers one world's call with another's.
+    /// </summary>
+    /// <returns>The identity.</returns>
+    public string GetModelIdentity()
+    {
+        var id = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{ModelId}@seed{Seed}");
+        var world = WorldFingerprint(this);
+        return world == DefaultWorldFingerprint.Value ? id : id + "+" + world;
+    }
+
+    /// <summary>A fingerprint of every option except the seed and the model id (which the identity shows in clear).</summary>
+    private static string WorldFingerprint(SimOptions options)
+    {
+        var o = options.Clone();
+        o.Seed = 0;
+        o.ModelId = string.Empty;
+        var json = System.Text.Json.JsonSerializer.Serialize(o, FingerprintJson);
+        return StableHash.Hash("sim-world", json).ToString("x12", System.Globalization.CultureInfo.InvariantCulture)[..12];
+    }
+
+    private static readonly System.Text.Json.JsonSerializerOptions FingerprintJson = new();
+
+    private static readonly Lazy<string> DefaultWorldFingerprint = new(() => WorldFingerprint(new SimOptions()));
 
     /// <summary>Returns a shallow copy (lists of skills and conflicts are shared; they are read-only).</summary>
     /// <returns>The copy.</returns>

@@ -1,21 +1,45 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using PromptOpt.Decision;
 using PromptOpt.Models;
 
 namespace PromptOpt.Simulation;
 
+/// <summary>The bandit behaviours of the simulated agent (SIMULATOR.md "Agent role", after Krishnamurthy et al. 2024).</summary>
+public enum AgentBanditBehaviour
+{
+    /// <summary>Exploit only: the arm with the highest perceived mean, untried arms valued 0 (the basic prompt, or X).</summary>
+    ExploitOnly,
+
+    /// <summary>Try each arm once, then greedy on the perceived means (C without E∧R).</summary>
+    OnceThenGreedy,
+
+    /// <summary>ε-greedy with ε = <see cref="AgentSimOptions.ExploreEpsilon"/> (E without C): the uniform-like failure.</summary>
+    EpsilonGreedy,
+
+    /// <summary>Posterior (Thompson) sampling with Beta(1 + s, 1 + n − s) beliefs (E∧C with a summarised history R): the one configuration that explored well in the paper.</summary>
+    PosteriorSampling,
+}
+
 /// <summary>
-/// The simulated agent (SIMULATOR.md "Agent role"): answers the <c>agent_act</c> operation from the environment state
-/// in the operation's arguments, with a policy set by the agent skills the meta-prompt text activates
-/// (<see cref="AgentSkills"/>). The reply is text in the form the meta-instruction asks for, so it goes through the
-/// environment's real parser.
+/// The simulated agent (SIMULATOR.md "Agent role", grounded in Krishnamurthy et al. 2024, "Can large language models
+/// explore in-context?"): answers the <c>agent_act</c> operation. It reads the meta-prompt as rendered — the bandit's
+/// history from its text (<see cref="BanditHistoryText.Read"/>), the agent skills from the instruction text around it
+/// (<see cref="AgentSkills.Read"/>) — and replies in the form the meta-instruction asks for, so the reply goes through the
+/// environment's real parser. From the operation's state it takes only the environment kind and the action names
+/// (and, for linear regression and TSP, the shown points as version 1 did).
 /// </summary>
 /// <remarks>
-/// Every draw is a pure function of (<see cref="SimOptions.Seed"/>, the normalised meta-prompt text, the sample
-/// index, …) through <see cref="StableHash"/>: the same request always gets the same reply.
-/// Skills are detected on the whole meta-prompt, exemplars included: a summarised bandit history ("average reward")
-/// activates <c>stats</c>, and TSP exemplars (which show <c>&lt;trace&gt;</c> tags) activate <c>format</c>, as a real
-/// model imitates what it is shown.
+/// <para><b>Bandit.</b> The history rendering R is a fact of the environment (what the text shows), never of the prompt.
+/// Perceived mean of arm a: raw history, s/n + β·n_a/t + ε (β = <see cref="AgentSimOptions.ImitationBias"/>, removed when
+/// statistics A and reasoning C are both in force; ε ~ N(0, <see cref="AgentSimOptions.RawReadingNoise"/>) fixed per
+/// (arm, n, s)); summarised history, the printed average. Untried arms are valued 0. Behaviour
+/// (<see cref="ChooseBehaviour"/>): E∧C∧R → posterior sampling; else C → try each arm once, then greedy; else E →
+/// ε-greedy; else (X, or no skill) → exploit only. Ties are broken uniformly.</para>
+/// <para><b>Graded activation.</b> A skill with activation a is in force at a step with probability a (a draw per skill,
+/// prompt and step), so a half-activated instruction is followed half of the time.</para>
+/// <para>Every draw is a pure function of (<see cref="SimOptions.Seed"/>, the normalised meta-prompt text, the sample
+/// index, …) through <see cref="StableHash"/>: the same request always gets the same reply.</para>
 /// </remarks>
 public static class SimulatedAgent
 {
@@ -25,7 +49,7 @@ public static class SimulatedAgent
     /// <summary>Acts once.</summary>
     /// <param name="operation">The <c>agent_act</c> operation; <c>args.state</c> is the environment's agent state.</param>
     /// <param name="metaPromptText">The full text of the request (the rendered meta-prompt).</param>
-    /// <param name="options">The simulator options: <see cref="SimOptions.Seed"/>, the skill triggers and <see cref="SimOptions.Agent"/>.</param>
+    /// <param name="options">The simulator options: <see cref="SimOptions.Seed"/> and <see cref="SimOptions.Agent"/>.</param>
     /// <param name="sampleIndex">The sample index (the step).</param>
     /// <returns>The agent's reply.</returns>
     public static string Act(LlmOperation operation, string metaPromptText, SimOptions options, int sampleIndex)
@@ -33,49 +57,121 @@ public static class SimulatedAgent
         ArgumentNullException.ThrowIfNull(operation);
         ArgumentNullException.ThrowIfNull(options);
         metaPromptText ??= string.Empty;
-        var skills = AgentSkills.Detect(metaPromptText, options);
-        ulong text = StableHash.Hash(StableHash.Normalize(metaPromptText));
+        var step = new Step(options.Seed, StableHash.Hash(StableHash.Normalize(metaPromptText)), sampleIndex);
         var o = options.Agent;
-        int seed = options.Seed;
         var state = operation.Args["state"] as JsonObject;
-        return state?["kind"]?.GetValue<string>() switch
+        switch (state?["kind"]?.GetValue<string>())
         {
-            "bandit" => Bandit(state, skills, o, seed, text, sampleIndex),
-            "linreg" => Regression(state, skills, o, seed, text, sampleIndex),
-            "tsp" => Tsp(state, skills, o, seed, text, sampleIndex),
-            _ => UnparseableReply,
-        };
+            case "bandit":
+                var arms = Strings(state["arms"]);
+                var history = BanditHistoryText.Read(metaPromptText, arms);
+                return Bandit(arms, history, AgentSkills.Read(history.Rest, options), o, step);
+            case "linreg":
+                return Regression(state, AgentSkills.Read(metaPromptText, options), o, step);
+            case "tsp":
+                return Tsp(state, AgentSkills.Read(metaPromptText, options), o, step);
+            default:
+                return UnparseableReply;
+        }
     }
 
-    /// <summary>Bandit: softmax over μ̂_a + c·sqrt(ln t / n_a) with temperature τ (SIMULATOR.md).</summary>
-    private static string Bandit(JsonObject state, AgentSkillSet skills, AgentSimOptions o, int seed, ulong text, int sample)
+    /// <summary>The bandit behaviour for the skills in force and the history rendering (SIMULATOR.md "Agent role").</summary>
+    /// <param name="explore">E is in force.</param>
+    /// <param name="reasoning">C is in force.</param>
+    /// <param name="summarized">The history is summarised (R).</param>
+    /// <returns>The behaviour.</returns>
+    public static AgentBanditBehaviour ChooseBehaviour(bool explore, bool reasoning, bool summarized) =>
+        explore && reasoning && summarized ? AgentBanditBehaviour.PosteriorSampling
+        : reasoning ? AgentBanditBehaviour.OnceThenGreedy
+        : explore ? AgentBanditBehaviour.EpsilonGreedy
+        : AgentBanditBehaviour.ExploitOnly;
+
+    private static string Bandit(string[] arms, BanditHistoryReading h, AgentSkillSet skills, AgentSimOptions o, Step step)
     {
-        var arms = Strings(state["arms"]);
-        var counts = Ints(state["counts"]);
-        var successes = Ints(state["successes"]);
-        double c = o.BanditBonus * (skills.Explore ? o.ExploreBonusFactor : 1) * (skills.Exploit ? o.ExploitBonusFactor : 1);
-        double tau = o.BanditTemperature * (skills.Exploit ? o.ExploitTemperatureFactor : 1);
-        double noise = skills.Stats ? o.StatsEstimateNoise : o.EstimateNoise;
-        double lnT = Math.Log(Math.Max(2, counts.Sum() + 1));
-        var score = new double[arms.Length];
-        for (int a = 0; a < arms.Length; a++)
+        int k = arms.Length;
+        bool e = step.InForce(skills.Explore, "explore"), c = step.InForce(skills.Reasoning, "reasoning");
+        bool a = step.InForce(skills.Statistics, "statistics"), format = step.InForce(skills.Format, "format");
+        bool summarized = h.Rendering == BanditHistoryRendering.Summarized;
+        int t = Math.Max(1, h.Turns);
+        var perceived = new double[k];
+        for (int arm = 0; arm < k; arm++)
         {
-            int n = counts[a];
-            double mu = n > 0
-                ? ((double)successes[a] / n) + (noise * StableHash.Normal(seed, "agent-bandit-noise", a, n, successes[a]))
-                : o.UntriedPrior;
-            score[a] = (mu + (c * Math.Sqrt(lnT / (n > 0 ? n : o.UntriedPseudoCount)))) / tau;
+            int n = h.Counts[arm], s = h.Successes[arm];
+            perceived[arm] = n == 0 ? 0
+                : summarized ? h.Averages[arm]
+                : ((double)s / n) + (a && c ? 0 : o.ImitationBias * n / t) + (o.RawReadingNoise * StableHash.Normal(step.Seed, "agent-bandit-noise", arm, n, s));
         }
 
-        int arm = SampleSoftmax(score, StableHash.Uniform(seed, "agent-bandit-choice", text, sample));
-        return skills.Format
-            ? $"<answer>{arms[arm]}</answer>"
-            : $"Looking at the history, I will press the {arms[arm]} button next.";
+        int choice;
+        switch (ChooseBehaviour(e, c, summarized))
+        {
+            case AgentBanditBehaviour.PosteriorSampling:
+                var rng = StableHash.Rng(step.Seed, "agent-bandit-posterior", step.Text, step.Sample);
+                choice = ArgMax(Enumerable.Range(0, k).Select(arm => SampleBeta(rng, 1 + h.Successes[arm], 1 + h.Counts[arm] - h.Successes[arm])).ToArray(), step);
+                break;
+            case AgentBanditBehaviour.OnceThenGreedy:
+                var untried = Enumerable.Range(0, k).Where(arm => h.Counts[arm] == 0).ToArray();
+                choice = untried.Length > 0 ? untried[(int)(StableHash.Uniform(step.Seed, "agent-bandit-untried", step.Text, step.Sample) * untried.Length)] : ArgMax(perceived, step);
+                break;
+            case AgentBanditBehaviour.EpsilonGreedy:
+                choice = StableHash.Uniform(step.Seed, "agent-bandit-epsilon", step.Text, step.Sample) < o.ExploreEpsilon
+                    ? (int)(StableHash.Uniform(step.Seed, "agent-bandit-random", step.Text, step.Sample) * k)
+                    : ArgMax(perceived, step);
+                break;
+            default:
+                choice = ArgMax(perceived, step);
+                break;
+        }
+
+        return format
+            ? $"<answer>{arms[choice]}</answer>"
+            : $"Looking at the history, I will press the {arms[choice]} button next.";
+    }
+
+    /// <summary>The index of the largest value, ties broken uniformly by a draw.</summary>
+    private static int ArgMax(double[] values, Step step)
+    {
+        double max = values.Max();
+        var best = Enumerable.Range(0, values.Length).Where(i => values[i] >= max - 1e-12).ToArray();
+        return best.Length == 1 ? best[0] : best[(int)(StableHash.Uniform(step.Seed, "agent-bandit-tie", step.Text, step.Sample) * best.Length)];
+    }
+
+    /// <summary>A Beta(α, β) draw for α, β ≥ 1 from two Gamma draws (Marsaglia and Tsang 2000).</summary>
+    private static double SampleBeta(Random rng, double alpha, double beta)
+    {
+        double x = SampleGamma(rng, alpha), y = SampleGamma(rng, beta);
+        return x / (x + y);
+    }
+
+    private static double SampleGamma(Random rng, double shape)
+    {
+        double d = shape - (1.0 / 3), c = 1 / Math.Sqrt(9 * d);
+        while (true)
+        {
+            double x, v;
+            do
+            {
+                double u1 = 1 - rng.NextDouble(), u2 = rng.NextDouble();
+                x = Math.Sqrt(-2 * Math.Log(u1)) * Math.Cos(2 * Math.PI * u2);
+                v = 1 + (c * x);
+            }
+            while (v <= 0);
+
+            v = v * v * v;
+            double u = rng.NextDouble();
+            if (u < 1 - (0.0331 * x * x * x * x) || Math.Log(u) < (0.5 * x * x) + (d * (1 - v + Math.Log(v))))
+            {
+                return d * v;
+            }
+        }
     }
 
     /// <summary>Linear regression: a Gaussian step around the best shown pair, its size set by refine / diverse / explore.</summary>
-    private static string Regression(JsonObject state, AgentSkillSet skills, AgentSimOptions o, int seed, ulong text, int sample)
+    private static string Regression(JsonObject state, AgentSkillSet a, AgentSimOptions o, Step step)
     {
+        int seed = step.Seed, sample = step.Sample;
+        ulong text = step.Text;
+        var skills = step.Flags(a);
         var shown = (state["shown"] as JsonArray ?? []).Select(p => ((int)Num(p![0]), (int)Num(p[1]))).ToHashSet();
         var best = state["best"] as JsonArray;
         double bw = best is null ? 15 : Num(best[0]), bb = best is null ? 15 : Num(best[1]);
@@ -91,7 +187,7 @@ public static class SimulatedAgent
             }
         }
 
-        if (!skills.Format && StableHash.Uniform(seed, "agent-format", text, sample) < o.UnformattedFailureRate)
+        if (StableHash.Uniform(seed, "agent-format", text, sample) < o.UnformattedFailureRate * (1 - a.Format))
         {
             return string.Create(CultureInfo.InvariantCulture, $"I would move w towards {w} and b towards {b}; that should lower the value.");
         }
@@ -102,8 +198,11 @@ public static class SimulatedAgent
     }
 
     /// <summary>TSP: 2-opt moves on the best shown tour (best of a few random reversals each), their number set by refine / diverse / explore.</summary>
-    private static string Tsp(JsonObject state, AgentSkillSet skills, AgentSimOptions o, int seed, ulong text, int sample)
+    private static string Tsp(JsonObject state, AgentSkillSet a, AgentSimOptions o, Step step)
     {
+        int seed = step.Seed, sample = step.Sample;
+        ulong text = step.Text;
+        var skills = step.Flags(a);
         var points = (state["points"] as JsonArray ?? []).Select(p => ((int)Num(p![0]), (int)Num(p[1]))).ToArray();
         int n = points.Length;
         var shown = (state["shown"] as JsonArray ?? []).Select(s => string.Join(",", Ints(s!["tour"]))).ToHashSet(StringComparer.Ordinal);
@@ -128,7 +227,7 @@ public static class SimulatedAgent
         }
 
         var trace = string.Join(",", tour);
-        if (!skills.Format && StableHash.Uniform(seed, "agent-format", text, sample) < o.UnformattedFailureRate)
+        if (StableHash.Uniform(seed, "agent-format", text, sample) < o.UnformattedFailureRate * (1 - a.Format))
         {
             return "A shorter route would visit the points in the order " + string.Join(" -> ", tour) + ".";
         }
@@ -171,23 +270,6 @@ public static class SimulatedAgent
         return s;
     }
 
-    private static int SampleSoftmax(double[] logits, double u)
-    {
-        double max = logits.Max();
-        var p = logits.Select(l => Math.Exp(l - max)).ToArray();
-        double total = p.Sum(), acc = 0;
-        for (int a = 0; a < p.Length; a++)
-        {
-            acc += p[a] / total;
-            if (u < acc)
-            {
-                return a;
-            }
-        }
-
-        return p.Length - 1;
-    }
-
     private static string[] Strings(JsonNode? node) => (node as JsonArray ?? []).Select(v => v!.GetValue<string>()).ToArray();
 
     private static int[] Ints(JsonNode? node) => (node as JsonArray ?? []).Select(v => (int)Num(v)).ToArray();
@@ -201,4 +283,19 @@ public static class SimulatedAgent
             : v.TryGetValue<long>(out var l) ? l
             : throw new FormatException("A number was expected in the agent state.");
     }
+
+    /// <summary>One step's identity: the world seed, the hash of the normalised meta-prompt and the sample index.</summary>
+    private readonly record struct Step(int Seed, ulong Text, int Sample)
+    {
+        /// <summary>Whether a skill with activation <paramref name="activation"/> is in force at this step (a draw with that probability).</summary>
+        public bool InForce(double activation, string skill) =>
+            activation >= 1 || (activation > 0 && StableHash.Uniform(Seed, "agent-skill", skill, Text, Sample) < activation);
+
+        /// <summary>The skills in force at this step, for the regression and TSP behaviours.</summary>
+        public Flags Flags(AgentSkillSet a) =>
+            new(InForce(a.Explore, "explore"), InForce(a.Refine, "refine"), InForce(a.Diverse, "diverse"), InForce(a.Format, "format"));
+    }
+
+    /// <summary>The skills in force at one regression or TSP step.</summary>
+    private readonly record struct Flags(bool Explore, bool Refine, bool Diverse, bool Format);
 }

@@ -9,7 +9,7 @@ namespace PromptOpt.Simulation;
 /// Requests carrying an operation in <see cref="ChatOptionKeys.Operation"/> are optimizer (or agent) calls; all others
 /// are task calls answered through the answer key. Every response has
 /// <see cref="ChatOptionKeys.Simulated"/> = <see langword="true"/> in its additional properties, the model id
-/// <see cref="SimOptions.ModelId"/>, and usage counted as characters / <see cref="SimOptions.CharsPerToken"/>.
+/// <see cref="ModelIdentity"/> (e.g. <c>sim-1@seed42</c>), and usage counted as characters / <see cref="SimOptions.CharsPerToken"/>.
 /// The sample index is <see cref="ChatOptionsExtensions.GetSampleIndex"/> (0 at temperature 0).
 /// </summary>
 /// <remarks>
@@ -29,11 +29,16 @@ public sealed class SimulatedChatClient : IChatClient
     public SimulatedChatClient(SimulatedWorld world)
     {
         World = world ?? throw new ArgumentNullException(nameof(world));
-        Metadata = new ChatClientMetadata(ProviderName, null, world.Options.ModelId);
+        ModelIdentity = world.Options.GetModelIdentity();
+        Metadata = new ChatClientMetadata(ProviderName, null, ModelIdentity);
     }
 
     /// <summary>Gets the simulated world.</summary>
     public SimulatedWorld World { get; }
+
+    /// <summary>Gets the model id this client reports (<see cref="SimOptions.GetModelIdentity"/>: name, world seed and any
+    /// non-default option), so the response cache, which keys by it, keeps each world's answers apart.</summary>
+    public string ModelIdentity { get; }
 
     /// <summary>Gets the client metadata.</summary>
     public ChatClientMetadata Metadata { get; }
@@ -86,7 +91,7 @@ public sealed class SimulatedChatClient : IChatClient
         long output = CountTokens(text);
         return new ChatResponse(new ChatMessage(ChatRole.Assistant, text))
         {
-            ModelId = World.Options.ModelId,
+            ModelId = ModelIdentity,
             FinishReason = ChatFinishReason.Stop,
             ResponseId = "sim-" + StableHash.Hash(World.Seed, text, input).ToString("x16", System.Globalization.CultureInfo.InvariantCulture),
             Usage = new UsageDetails { InputTokenCount = input, OutputTokenCount = output, TotalTokenCount = input + output },

@@ -240,12 +240,12 @@ internal static partial class SimulatedOptimizer
         return string.Join("\n\n", blocks);
     }
 
-    /// <summary>EXPO variants: the writer's <see cref="WriterModel.Variants"/> over the agent skills (and format).</summary>
+    /// <summary>EXPO variants: the writer's <see cref="WriterModel.Variants"/> over the agent skills and format (<see cref="AgentSkills.Writable"/>).</summary>
     private static string GenerateVariants(Call c)
     {
         var text = OperationArgs.Str(c.Args[K.Text]) ?? string.Empty;
         int count = Math.Clamp(OperationArgs.Int(c.Args[K.Count], 1), 1, 64);
-        var variants = c.World.Writer.Variants(text, c.World.AgentVariantSkills, count, c.Rng);
+        var variants = c.World.Writer.Variants(text, AgentSkills.Writable, count, c.Rng);
         return string.Join("\n\n", variants.Select(v => c.Wrap("variant", v)));
     }
 

@@ -232,14 +232,6 @@ public sealed class SimulatedWorld : ISimulatorOracle
 
     internal TaskModel Model => _model;
 
-    /// <summary>
-    /// Gets the skills EXPO variants may carry (SIMULATOR.md v2, "Variants"): the agent skills and <c>format</c>. Until the
-    /// agent role reads agent skills by meaning, these are the agent catalogue's phrasings (descriptions = phrases).
-    /// </summary>
-    internal IReadOnlyList<SkillDescriptor> AgentVariantSkills { get; } =
-        SimCatalog.AgentSkills.Concat(SimCatalog.GenericSkills.Where(s => s.Name == SkillCatalogue.Format))
-            .Select(s => new SkillDescriptor(s.Name, s.Kind == SkillKind.Agent ? SkillKind.Agent : SkillKind.Generic, s.Weight, s.Phrasings, s.Phrasings)).ToList();
-
     /// <summary>The skills the optimizer recognises and writes for a task (generic, framing, task), or, with no task, those of every registered task plus misconceptions and conflict sides (to recognise what a sentence carries).</summary>
     internal IReadOnlyList<SkillDescriptor> OptimizerCatalogue(SimTask? task) =>
         task is not null

@@ -51,7 +51,7 @@ internal static class SimServerCommand
         var seed = CommonOptions.Seed();
         seed.Description = "Seed of the simulated world and of the built-in tasks it serves (use the same --seed on the client).";
         var command = new Command("sim-server", "Serve the SIMULATOR (not a real LLM) as an OpenAI-compatible endpoint on 127.0.0.1 until Ctrl-C. " +
-            "Point a client at it with OPENAI_BASE_URL=http://127.0.0.1:<port>/v1 or --model 'openai-compatible:http://127.0.0.1:<port>/v1|sim-1'. " +
+            "Point a client at it with OPENAI_BASE_URL=http://127.0.0.1:<port>/v1 or --model 'openai-compatible:http://127.0.0.1:<port>/v1|sim-1@seed<seed>' (the model id it prints: the seed is part of the model's identity, so a response cache keeps worlds apart). " +
             "It also serves /v1/embeddings (the built-in hashing embedder's vectors), e.g. --embedder 'openai-compatible:http://127.0.0.1:<port>/v1|hash'.")
         {
             port, latency, jitter, faults, tasks, seed,
@@ -110,9 +110,9 @@ internal static class SimServerCommand
             o.WriteLine(SimulatorServer.Banner);
             o.WriteLine($"SIMULATOR listening on {baseUrl}  (POST /v1/chat/completions, GET /v1/models)");
             o.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"model {world.Options.ModelId}, seed {seed}, latency {latencyMs}±{jitterMs} ms, faults {(faultText is null ? "none" : faultText)}"));
+                $"model {world.Options.GetModelIdentity()} (the seed is part of the model's identity), seed {seed}, latency {latencyMs}±{jitterMs} ms, faults {(faultText is null ? "none" : faultText)}"));
             o.WriteLine($"tasks: {string.Join(", ", tasks.Select(t => t.Name))}");
-            o.WriteLine($"use:  --model 'openai-compatible:{baseUrl}|{world.Options.ModelId}' --seed {seed.ToString(CultureInfo.InvariantCulture)}   (Ctrl-C stops)");
+            o.WriteLine($"use:  --model 'openai-compatible:{baseUrl}|{world.Options.GetModelIdentity()}' --seed {seed.ToString(CultureInfo.InvariantCulture)}   (Ctrl-C stops)");
             o.Flush();
 
             try

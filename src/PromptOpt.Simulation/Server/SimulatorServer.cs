@@ -40,6 +40,7 @@ public sealed class SimulatorServer : IAsyncDisposable
     private readonly ConcurrentDictionary<ulong, int> _attempts = new();
     private readonly ConcurrentDictionary<int, HashingEmbeddingGenerator> _embedders = new();
     private readonly SimulatedChatClient _tokens; // counts tokens only (stateless)
+    private readonly string _modelId; // the world's identity (name and seed), reported by /v1/models and on every completion
     private long _requests, _completed, _rateLimited, _serverErrors, _unavailable, _timeouts, _malformed, _dropped, _embedded;
 
     private SimulatorServer(WebApplication app, SimulatorServerOptions options, SimulatedWorld world)
@@ -48,6 +49,7 @@ public sealed class SimulatorServer : IAsyncDisposable
         _options = options;
         _world = world;
         _tokens = new SimulatedChatClient(world);
+        _modelId = _tokens.ModelIdentity;
     }
 
     /// <summary>Gets the base URL of the OpenAI API, e.g. <c>http://127.0.0.1:5123/v1/</c>.</summary>
@@ -123,7 +125,7 @@ public sealed class SimulatorServer : IAsyncDisposable
         }
         else if (HttpMethods.IsGet(method) && path == "/v1/models")
         {
-            await WriteJsonAsync(context, 200, OpenAIWire.Models(_world.Options.ModelId)).ConfigureAwait(false);
+            await WriteJsonAsync(context, 200, OpenAIWire.Models(_modelId)).ConfigureAwait(false);
         }
         else if (HttpMethods.IsPost(method) && path == "/v1/chat/completions")
         {
@@ -195,13 +197,13 @@ public sealed class SimulatorServer : IAsyncDisposable
         {
             context.Response.StatusCode = 200;
             context.Response.ContentType = "text/event-stream";
-            await context.Response.WriteAsync(OpenAIWire.StreamChunks(id, created, _world.Options.ModelId, text, input, output, request.IncludeUsage), ct).ConfigureAwait(false);
+            await context.Response.WriteAsync(OpenAIWire.StreamChunks(id, created, _modelId, text, input, output, request.IncludeUsage), ct).ConfigureAwait(false);
             return;
         }
 
         context.Response.StatusCode = 200;
         context.Response.ContentType = "application/json";
-        await context.Response.Body.WriteAsync(OpenAIWire.CompletionUtf8(id, created, _world.Options.ModelId, text, input, output), context.RequestAborted).ConfigureAwait(false);
+        await context.Response.Body.WriteAsync(OpenAIWire.CompletionUtf8(id, created, _modelId, text, input, output), context.RequestAborted).ConfigureAwait(false);
     }
 
     private async Task EmbeddingsAsync(HttpContext context, string body, CancellationToken ct)

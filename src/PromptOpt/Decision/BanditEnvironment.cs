@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 
@@ -64,6 +63,21 @@ public sealed partial class BanditEnvironment : DecisionEnvironment
     /// <summary>Gets how often each arm was pulled.</summary>
     public IReadOnlyList<int> Counts => _counts;
 
+    /// <summary>
+    /// Gets whether the run so far is a <em>suffix failure</em> (Krishnamurthy et al. 2024, "Can large language models
+    /// explore in-context?", §3): the best arm was never chosen in the last half of the t steps taken, i.e. in steps
+    /// ⌊t/2⌋ + 1 … t (unparseable steps count as steps in which the best arm was not chosen). Over replicates, the
+    /// fraction of suffix failures at t = T is the paper's SuffFailFreq(T/2). <see langword="false"/> before the first step.
+    /// </summary>
+    public bool IsSuffixFailure => StepCount > 0 && !_pulls.Any(p => p.Arm == BestArm && p.Step > StepCount / 2);
+
+    /// <summary>
+    /// Gets the paper's MinFrac, normalised as there: K · min_a N_a(t) / t, where N_a(t) is how often arm a was chosen in
+    /// the t steps taken (unparseable steps count in t). It lies in [0, 1]: 1 when every arm was chosen equally often
+    /// (uniform-like behaviour, the paper's second failure mode), 0 when some arm was never chosen. 0 before the first step.
+    /// </summary>
+    public double MinFrac => StepCount == 0 ? 0 : Options.Arms * (double)_counts.Min() / StepCount;
+
     /// <inheritdoc/>
     public override DecisionTaskKind Kind => DecisionTaskKind.Bandit;
 
@@ -106,34 +120,7 @@ public sealed partial class BanditEnvironment : DecisionEnvironment
     public override string RenderExemplars(IReadOnlyList<int>? selection = null)
     {
         ValidateSelection(selection);
-        var pulls = Selected(selection);
-        var sb = new StringBuilder();
-        if (pulls.Count == 0)
-        {
-            sb.Append("No button has been pressed yet.");
-            return sb.ToString();
-        }
-
-        if (Options.Rendering == BanditHistoryRendering.Raw)
-        {
-            sb.Append(CultureInfo.InvariantCulture, $"History of the {pulls.Count} turns so far:");
-            foreach (var (step, arm, reward) in pulls)
-            {
-                sb.Append(CultureInfo.InvariantCulture, $"\nTurn {step}: pressed {ArmNames[arm]}, reward {reward}");
-            }
-        }
-        else
-        {
-            var (counts, successes) = Tally(pulls);
-            sb.Append(CultureInfo.InvariantCulture, $"Summary of the {pulls.Count} turns so far:");
-            for (int a = 0; a < ArmNames.Count; a++)
-            {
-                var avg = counts[a] == 0 ? "n/a" : ((double)successes[a] / counts[a]).ToString("0.00", CultureInfo.InvariantCulture);
-                sb.Append(CultureInfo.InvariantCulture, $"\n{ArmNames[a]} button: pressed {counts[a]} times, average reward {avg}");
-            }
-        }
-
-        return sb.ToString();
+        return BanditHistoryText.Render(Options.Rendering, ArmNames, Selected(selection));
     }
 
     /// <inheritdoc/>

@@ -35,7 +35,11 @@ public sealed record BanditOptions
     /// <value>The default is 100.</value>
     public int Horizon { get; init; } = 100;
 
-    /// <summary>Gets how the history is rendered for the agent. Our default: raw (the summary is itself a hint).</summary>
+    /// <summary>
+    /// Gets how the history is rendered for the agent (Krishnamurthy et al. 2024's "raw vs summarised history" factor).
+    /// It is a fact of the environment: an agent reads the rendered text, and no prompt can change it. Our default: raw
+    /// (the summary is itself a strong intervention: the one configuration that explored well in the paper needed it).
+    /// </summary>
     /// <value>The default is <see cref="BanditHistoryRendering.Raw"/>.</value>
     public BanditHistoryRendering Rendering { get; init; } = BanditHistoryRendering.Raw;
 

@@ -29,6 +29,35 @@ public class EvalTests
         Assert.Equal(string.Empty, run.Stderr); // 'sim' named explicitly: no banner
     }
 
+    /// <summary>
+    /// Issue 12 item 7: the world seed is part of the simulated model's identity. On a dataset directory (fixed train/test
+    /// files, so the requests do not depend on the seed), <c>eval --seed 2</c> after <c>eval --seed 1</c> on the same store
+    /// used to be answered entirely from seed 1's cache; now seed 2 is another model and pays for its own calls, and seed 1
+    /// again is still all cache hits.
+    /// </summary>
+    [Fact]
+    public async Task Eval_OtherSeedOnTheSameStore_IsAnotherModelNotAnsweredFromTheFirstSeedsCache()
+    {
+        using var dir = new TempDirectory();
+        var lines = Enumerable.Range(0, 20).Select(i => $"{{\"id\":\"{i}\",\"input\":\"Is {i} an even number? Answer Yes or No.\",\"target\":\"{(i % 2 == 0 ? "Yes" : "No")}\"}}");
+        Directory.CreateDirectory(Path.Combine(dir.Path, "parity"));
+        File.WriteAllLines(Path.Combine(dir.Path, "parity", "train.jsonl"), lines.Take(20).Select(l => l.Replace("\"id\":\"", "\"id\":\"t", StringComparison.Ordinal)));
+        File.WriteAllLines(Path.Combine(dir.Path, "parity", "test.jsonl"), lines);
+        var store = Path.Combine(dir.Path, "s.db");
+        string[] Args(string seed) => ["eval", "--task", "parity", "--prompt", "Answer with Yes or No.", "--store", store, "--model", "sim", "--seed", seed, "--json"];
+
+        var first = await CliHarness.RunAsync(Args("1"), dir.Path);
+        Assert.True(first.ExitCode == 0, first.ToString());
+        var one = first.Json();
+        var two = (await CliHarness.RunAsync(Args("2"), dir.Path)).Json();
+        var oneAgain = (await CliHarness.RunAsync(Args("1"), dir.Path)).Json();
+
+        Assert.Equal((20L, 0L), (one.GetProperty("usage").GetProperty("paidCalls").GetInt64(), one.GetProperty("usage").GetProperty("cacheHits").GetInt64()));
+        Assert.Equal((20L, 0L), (two.GetProperty("usage").GetProperty("paidCalls").GetInt64(), two.GetProperty("usage").GetProperty("cacheHits").GetInt64()));
+        Assert.Equal((0L, 20L), (oneAgain.GetProperty("usage").GetProperty("paidCalls").GetInt64(), oneAgain.GetProperty("usage").GetProperty("cacheHits").GetInt64()));
+        Assert.Equal(one.GetProperty("score").GetDouble(), oneAgain.GetProperty("score").GetDouble());
+    }
+
     [Fact]
     public async Task Eval_SameCommandTwice_SecondRunIsAllCacheHitsWithTheSameScore()
     {

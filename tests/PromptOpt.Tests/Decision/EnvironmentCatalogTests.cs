@@ -6,9 +6,9 @@ namespace PromptOpt.Tests.Decision;
 public class EnvironmentCatalogTests
 {
     [Fact]
-    public void All_ListsTheSixPresetsWithDescriptions()
+    public void All_ListsTheEightPresetsWithDescriptions()
     {
-        Assert.Equal(["bandit-hard", "bandit-easy", "linreg", "tsp-10", "tsp-15", "tsp-20"], EnvironmentCatalog.All.Select(e => e.Name));
+        Assert.Equal(["bandit-hard", "bandit-easy", "bandit-hard-summarized", "bandit-easy-summarized", "linreg", "tsp-10", "tsp-15", "tsp-20"], EnvironmentCatalog.All.Select(e => e.Name));
         Assert.All(EnvironmentCatalog.All, e => Assert.False(string.IsNullOrWhiteSpace(e.Description)));
     }
 
@@ -24,6 +24,23 @@ public class EnvironmentCatalogTests
         }
 
         Assert.Equal(15, ((TspEnvironment)EnvironmentCatalog.Create("TSP-15", 0)).Points.Count);
+    }
+
+    [Theory]
+    [InlineData("bandit-hard", "bandit-hard-summarized", 5, 0.2)]
+    [InlineData("bandit-easy", "bandit-easy-summarized", 4, 0.5)]
+    public void Create_SummarizedBandit_IsTheSameBanditRenderingOneLinePerButton(string raw, string summarized, int arms, double gap)
+    {
+        var r = (BanditEnvironment)EnvironmentCatalog.Create(raw, 5);
+        var s = (BanditEnvironment)EnvironmentCatalog.Create(summarized, 5);
+        Assert.Equal((arms, gap, BanditHistoryRendering.Raw), (r.Options.Arms, r.Options.Gap, r.Options.Rendering));
+        Assert.Equal((arms, gap, BanditHistoryRendering.Summarized), (s.Options.Arms, s.Options.Gap, s.Options.Rendering));
+        Assert.Equal(r.Means, s.Means);
+        r.Step("<answer>blue</answer>");
+        s.Step("<answer>blue</answer>");
+        Assert.StartsWith("History of the 1 turns so far:\nTurn 1: pressed blue, reward ", r.RenderExemplars(), StringComparison.Ordinal);
+        Assert.StartsWith("Summary of the 1 turns so far:\nblue button: pressed 1 times, average reward ", s.RenderExemplars(), StringComparison.Ordinal);
+        Assert.Equal(arms + 1, s.RenderExemplars().Split('\n').Length);
     }
 
     [Fact]
@@ -46,13 +63,16 @@ public class EnvironmentCatalogTests
     }
 
     [Fact]
-    public void OriginalMetaPrompts_ActivateOnlyTheFormatSkill()
+    public void OriginalMetaPrompts_ActivateFormatAndNoAgentSkillHalfway()
     {
         foreach (var info in EnvironmentCatalog.All)
         {
             var env = EnvironmentCatalog.Create(info.Name, 0);
-            var skills = AgentSkills.Detect(env.OriginalMetaPrompt.Render(env.RenderExemplars()));
-            Assert.Equal(new AgentSkillSet(false, false, false, false, false, true), skills);
+            env.Step("<answer>blue</answer> [15, 14] <trace>0,1,2,3,4,5,6,7,8,9</trace>");
+            var text = env.OriginalMetaPrompt.Render(env.RenderExemplars());
+            var s = AgentSkills.Read(env is BanditEnvironment b ? BanditHistoryText.Read(text, b.ArmNames).Rest : text);
+            Assert.Equal(1, s.Format);
+            Assert.All(new[] { s.Explore, s.Exploit, s.Reasoning, s.Statistics, s.Refine, s.Diverse }, a => Assert.True(a < 0.5, $"{info.Name}: {s}"));
         }
     }
 

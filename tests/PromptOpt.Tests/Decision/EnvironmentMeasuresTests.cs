@@ -21,6 +21,45 @@ public class EnvironmentMeasuresTests
     }
 
     [Fact]
+    public void Bandit_SuffixFailure_IsTheBestArmNeverChosenInTheLastHalfOfTheStepsTaken()
+    {
+        var env = new BanditEnvironment("b", 7, BanditOptions.Hard);
+        string best = env.ArmNames[env.BestArm], other = env.ArmNames[(env.BestArm + 1) % 5];
+        Assert.False(env.IsSuffixFailure);
+        env.Step($"<answer>{best}</answer>");
+        Assert.False(env.IsSuffixFailure); // t = 1: the last half is step 1
+        env.Step($"<answer>{other}</answer>");
+        Assert.True(env.IsSuffixFailure); // t = 2: the last half is step 2
+        env.Step($"<answer>{best}</answer>");
+        env.Step("no idea");
+        Assert.False(env.IsSuffixFailure); // t = 4: steps 3–4, best chosen at 3
+        env.Step($"<answer>{other}</answer>");
+        env.Step($"<answer>{other}</answer>");
+        Assert.True(env.IsSuffixFailure); // t = 6: steps 4–6 (an unparseable step is not the best arm)
+    }
+
+    [Fact]
+    public void Bandit_MinFrac_IsKTimesTheSmallestShareOfSteps()
+    {
+        var env = new BanditEnvironment("b", 3, BanditOptions.Easy);
+        Assert.Equal(0, env.MinFrac);
+        foreach (var arm in env.ArmNames)
+        {
+            env.Step($"<answer>{arm}</answer>");
+        }
+
+        Assert.Equal(1, env.MinFrac, 12); // uniform
+        env.Step($"<answer>{env.ArmNames[0]}</answer>");
+        env.Step($"<answer>{env.ArmNames[0]}</answer>");
+        env.Step("unparseable");
+        env.Step($"<answer>{env.ArmNames[1]}</answer>");
+        Assert.Equal(4 * 1.0 / 8, env.MinFrac, 12);
+        var one = new BanditEnvironment("b", 3, BanditOptions.Easy);
+        one.Step($"<answer>{one.ArmNames[2]}</answer>");
+        Assert.Equal(0, one.MinFrac);
+    }
+
+    [Fact]
     public void LinearRegression_CumulativeRegretSumsOneMinusRewardAndBestValueIsTheBestLoss()
     {
         var env = new LinearRegressionEnvironment("linreg", 4);

@@ -112,7 +112,9 @@ public sealed class OpenAIEmbeddingGeneratorTests
         var local = new HashingEmbeddingGenerator();
         Assert.Equal(texts.Select(local.Embed), remote.Select(e => e.Vector.ToArray()));
         var stats = server.Stats;
-        Assert.Equal(20, stats.Embeddings);
+        // A timeout only bounds from below: on a loaded machine the 2 s client timeout also retries a merely slow answer,
+        // which the server then serves twice (the same theory as SimFaults.AssertRetriesMatchFaults).
+        Assert.True(fault == "timeout" ? stats.Embeddings >= 20 : stats.Embeddings == 20, $"{stats.Embeddings} batches served");
         Assert.True(stats.Faults > 0, "no fault was injected");
         SimFaults.AssertRetriesMatchFaults(fault, stats.Faults, meter.Snapshot().For(ModelRoles.Embedding).Retries);
         Assert.Equal(20, meter.Snapshot().For(ModelRoles.Embedding).Calls);

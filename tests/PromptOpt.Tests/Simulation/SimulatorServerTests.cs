@@ -106,7 +106,7 @@ public class SimulatorServerTests
         using var http = new HttpClient { BaseAddress = server.BaseUrl };
 
         var models = JsonNode.Parse(await http.GetStringAsync("models"))!;
-        Assert.Equal("sim-1", models["data"]![0]!["id"]!.GetValue<string>());
+        Assert.Equal("sim-1@seed0", models["data"]![0]!["id"]!.GetValue<string>()); // the seed is part of the model's identity
         var banner = await http.GetStringAsync(new Uri(server.BaseUrl, "/"));
         Assert.Contains("SIMULATOR", banner, StringComparison.Ordinal);
         using var missing = await http.GetAsync("nothing");

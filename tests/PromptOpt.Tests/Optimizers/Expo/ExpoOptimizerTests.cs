@@ -116,7 +116,7 @@ public class ExpoOptimizerTests
         foreach (var s in steps)
         {
             regret += 1 - (double)s!["reward"]!;
-            Assert.Equal(regret, (double)s["cumulative_regret"]!, 5); // black-box tasks: Σ(1 − r_t)
+            Assert.Equal(regret, (double)s["cumulative_regret"]!, 1e-4); // black-box tasks: Σ(1 − r_t); a tolerance, not 5 rounded decimals (the rewards are stored rounded, so their sum can sit across a rounding boundary)
         }
     }
 
