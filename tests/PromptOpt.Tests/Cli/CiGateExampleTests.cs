@@ -59,13 +59,13 @@ public sealed class CiGateExampleTests
     public async Task WorkflowGate_WorsePrompt_ExitCode3WithOneLineSayingWhatRegressed()
     {
         using var dir = new TempDirectory();
-        var root = Checkout(dir, "Say something.");
+        var root = Checkout(dir, "Reply with the word banana."); // a format-breaking edit: the simulator (v2) obeys it, so every reply is unparseable
 
         var run = await RunAsync(root, GateCommand());
 
         Assert.Equal(3, run.ExitCode);
         var line = Assert.Single(run.ErrorLines, l => l.StartsWith("regression:", StringComparison.Ordinal));
-        Assert.Matches(@"^regression: choice 0\.\d{3} is under --fail-under 0\.500; choice 0\.\d{3} dropped 0\.\d{3} below the baseline 0\.567 \(examples/ci/baseline\.json; --max-drop 0\.020\)$", line);
+        Assert.Matches(@"^regression: choice 0\.\d{3} is under --fail-under 0\.500; choice 0\.\d{3} dropped 0\.\d{3} below the baseline 0\.900 \(examples/ci/baseline\.json; --max-drop 0\.020\)$", line);
         Assert.Contains("score", run.Stdout, StringComparison.Ordinal); // the evaluation itself is still reported
     }
 

@@ -18,7 +18,12 @@ namespace PromptOpt.Tests.Optimizers.DualPhase;
 /// − opro = 0.270 ± 0.049, − protegi = 0.142 ± 0.040; boolean_expressions: − ape = 0.273 ± 0.029, − protegi ≈ 0.13 ± 0.05,
 /// − opro = 0.060 ± 0.058 (t = 1.0). So "Dual-Phase beats every baseline at equal budget" does NOT hold against OPRO on
 /// boolean_expressions; what holds there, and is asserted, is that Dual-Phase is not worse than OPRO by 2 s.e.
-/// (bench/README.md says which claim failed). These numbers move with simulator v2.
+/// (bench/README.md says which claim failed).
+/// <para>Simulator v2 (2026-12-07, same seeds, fixed before looking): date_arithmetic: dual-phase − ape = 0.020 ± 0.006
+/// (t = 3.3), − opro = 0.067 ± 0.027 (t = 2.5), − protegi = 0.072 ± 0.025 (t = 2.9): the claim holds. On
+/// boolean_expressions the start prompt (one-liner + format line) already fails almost nothing on V, Dual-Phase stops
+/// with "no-failures" after ~80 task calls, and dual-phase − ape = 0.017 ± 0.018 (t = 0.9): "better" no longer holds
+/// against any baseline there, so that row asserts "not worse by 2 s.e." against all three.</para>
 /// </remarks>
 public class DualPhaseComparisonTests(ITestOutputHelper output)
 {
@@ -27,7 +32,7 @@ public class DualPhaseComparisonTests(ITestOutputHelper output)
     private static readonly OptimizationBudget Budget = new() { MaxTaskCalls = 600, MaxOptimizerCalls = 20 };
 
     [Theory]
-    [InlineData("boolean_expressions", "opro")]
+    [InlineData("boolean_expressions", "ape,opro,protegi")]
     [InlineData("date_arithmetic", null)]
     public async Task OptimizeAsync_EqualBudget_DualPhaseVersusEachBaseline(string task, string? onlyNotWorseThan)
     {
@@ -50,7 +55,7 @@ public class DualPhaseComparisonTests(ITestOutputHelper output)
         {
             var d = MeanSe.Paired(scores["dual-phase"], scores[baseline]);
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{task}: dual-phase − {baseline} = {d.Mean:F3} ± {d.StandardError:F3} (t = {d.T:F1})"));
-            if (baseline == onlyNotWorseThan)
+            if (onlyNotWorseThan?.Split(',').Contains(baseline) == true)
             {
                 // The claim "better" does not hold here (see the remarks); what holds: not worse by 2 s.e.
                 Assert.True(d.Mean > -2 * d.StandardError, string.Create(CultureInfo.InvariantCulture,
