@@ -13,7 +13,8 @@ dotnet build examples/library -c Release -v q --nologo >"$log" 2>&1 || { tail -n
 env -u OPENAI_API_KEY -u OPENAI_BASE_URL dotnet examples/library/bin/Release/net10.0/Library.dll >"$log" 2>&1 \
   || { cat "$log"; fail "the example failed"; }
 cat "$log"
-grep -q '^step 1: best train score ' "$log" || fail "no progress line from the progress callback"
+# Progress: every scored candidate, and each finished step (a run whose first prompt leaves no failures has no step).
+grep -Eq '^(candidate [0-9]+ \(|step 1: best train score )' "$log" || fail "no progress line from the progress callback"
 grep -q '^best prompt (dual-phase, stopped: ' "$log" || fail "no best prompt"
 grep -Eq '^test label_word: [0-9.]+ -> [0-9.]+; [0-9]+ calls' "$log" || fail "no test scores with the custom metric"
 echo "library-example: passed"

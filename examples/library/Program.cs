@@ -41,14 +41,19 @@ Console.WriteLine(result.BestPrompt.FullText);
 Console.WriteLine($"test {task.Metric.Name}: {result.StartTestScore:0.000} -> {result.BestTestScore:0.000}; " +
     $"{result.Usage.Total.Calls} calls ({result.Usage.Total.CachedCalls} cached)");
 
-/// <summary>Prints each finished step (IProgress is called on the optimizer's thread, in order).</summary>
+/// <summary>Prints each scored candidate and each finished step (IProgress is called on the optimizer's thread, in order).</summary>
 internal sealed class ConsoleProgress : IProgress<OptimizationEvent>
 {
     public void Report(OptimizationEvent value)
     {
-        if (value is StepCompleted step)
+        switch (value)
         {
-            Console.WriteLine($"step {step.Step}: best train score {step.BestTrainScore:0.000}, {step.Usage.Total.Calls} calls");
+            case CandidateEvaluated { Candidate: var c }:
+                Console.WriteLine($"candidate {c.Id} ({c.Operation}, step {c.Step}): train score {c.TrainScore:0.000}");
+                break;
+            case StepCompleted step:
+                Console.WriteLine($"step {step.Step}: best train score {step.BestTrainScore:0.000}, {step.Usage.Total.Calls} calls");
+                break;
         }
     }
 }
