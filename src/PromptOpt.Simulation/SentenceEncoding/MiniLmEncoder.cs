@@ -69,8 +69,7 @@ public sealed class MiniLmEncoder : IDisposable
     public float[] Encode(string sentence)
     {
         ArgumentNullException.ThrowIfNull(sentence);
-        var key = TextNormalization.CollapseLower(sentence);
-        return _cache.TryGetValue(key, out var hit) ? hit : _cache.GetOrAdd(key, Run(key));
+        return EncodeNormalized(TextNormalization.CollapseLower(sentence));
     }
 
     /// <summary>Encodes several sentences; those not cached are encoded in parallel (each on its own, so the result is
@@ -81,10 +80,12 @@ public sealed class MiniLmEncoder : IDisposable
     {
         ArgumentNullException.ThrowIfNull(sentences);
         var result = new float[sentences.Count][];
+        var keys = new string[sentences.Count];
         var missing = new List<int>();
         for (int i = 0; i < sentences.Count; i++)
         {
-            if (_cache.TryGetValue(TextNormalization.CollapseLower(sentences[i]), out var hit))
+            keys[i] = TextNormalization.CollapseLower(sentences[i]);
+            if (_cache.TryGetValue(keys[i], out var hit))
             {
                 result[i] = hit;
             }
@@ -96,11 +97,11 @@ public sealed class MiniLmEncoder : IDisposable
 
         if (missing.Count == 1)
         {
-            result[missing[0]] = Encode(sentences[missing[0]]);
+            result[missing[0]] = EncodeNormalized(keys[missing[0]]);
         }
         else if (missing.Count > 1)
         {
-            Parallel.ForEach(missing, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, i => result[i] = Encode(sentences[i]));
+            Parallel.ForEach(missing, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, i => result[i] = EncodeNormalized(keys[i]));
         }
 
         return result;
@@ -115,6 +116,10 @@ public sealed class MiniLmEncoder : IDisposable
 
     /// <inheritdoc/>
     public void Dispose() => _session.Dispose();
+
+    /// <summary>The cached vector of an already normalised text, encoding it on a miss.</summary>
+    private float[] EncodeNormalized(string key) =>
+        _cache.TryGetValue(key, out var hit) ? hit : _cache.GetOrAdd(key, Run(key));
 
     private static byte[] ReadModel()
     {
