@@ -20,13 +20,36 @@ public sealed class BaselineBudgetTests
 
         Assert.Equal(3, (int)result.Details["planned_steps"]!); // ⌈(25 − 1) / 8⌉
         // Budgets are spent, not capped: the run goes on past the plan while the budget pays for another proposal on V.
-        Assert.InRange(result.Usage.For(ModelRoles.Task).Calls, (long)(0.8 * 40 * 25), 40 * 25);
-        // With only a task-call limit the run may take up to the repository's 200 steps: observed on simulator v2
-        // (2026-12-07) 200 optimizer calls with the task budget still not spent — likely because many proposals repeat an
-        // instruction already scored, which costs no new task call (not yet verified). A plan that stops after steps
-        // without a new proposal would be cheaper; until then an optimizer-call limit bounds it.
-        Assert.InRange(result.Usage.For(ModelRoles.Optimizer).Calls, 3, OproOptions.PaperSteps);
-        Assert.Null(result.SpendWarning);
+        Assert.InRange(result.Usage.For(ModelRoles.Task).Calls, 4 * 25, 40 * 25);
+        // Steps that propose only instructions already scored cost no task call: a budget-scaled run stops after
+        // StallSteps (5) of them in a row instead of paying up to 200 optimizer calls for repeats.
+        var steps = ((System.Text.Json.Nodes.JsonArray)result.Details["steps"]!).Select(s => (int)s!["evaluated"]!).ToList();
+        Assert.InRange(steps.Count, 4, OproOptions.PaperSteps - 1); // past the 3 planned, short of 200
+        if (result.Usage.For(ModelRoles.Task).Calls < 0.8 * 40 * 25)
+        {
+            // It stopped for the stall, not the budget: its last five steps scored nothing new, and it says so.
+            Assert.All(steps.TakeLast(new OproOptions().StallSteps), e => Assert.Equal(0, e));
+            Assert.Contains("already scored", result.SpendWarning, StringComparison.Ordinal);
+        }
+        else
+        {
+            Assert.Null(result.SpendWarning);
+        }
+    }
+
+    [Fact]
+    public async Task OptimizeAsync_OproStallStepsZero_KeepsSteppingOnRepeats()
+    {
+        var request = BaselineRig.Request(BaselineRig.Task("navigate"), new OptimizationBudget { MaxTaskCalls = 40 * 25 });
+
+        var stalling = await new OproOptimizer().OptimizeAsync(request);
+        var endless = await new OproOptimizer(new OproOptions { StallSteps = 0 }).OptimizeAsync(
+            BaselineRig.Request(BaselineRig.Task("navigate"), new OptimizationBudget { MaxTaskCalls = 40 * 25 }));
+
+        // Without the stall rule the repeats go on (each an optimizer call, no task call) while the task budget lasts.
+        Assert.True(
+            endless.Usage.For(ModelRoles.Optimizer).Calls > stalling.Usage.For(ModelRoles.Optimizer).Calls,
+            $"stall-steps 0: {endless.Usage.For(ModelRoles.Optimizer).Calls} optimizer calls, default: {stalling.Usage.For(ModelRoles.Optimizer).Calls}");
     }
 
     private static IPromptOptimizer Create(string method) => method switch

@@ -81,6 +81,7 @@ public sealed class OproOptimizer : IPromptOptimizer, IStepCost
         var stepsJson = new JsonArray();
         CandidateRecord? startRecord = null;
         string stop = Completed;
+        int stalled = 0; // consecutive steps that proposed nothing new
         try
         {
             var startEval = await session.EvaluateAsync(start, session.TrainSet, cancellationToken).ConfigureAwait(false);
@@ -150,6 +151,7 @@ public sealed class OproOptimizer : IPromptOptimizer, IStepCost
                     }
                 }
 
+                stalled = evaluated == 0 ? stalled + 1 : 0;
                 var best = Best();
                 stepsJson.Add(new JsonObject
                 {
@@ -160,6 +162,11 @@ public sealed class OproOptimizer : IPromptOptimizer, IStepCost
                     ["best"] = best.TrainScore,
                 });
                 session.CompleteStep(step, best.TrainScore ?? 0, $"{evaluated} new of {proposed.Count} proposed; best {F(best.TrainScore ?? 0)}");
+                if (scales && o.StallSteps > 0 && stalled >= o.StallSteps)
+                {
+                    session.PlanEnd = $"{stalled} steps in a row proposed only instructions already scored (option stall-steps = {o.StallSteps})";
+                    break;
+                }
             }
         }
         catch (BudgetExhaustedException)
