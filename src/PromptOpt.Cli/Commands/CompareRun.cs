@@ -414,6 +414,7 @@ internal static class CompareRun
                     ["oracleFraction"] = r.OracleFraction,
                     ["callsToNinetyPercent"] = r.CallsToNinetyPercent,
                     ["reachedNinetyPercent"] = r.ReachedNinetyPercent,
+                    ["promptWords"] = r.PromptWords.N == 0 ? null : Ms(r.PromptWords),
                     ["bestPrompt"] = r.BestPrompt is { } p ? new JsonObject { ["system"] = p.System, ["user"] = p.User } : null,
                     ["warnings"] = new JsonArray(r.Warnings.Select(w => (JsonNode?)w).ToArray()),
                 }).ToArray()),
@@ -430,6 +431,7 @@ internal static class CompareRun
                     ["budgetSpent"] = r.SpendShare,
                     ["stopReason"] = r.StopReason,
                     ["oracleFraction"] = r.OracleFraction,
+                    ["promptWords"] = r.PromptWords,
                 }).ToArray()),
             });
         }

@@ -17,7 +17,7 @@ public static class ComparisonReport
 
     /// <summary>The table's column headers.</summary>
     public static IReadOnlyList<string> Headers { get; } =
-        ["method", "test (mean ± s.e.)", "Δ vs best (± s.e.)", "t", "start", "task calls", "opt calls", "tokens", "$", "budget spent", "stop", "oracle frac", "calls to 90%"];
+        ["method", "test (mean ± s.e.)", "Δ vs best (± s.e.)", "t", "start", "task calls", "opt calls", "tokens", "$", "budget spent", "stop", "oracle frac", "calls to 90%", "prompt words"];
 
     /// <summary>Formats one row's cells (the same in Markdown and HTML).</summary>
     /// <param name="row">The row.</param>
@@ -46,6 +46,7 @@ public static class ComparisonReport
             row.StopReasons,
             row.OracleFraction is { } f ? F(f) : "—",
             to90,
+            row.PromptWords.N == 0 ? "—" : row.PromptWords.Mean.ToString("0", Inv),
         ];
     }
 
@@ -69,7 +70,7 @@ public static class ComparisonReport
         {
             int seeds = t.Runs.Select(r => r.Seed).Distinct().Count();
             sb.Append("\n## ").Append(Md.Escape(t.Task)).Append("\n\n");
-            var numeric = Headers.Select((_, i) => i is > 0 and < 10 or 11 or 12).ToList();
+            var numeric = Headers.Select((_, i) => i is > 0 and < 10 or 11 or 12 or 13).ToList();
             sb.Append(Md.Table(Headers, t.Rows.Select(r => Cells(r, seeds)), numeric));
             if (t.OracleTest is { } o)
             {

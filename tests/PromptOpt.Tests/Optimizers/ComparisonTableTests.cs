@@ -42,6 +42,23 @@ public sealed class ComparisonTableTests
     }
 
     [Fact]
+    public void Build_PromptWords_IsTheMeanLengthOfTheBestPromptsWithTheirDemos()
+    {
+        var plain = Run("a", 1, 0.6) with { BestPrompt = Prompt.FromInstruction("Answer with one word.") }; // 4 words
+        var withDemos = Run("a", 2, 0.7) with
+        {
+            BestPrompt = Prompt.FromInstruction("Answer.") with { Demos = [new Demo("two plus two", "four")] },
+        };
+
+        var row = ComparisonTable.Build("t", [plain, withDemos], ["a"]).Rows[0];
+
+        Assert.Equal(4, plain.PromptWords);
+        Assert.True(withDemos.PromptWords > 1 + 4, $"the demo's words count: {withDemos.PromptWords}"); // "Answer." + the demo's input and answer (+ labels)
+        Assert.Equal((plain.PromptWords + withDemos.PromptWords) / 2.0, row.PromptWords.Mean, 12);
+        Assert.Equal(row.PromptWords.Mean.ToString("0", System.Globalization.CultureInfo.InvariantCulture), ComparisonReport.Cells(row, 2)[^1]);
+    }
+
+    [Fact]
     public void Build_RowsBestFirst_DeltaPairedAgainstTheBest_OracleColumns()
     {
         var runs = new List<ComparisonRun>

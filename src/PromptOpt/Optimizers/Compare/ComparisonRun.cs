@@ -65,6 +65,12 @@ public sealed record ComparisonRun
     /// <summary>Gets the oracle prompt's score on the same V (simulator only).</summary>
     public double? OracleTrainScore { get; init; }
 
+    /// <summary>
+    /// Gets the length of the best prompt in words (whitespace-separated, system and user parts and any demonstrations, as
+    /// <see cref="Prompt.DisplayText"/> shows it): the measure of GEPA's "shorter prompts" claim (issue 14).
+    /// </summary>
+    public int PromptWords => BestPrompt.DisplayText.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Length;
+
     /// <summary>Gets the test score as a fraction of the oracle's, or <see langword="null"/>.</summary>
     public double? OracleFraction => TestScore is { } s && OracleTestScore is { } o && o > 0 ? s / o : null;
 

@@ -44,6 +44,9 @@ public sealed record ComparisonRow
     /// <summary>Gets how many seeds reached 90 % of the oracle's score on V.</summary>
     public int ReachedNinetyPercent { get; init; }
 
+    /// <summary>Gets the length of the best prompt in words over seeds (mean ± s.e.; see <see cref="ComparisonRun.PromptWords"/>).</summary>
+    public MeanSe PromptWords { get; init; }
+
     /// <summary>Gets the best prompt of the method's best seed (highest test score, then lowest seed).</summary>
     public Prompt? BestPrompt { get; init; }
 
@@ -106,6 +109,7 @@ public sealed record ComparisonTable(string Task, IReadOnlyList<ComparisonRow> R
                 OracleFraction = fractions.Count == 0 ? null : fractions.Average(),
                 CallsToNinetyPercent = reached.Count == 0 ? null : reached.Average(),
                 ReachedNinetyPercent = reached.Count,
+                PromptWords = MeanSe.Of(list.Select(r => (double)r.PromptWords)),
                 BestPrompt = list.Where(r => r.TestScore is not null).OrderByDescending(r => r.TestScore).ThenBy(r => r.Seed).FirstOrDefault()?.BestPrompt,
                 Warnings = list.Select(r => r.SpendWarning).OfType<string>().Distinct(StringComparer.Ordinal).ToList(),
             });

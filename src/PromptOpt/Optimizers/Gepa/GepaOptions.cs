@@ -35,7 +35,11 @@ public sealed class GepaOptions
     /// <summary>DSPy's candidates per preset (light, medium, heavy).</summary>
     public static readonly IReadOnlyList<int> PresetCandidates = [6, 12, 18];
 
-    /// <summary>Gets or sets the maximum metric calls (task-model evaluations of one example), or <see langword="null"/> (see the class remarks).</summary>
+    /// <summary>
+    /// Gets or sets the maximum metric calls (evaluations of one example, counted as gepa counts them: also when the answer
+    /// is cached or already known to the run, so such a call costs budget but no money), or <see langword="null"/> (see
+    /// the class remarks).
+    /// </summary>
     /// <value>The default is <see langword="null"/>.</value>
     [Range(1, 10_000_000)]
     public int? MaxMetricCalls { get; set; }

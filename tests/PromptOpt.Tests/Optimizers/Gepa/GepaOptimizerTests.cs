@@ -65,6 +65,41 @@ public class GepaOptimizerTests
     }
 
     [Fact]
+    public async Task OptimizeAsync_PerfectTaskModel_StopsOnItsMetricBudget()
+    {
+        // A task model that answers every example correctly: every minibatch is perfect, so every iteration is skipped and
+        // (after the first epoch) costs no paid call. Metric calls must still count, as gepa counts them, or the loop never
+        // ends (it did on simulator v2: bbh_navigate at 600 + 20, 300,000 iterations at 509 of 600 paid calls).
+        var task = BaselineRig.Task("navigate");
+        var answers = task.Dataset.All.ToDictionary(e => e.Input, e => e.Target, StringComparer.Ordinal);
+        var perfect = new PromptOpt.Tests.TestDoubles.FakeChatClient
+        {
+            OnGetResponse = (messages, _, _) =>
+            {
+                var text = messages.Last(m => m.Role == Microsoft.Extensions.AI.ChatRole.User).Text;
+                var target = answers.First(a => text.Contains(a.Key, StringComparison.Ordinal)).Value;
+                return Task.FromResult(new Microsoft.Extensions.AI.ChatResponse(new Microsoft.Extensions.AI.ChatMessage(Microsoft.Extensions.AI.ChatRole.Assistant, target)));
+            },
+        };
+        var sim = BaselineRig.Request(task);
+        var request = new OptimizationRequest
+        {
+            Task = sim.Task, TaskModel = perfect, OptimizerModel = sim.OptimizerModel, Usage = sim.Usage, Seed = sim.Seed,
+            TrainSize = sim.TrainSize, TestSize = sim.TestSize,
+        };
+
+        var run = new GepaOptimizer(Small(400)).OptimizeAsync(request);
+        var finished = await Task.WhenAny(run, Task.Delay(TimeSpan.FromMinutes(2)));
+
+        Assert.Same(run, finished);
+        var result = await run;
+        Assert.Equal(1.0, result.StartTrainScore);
+        Assert.Equal("metric-calls", result.StopReason);
+        Assert.InRange((long)result.Details["metric_calls"]!, 400, 400 + (2 * 3) + (int)result.Details["pareto_set"]!);
+        Assert.True(perfect.CallCount < 400, $"known answers are not paid again: {perfect.CallCount} paid calls");
+    }
+
+    [Fact]
     public async Task OptimizeAsync_NoImprovementStop_Stops()
     {
         var task = BaselineRig.Task("navigate");
