@@ -44,7 +44,7 @@ public sealed class ComparisonTableTests
     [Fact]
     public void Build_PromptWords_IsTheMeanLengthOfTheBestPromptsWithTheirDemos()
     {
-        var plain = Run("a", 1, 0.6) with { BestPrompt = Prompt.FromInstruction("Answer with one word.") }; // 4 words
+        var plain = Run("a", 1, 0.6) with { BestPrompt = Prompt.FromInstruction("Answer with one word.") };
         var withDemos = Run("a", 2, 0.7) with
         {
             BestPrompt = Prompt.FromInstruction("Answer.") with { Demos = [new Demo("two plus two", "four")] },
@@ -52,8 +52,9 @@ public sealed class ComparisonTableTests
 
         var row = ComparisonTable.Build("t", [plain, withDemos], ["a"]).Rows[0];
 
-        Assert.Equal(4, plain.PromptWords);
-        Assert.True(withDemos.PromptWords > 1 + 4, $"the demo's words count: {withDemos.PromptWords}"); // "Answer." + the demo's input and answer (+ labels)
+        var bare = Run("a", 3, 0.5) with { BestPrompt = Prompt.FromInstruction("Answer.") };
+        Assert.Equal(3, plain.PromptWords - bare.PromptWords); // "with one word." over "Answer." (the question placeholder counts in both)
+        Assert.True(withDemos.PromptWords >= bare.PromptWords + 4, $"the demo's words count: {withDemos.PromptWords}"); // + "two plus two" "four" (+ labels)
         Assert.Equal((plain.PromptWords + withDemos.PromptWords) / 2.0, row.PromptWords.Mean, 12);
         Assert.Equal(row.PromptWords.Mean.ToString("0", System.Globalization.CultureInfo.InvariantCulture), ComparisonReport.Cells(row, 2)[^1]);
     }
