@@ -29,7 +29,7 @@ internal static class QualityBench
         int seeds = a.Int("--seeds", 5, min: 1);
         var tasks = (a.Text("--tasks") ?? DefaultTasks).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         var methods = string.Join(',', BenchArgs.OneOf(
-            (a.Text("--methods") ?? "dual-phase,ape,opro,protegi").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+            (a.Text("--methods") ?? "dual-phase,ape,opro,protegi,gepa,mipro").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
             "method", OptimizerRegistry.Names));
         var budgets = (a.Text("--budgets") ?? "600+20,3000+60").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         foreach (var b in budgets)
