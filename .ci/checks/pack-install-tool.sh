@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Packages: packs PromptOpt, PromptOpt.Simulation and PromptOpt.Cli (a unique prerelease version, so no package cache can
-# answer instead), checks their metadata (licence, README, symbols), installs the tool from the local folder into a
+# answer instead), checks their metadata (licence expression and LICENSE file, README, symbols), installs the tool from the local folder into a
 # temporary tool path and runs `promptopt tasks` and the quickstart from the INSTALLED tool (on the simulator); then builds
 # and runs a fresh console project that references the packed library packages. Counts as one test in .ci/run.
 # Self-contained on a clean clone (restores from the configured NuGet source plus the local folder).
@@ -31,6 +31,7 @@ for id in PromptOpt PromptOpt.Simulation PromptOpt.Cli; do
   done
   listing="$(unzip -l "$pkg")" # not piped into grep -q: with pipefail, unzip's SIGPIPE would fail the check
   grep -q ' README.md$' <<<"$listing" || fail "$id has no README.md inside"
+  grep -q ' LICENSE$' <<<"$listing" || fail "$id has no LICENSE inside"
 done
 grep -q '<packageType name="DotnetTool"' <<<"$(unzip -p "$feed/PromptOpt.Cli.$version.nupkg" PromptOpt.Cli.nuspec)" || fail "PromptOpt.Cli is not a .NET tool package"
 echo "pack-install-tool: packed PromptOpt, PromptOpt.Simulation, PromptOpt.Cli $version"

@@ -8,7 +8,7 @@ namespace PromptOpt;
 /// simulator's draws) is a pure function of its inputs (seed, normalised text, example id, sample index, …), never of
 /// a shared random state. Values are pinned by tests: changing them changes every split and every simulated result.
 /// </summary>
-public static class StableHash
+internal static class StableHash
 {
     /// <summary>Hashes the parts into 64 bits (XxHash64 over the UTF-8 parts with separators).</summary>
     /// <param name="parts">The parts (strings are hashed as UTF-8, other values by invariant string form).</param>

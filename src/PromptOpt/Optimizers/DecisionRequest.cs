@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.AI;
 using PromptOpt.Decision;
 using PromptOpt.Models;
@@ -12,8 +13,29 @@ namespace PromptOpt.Optimizers;
 /// optimizer models, the embedder, the usage meter, the seed and the number of steps. Method options live on the
 /// optimizer, not here.
 /// </summary>
+/// <remarks>Only the agent model has no default: <c>new DecisionRequest(agentModel) { EnvironmentName = "bandit-hard" }</c>.</remarks>
 public sealed class DecisionRequest
 {
+    private readonly IChatClient? _optimizerModel;
+
+    /// <summary>Initializes a new instance of the <see cref="DecisionRequest"/> class; set <see cref="AgentModel"/> in the initializer.</summary>
+    public DecisionRequest()
+    {
+    }
+
+    /// <summary>Initializes a new instance of the <see cref="DecisionRequest"/> class with the models; every other setting has its default.</summary>
+    /// <param name="agentModel">The agent model (already wrapped in the middleware pipeline).</param>
+    /// <param name="optimizerModel">The optimizer model, or <see langword="null"/> to use <paramref name="agentModel"/>.</param>
+    /// <param name="usage">The usage meter the pipelines write to, or <see langword="null"/> for a fresh one without a budget.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="agentModel"/> is <see langword="null"/>.</exception>
+    [SetsRequiredMembers]
+    public DecisionRequest(IChatClient agentModel, IChatClient? optimizerModel = null, UsageMeter? usage = null)
+    {
+        AgentModel = agentModel ?? throw new ArgumentNullException(nameof(agentModel));
+        _optimizerModel = optimizerModel;
+        Usage = usage ?? new UsageMeter();
+    }
+
     /// <summary>Gets the name of a built-in environment (<see cref="EnvironmentCatalog"/>), generated from <see cref="Seed"/>; ignored when <see cref="Environment"/> is set.</summary>
     /// <value>The default is <see langword="null"/>.</value>
     public string? EnvironmentName { get; init; }
@@ -26,7 +48,12 @@ public sealed class DecisionRequest
     public required IChatClient AgentModel { get; init; }
 
     /// <summary>Gets the optimizer model, which writes the meta-prompt variants once (already wrapped in the middleware pipeline).</summary>
-    public required IChatClient OptimizerModel { get; init; }
+    /// <value>The default is <see cref="AgentModel"/>.</value>
+    public IChatClient OptimizerModel
+    {
+        get => _optimizerModel ?? AgentModel;
+        init => _optimizerModel = value;
+    }
 
     /// <summary>
     /// Gets the text embedder for the arms' and exemplar sets' inputs, or <see langword="null"/> for the built-in
@@ -36,8 +63,12 @@ public sealed class DecisionRequest
     /// <value>The default is <see langword="null"/>.</value>
     public IEmbeddingGenerator<string, Embedding<float>>? Embedder { get; init; }
 
-    /// <summary>Gets the usage meter shared by both pipelines (the source of usage snapshots and budget checks).</summary>
-    public required UsageMeter Usage { get; init; }
+    /// <summary>
+    /// Gets the usage meter shared by both pipelines (the source of usage snapshots and budget checks): the meter their
+    /// <c>UseUsageTracking</c> writes to. A meter no pipeline writes to reads zero usage and enforces no budget.
+    /// </summary>
+    /// <value>The default is a fresh <see cref="UsageMeter"/> without a budget.</value>
+    public UsageMeter Usage { get; init; } = new();
 
     /// <summary>Gets the seed: the environment instance (for <see cref="EnvironmentName"/>), arm and exemplar sampling, and the networks' initialisation.</summary>
     /// <value>The default is 0.</value>

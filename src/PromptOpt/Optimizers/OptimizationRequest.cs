@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.AI;
 using PromptOpt.Data;
 using PromptOpt.Evaluation;
@@ -7,8 +8,35 @@ using PromptOpt.Prompts;
 namespace PromptOpt.Optimizers;
 
 /// <summary>What to optimize, with which models, budget and seed. Method options live on the optimizer, not here.</summary>
+/// <remarks>
+/// Only the task and the task model have no default: <c>new OptimizationRequest(task, taskModel)</c>, or an object
+/// initializer setting <see cref="Task"/> and <see cref="TaskModel"/>. <see cref="PromptOptimizer.OptimizeAsync"/> builds
+/// one with the middleware pipelines and a shared <see cref="UsageMeter"/> for you.
+/// </remarks>
 public sealed class OptimizationRequest
 {
+    private readonly IChatClient? _optimizerModel;
+
+    /// <summary>Initializes a new instance of the <see cref="OptimizationRequest"/> class; set <see cref="Task"/> and <see cref="TaskModel"/> in the initializer.</summary>
+    public OptimizationRequest()
+    {
+    }
+
+    /// <summary>Initializes a new instance of the <see cref="OptimizationRequest"/> class with the task and the models; every other setting has its default.</summary>
+    /// <param name="task">The task.</param>
+    /// <param name="taskModel">The task model (already wrapped in the middleware pipeline).</param>
+    /// <param name="optimizerModel">The optimizer model, or <see langword="null"/> to use <paramref name="taskModel"/>.</param>
+    /// <param name="usage">The usage meter the pipelines write to, or <see langword="null"/> for a fresh one without a budget.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="task"/> or <paramref name="taskModel"/> is <see langword="null"/>.</exception>
+    [SetsRequiredMembers]
+    public OptimizationRequest(TaskDefinition task, IChatClient taskModel, IChatClient? optimizerModel = null, UsageMeter? usage = null)
+    {
+        Task = task ?? throw new ArgumentNullException(nameof(task));
+        TaskModel = taskModel ?? throw new ArgumentNullException(nameof(taskModel));
+        _optimizerModel = optimizerModel;
+        Usage = usage ?? new UsageMeter();
+    }
+
     /// <summary>Gets the task (for MetaSPO: the first source task; see <see cref="SourceTasks"/>).</summary>
     public required TaskDefinition Task { get; init; }
 
@@ -19,10 +47,19 @@ public sealed class OptimizationRequest
     public required IChatClient TaskModel { get; init; }
 
     /// <summary>Gets the optimizer model (already wrapped in the middleware pipeline).</summary>
-    public required IChatClient OptimizerModel { get; init; }
+    /// <value>The default is <see cref="TaskModel"/>.</value>
+    public IChatClient OptimizerModel
+    {
+        get => _optimizerModel ?? TaskModel;
+        init => _optimizerModel = value;
+    }
 
-    /// <summary>Gets the usage meter shared by both pipelines (the source of usage snapshots and budget checks).</summary>
-    public required UsageMeter Usage { get; init; }
+    /// <summary>
+    /// Gets the usage meter shared by both pipelines (the source of usage snapshots and budget checks): the meter their
+    /// <c>UseUsageTracking</c> writes to. A meter no pipeline writes to reads zero usage and enforces no budget.
+    /// </summary>
+    /// <value>The default is a fresh <see cref="UsageMeter"/> without a budget.</value>
+    public UsageMeter Usage { get; init; } = new();
 
     /// <summary>Gets the seed; every random choice of the run derives from it.</summary>
     public int Seed { get; init; }

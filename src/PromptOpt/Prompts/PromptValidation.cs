@@ -4,7 +4,7 @@ namespace PromptOpt.Prompts;
 /// Checks every rewrite must pass: a user prompt keeps <see cref="Prompt.QuestionPlaceholder"/> (ALGORITHMS.md 3.3 and 5,
 /// "a generator reply missing … the question placeholder is retried once, then dropped") and is not empty.
 /// </summary>
-public static class PromptValidation
+internal static class PromptValidation
 {
     /// <summary>Gets why <paramref name="userText"/> is not a valid user prompt, or <see langword="null"/> when it is.</summary>
     /// <param name="userText">The candidate user prompt.</param>

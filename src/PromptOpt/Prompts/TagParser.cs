@@ -7,7 +7,7 @@ namespace PromptOpt.Prompts;
 /// case-insensitively, whitespace inside the angle brackets and attributes are allowed, and a final opening tag without
 /// its closing tag takes the rest of the text. Simulated and real optimizer replies go through this same parser.
 /// </summary>
-public static class TagParser
+internal static class TagParser
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(1);
 

@@ -147,9 +147,10 @@ public sealed class RunRecorder : IProgress<OptimizationEvent>, IAsyncDisposable
     }
 
     /// <summary>Waits until every reported event is written.</summary>
+    /// <param name="cancellationToken">Cancels the wait only: the writes themselves go on (a cancelled run keeps its records).</param>
     /// <returns>A task.</returns>
     /// <exception cref="InvalidOperationException">A write failed (the first failure is the inner exception).</exception>
-    public async Task FlushAsync()
+    public async Task FlushAsync(CancellationToken cancellationToken = default)
     {
         Task tail;
         lock (_gate)
@@ -157,7 +158,7 @@ public sealed class RunRecorder : IProgress<OptimizationEvent>, IAsyncDisposable
             tail = _tail;
         }
 
-        await tail.ConfigureAwait(false);
+        await tail.WaitAsync(cancellationToken).ConfigureAwait(false);
         if (Volatile.Read(ref _writeError) is { } error)
         {
             throw new InvalidOperationException($"recording run '{RunId}' failed: {error.Message}", error);
@@ -172,6 +173,7 @@ public sealed class RunRecorder : IProgress<OptimizationEvent>, IAsyncDisposable
     /// <param name="result">The result.</param>
     /// <param name="simulated">Whether the run used the simulator: the stored result then carries <c>"simulated": true</c>,
     /// so every later view of it is labelled.</param>
+    /// <remarks>Takes no cancellation token on purpose: the run's final records are written even when the run was cancelled, so it can be resumed.</remarks>
     /// <returns>A task.</returns>
     public async Task CompleteAsync(OptimizationResult result, bool simulated = false)
     {
@@ -201,6 +203,7 @@ public sealed class RunRecorder : IProgress<OptimizationEvent>, IAsyncDisposable
     /// </summary>
     /// <param name="status">The status.</param>
     /// <param name="usage">The attempt's usage so far, or <see langword="null"/> to keep the last recorded one.</param>
+    /// <remarks>Takes no cancellation token on purpose: the run's final records are written even when the run was cancelled, so it can be resumed.</remarks>
     /// <returns>A task.</returns>
     public async Task StopAsync(RunStatus status, Models.UsageSnapshot? usage = null)
     {

@@ -9,7 +9,7 @@ namespace PromptOpt.Storage;
 /// password or credential, and any key-like string (e.g. <c>sk-…</c>) anywhere. Field names that merely name a variable
 /// (<c>api_key_env</c>, <c>ApiKeyVariable</c>) and counts (<c>max_tokens</c>) are kept.
 /// </summary>
-public static class RunSpecSanitizer
+internal static class RunSpecSanitizer
 {
     // Keep non-ASCII text readable in the store ("é", not "\u00E9"); the output is stored, never embedded in HTML.
     private static readonly JsonSerializerOptions Output = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };

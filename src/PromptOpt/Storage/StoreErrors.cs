@@ -7,7 +7,7 @@ namespace PromptOpt.Storage;
 /// not writable (read-only file or directory, no permission, disk full). These are problems of the user's file, not bugs,
 /// so they are <see cref="PromptOptInputException"/>s (exit code 2), never a stack trace.
 /// </summary>
-public static class StoreErrors
+internal static class StoreErrors
 {
     private const int SqlitePerm = 3, SqliteReadOnly = 8, SqliteIoErr = 10, SqliteCorrupt = 11, SqliteFull = 13, SqliteCantOpen = 14, SqliteNotADb = 26;
 

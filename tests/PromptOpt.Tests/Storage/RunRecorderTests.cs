@@ -126,7 +126,7 @@ public class RunRecorderTests
         var recorder = await RunRecorder.StartAsync(new ForgetfulStore(), Start());
         recorder.Report(new RunCompleted("completed"));
 
-        var ex = await Assert.ThrowsAsync<InvalidOperationException>(recorder.FlushAsync);
+        var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => recorder.FlushAsync());
 
         Assert.IsType<KeyNotFoundException>(ex.InnerException);
     }

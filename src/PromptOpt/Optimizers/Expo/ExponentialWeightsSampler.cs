@@ -5,7 +5,7 @@ namespace PromptOpt.Optimizers.Expo;
 /// (the maximum is subtracted before exponentiating), optionally mixed with the uniform distribution:
 /// P'(a) = (1 − γ)·P(a) + γ/K.
 /// </summary>
-public sealed class ExponentialWeightsSampler
+internal sealed class ExponentialWeightsSampler
 {
     /// <summary>Initializes a new instance of the <see cref="ExponentialWeightsSampler"/> class.</summary>
     /// <param name="eta">The learning rate η ≥ 0 (0 gives the uniform distribution).</param>

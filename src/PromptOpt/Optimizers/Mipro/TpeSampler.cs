@@ -10,7 +10,7 @@ namespace PromptOpt.Optimizers.Mipro;
 /// best of <see cref="Candidates"/> draws from l by Σ log l − log g. Dimensions are independent (optuna's default
 /// univariate TPE; DSPy asks for the multivariate one). Seeded: every draw comes from the random source it is given.
 /// </summary>
-public sealed class TpeSampler
+internal sealed class TpeSampler
 {
     private readonly int[] _cardinalities;
     private readonly Random _rng;
