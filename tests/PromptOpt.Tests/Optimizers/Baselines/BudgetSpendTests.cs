@@ -21,7 +21,6 @@ public sealed class BudgetSpendTests(ITestOutputHelper output)
     public static TheoryData<string, long, long> Budgets => new()
     {
         { "opro", 600, 20 },
-        { "opro", 3000, 60 },
         { "protegi", 600, 20 },
         { "protegi", 3000, 60 },
     };
@@ -46,6 +45,7 @@ public sealed class BudgetSpendTests(ITestOutputHelper output)
     [Theory]
     [InlineData("ape", 600, 20)]
     [InlineData("ape", 3000, 60)]
+    [InlineData("opro", 3000, 60)] // on v2 its proposals repeat after ~20 steps: stall-steps ends it, with a warning that says so
     [InlineData("dual-phase", 600, 20)]
     [InlineData("dual-phase", 3000, 60)]
     public async Task OptimizeAsync_OtherMethods_SpendAtLeast80PercentOrWarnWhy(string method, long taskCalls, long optimizerCalls)
