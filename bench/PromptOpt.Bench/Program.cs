@@ -26,7 +26,7 @@ var benches = new Dictionary<string, (string Description, string Usage, Func<str
     ["agent"] = ("SIMULATED agent: suffix-failure frequency, MinFrac and regret of each bandit behaviour (calibration targets)",
         "[--seeds N] [--seed0 S] [--steps T] [--envs a,b]", AgentBench.RunAsync),
     ["expo-landscape"] = ("SIMULATED bandit landscape: one step's expected regret per meta-prompt skill set vs the reward noise",
-        "[--seeds N] [--seed0 S] [--draws D] [--env bandit-hard|bandit-easy]", ExpoLandscapeBench.RunAsync),
+        "[--seeds N] [--seed0 S] [--draws D] [--env bandit-hard|bandit-easy|bandit-hard-summarized|bandit-easy-summarized]", ExpoLandscapeBench.RunAsync),
 };
 
 if (args.Length == 0 || !benches.TryGetValue(args[0], out var bench))
