@@ -45,6 +45,11 @@ expect 2 "--seeds must be an integer" -- expo --seeds three
 expect 2 "--svg needs a value" -- expo --svg
 expect 2 "unknown environment 'bandit'" -- expo --envs bandit
 expect 2 "unknown method 'expo-x'" -- expo --methods expo,expo-x
+expect 2 "--horizons: each must be an integer" -- expo --bandits --horizons 100,x
+expect 2 "unknown environment for --bandits" -- expo --bandits --envs linreg
+expect 2 "--bandits takes --horizons, not --steps" -- expo --bandits --steps 300
+expect 2 "needs expo among --methods" -- expo --bandits --methods expo-uniform
+expect 2 "--horizons and --out belong to --bandits" -- expo --horizons 100
 expect 2 "usage: PromptOpt.Bench expo-landscape" -- expo-landscape --env linreg
 expect 2 "usage: PromptOpt.Bench expo-landscape" -- expo-landscape --draws 0
 expect 0 "usage: PromptOpt.Bench cost" -- cost --help

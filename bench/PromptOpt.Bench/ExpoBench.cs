@@ -26,6 +26,9 @@ namespace PromptOpt.Bench;
 /// (384-d, <see cref="MiniLmEmbeddingGenerator"/>) instead of the hashing embedder.
 /// With <c>--svg</c>, each table is also drawn as a curve chart (mean ± one standard error per step over the seeds) into
 /// <c>DIR/expo-&lt;env&gt;-&lt;measure&gt;.svg</c>.</para>
+/// <para><c>expo --bandits [--envs bandit-hard,bandit-easy] [--horizons 100,300] [--seeds N] [--methods a,b] [--out DIR]</c>: the
+/// bandit grid of issue 13 (raw and summarised history, each horizon, suffix failures and MinFrac beside the regret, the
+/// best fixed arm in hindsight); see <see cref="ExpoBanditGrid"/>. It writes <c>DIR/bandits-T&lt;horizons&gt;.md</c>.</para>
 /// <para>Seed s (s = seed0 … seed0 + N − 1) fixes the environment instance, the simulated world and the method's random
 /// choices; every method sees the same N environments, so differences are paired.</para>
 /// <para>By default the score networks use the documented test setting (32 hidden units, 20 epochs, 128-d hashing
@@ -53,13 +56,23 @@ internal static class ExpoBench
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var a = BenchArgs.Named(args, ["--seeds", "--steps", "--seed0", "--svg", "--envs", "--methods", "--embedder"], ["--skills", "--full-network"]);
+        var a = BenchArgs.Named(args, ["--seeds", "--steps", "--seed0", "--svg", "--envs", "--methods", "--embedder", "--horizons", "--out"], ["--skills", "--full-network", "--bandits"]);
         var envNames = a.Text("--envs") is { } e
             ? BenchArgs.OneOf(e.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), "environment", EnvironmentCatalog.All.Select(x => x.Name))
             : null;
         if (a.Has("--skills"))
         {
             return await SkillsAsync(envNames ?? ["bandit-hard"], a.Int("--seeds", 40, min: 1), a.Int("--seed0", 1000, min: int.MinValue));
+        }
+
+        if (!a.Has("--bandits") && (a.Text("--horizons") is not null || a.Text("--out") is not null))
+        {
+            throw new BenchUsageException("--horizons and --out belong to --bandits");
+        }
+
+        if (a.Has("--bandits") && (a.Text("--steps") is not null || a.Text("--svg") is not null))
+        {
+            throw new BenchUsageException("--bandits takes --horizons, not --steps, and draws no charts (--svg)");
         }
 
         int seeds = a.Int("--seeds", 30, min: 1), steps = a.Int("--steps", 100, min: 1), seed0 = a.Int("--seed0", 1000, min: int.MinValue);
@@ -77,6 +90,18 @@ internal static class ExpoBench
             MiniLmEmbeddingGenerator.Name => new MiniLmEmbeddingGenerator(),
             _ => throw new BenchUsageException($"--embedder: expected hash or minilm, got '{embedderName}'"),
         };
+
+        var networkText = full ? "default (128 hidden, 50 epochs, 512-d embeddings)" : "test setting (32 hidden, 20 epochs, 128-d embeddings)";
+        if (a.Has("--bandits"))
+        {
+            var bandits = BenchArgs.OneOf(envNames ?? ["bandit-hard", "bandit-easy"], "environment for --bandits (each is run raw and summarised)", ["bandit-hard", "bandit-easy"]);
+            var horizons = (a.Text("--horizons") ?? "100,300").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .Select(h => int.TryParse(h, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) && v >= 2 ? v : throw new BenchUsageException($"--horizons: each must be an integer ≥ 2, not '{h}'"))
+                .ToArray();
+            var grid = a.Text("--methods") is null ? methods.Where(x => x.Settings.Count == 0).ToArray() : methods;
+            return await ExpoBanditGrid.RunAsync(bandits, horizons.Length > 0 ? horizons : throw new BenchUsageException("--horizons: an empty list"),
+                grid, network, embedder, networkText + (embedderName == "hash" ? ", hash embedder" : ", minilm embedder"), a.Int("--seeds", 20, min: 2), seed0, a.Text("--out"));
+        }
 
         Console.WriteLine("## EXPO / EXPO-ES on the simulator (SIMULATED results)\n");
         Console.WriteLine($"{seeds} seeds ({seed0}…{seed0 + seeds - 1}), {steps} steps, network: {(full ? "default (128 hidden, 50 epochs, 512-d embeddings)" : "test setting (32 hidden, 20 epochs, 128-d embeddings)")}, embedder {(embedderName == "hash" ? "hash" : "minilm (384-d all-MiniLM-L6-v2)")}, {Environment.ProcessorCount} cores.");

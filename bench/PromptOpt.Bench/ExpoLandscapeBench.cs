@@ -6,13 +6,14 @@ using PromptOpt.Simulation;
 namespace PromptOpt.Bench;
 
 /// <summary>
-/// Why EXPO cannot beat the uniformly random arm on the simulated bandits (issue 6): how much one step's meta-prompt
+/// Why EXPO does not beat the uniformly random arm on the simulated bandits (issue 6, and again on simulator v2): how much one step's meta-prompt
 /// can change the agent's expected reward, state by state, against the noise of the reward EXPO learns from.
 /// </summary>
 /// <remarks>
-/// <para>Usage: <c>expo-landscape [--seeds N] [--seed0 S] [--env bandit-hard|bandit-easy] [--draws K]</c>.</para>
-/// <para>For each seed, one history is played by switching uniformly at random between the eight combinations of the
-/// bandit skills (<c>explore</c>, <c>exploit</c>, <c>stats</c>; SIMULATOR.md "Agent role"), each a trigger sentence added
+/// <para>Usage: <c>expo-landscape [--seeds N] [--seed0 S] [--env bandit-hard|bandit-easy|bandit-hard-summarized|bandit-easy-summarized] [--draws K]</c>.</para>
+/// <para>For each seed, one history is played by switching uniformly at random between the sixteen combinations of the
+/// bandit skills of simulator v2 (<c>explore</c> E, <c>exploit</c> X, <c>stats</c> A, <c>reason</c> C; SIMULATOR.md "Agent
+/// role"; <c>reason</c> added for v2, whose agent needs C for every behaviour but exploit-only and ε-greedy), each a trigger sentence added
 /// to the original meta-instruction — the history an EXPO run with an uninformed network sees. At fixed steps t, every
 /// combination is asked for the next action K times (K choice draws of the simulated agent in that same state), which
 /// gives its exact-in-expectation immediate regret μ* − E[μ_a] in that state. Nothing is tuned: default
@@ -22,9 +23,12 @@ namespace PromptOpt.Bench;
 /// </remarks>
 internal static class ExpoLandscapeBench
 {
-    private static readonly string[] Names = ["explore", "exploit", "stats"];
+    private static readonly string[] Names = ["explore", "exploit", "stats", "reason"];
 
-    private static readonly string[] Phrases = ["Explore options you have not tried.", "Exploit the best so far.", "Compute the average reward of each option."];
+    private static readonly string[] Phrases = ["Explore options you have not tried.", "Exploit the best so far.", "Compute the average reward of each option.",
+        "Think step by step and explain your reasoning before you choose."];
+
+    private static readonly int Combinations = 1 << Names.Length;
 
     private static readonly int[] Checkpoints = [3, 10, 25, 50, 75, 95];
 
@@ -32,9 +36,9 @@ internal static class ExpoLandscapeBench
     {
         var a = BenchArgs.Named(args, ["--seeds", "--seed0", "--draws", "--env"], []);
         int seeds = a.Int("--seeds", 100, min: 1), seed0 = a.Int("--seed0", 5000, min: int.MinValue), draws = a.Int("--draws", 40, min: 1);
-        string envName = BenchArgs.OneOf([a.Text("--env") ?? "bandit-hard"], "bandit environment", ["bandit-hard", "bandit-easy"])[0];
-        var regret = new double[8][][];
-        for (int m = 0; m < 8; m++)
+        string envName = BenchArgs.OneOf([a.Text("--env") ?? "bandit-hard"], "bandit environment", ["bandit-hard", "bandit-easy", "bandit-hard-summarized", "bandit-easy-summarized"])[0];
+        var regret = new double[Combinations][][];
+        for (int m = 0; m < Combinations; m++)
         {
             regret[m] = Checkpoints.Select(_ => new double[seeds]).ToArray();
         }
@@ -52,7 +56,7 @@ internal static class ExpoLandscapeBench
                 if (c >= 0)
                 {
                     var op = AgentOperation.Create(env);
-                    for (int m = 0; m < 8; m++)
+                    for (int m = 0; m < Combinations; m++)
                     {
                         var text = Text(env, m);
                         double sum = 0;
@@ -65,21 +69,21 @@ internal static class ExpoLandscapeBench
                         regret[m][c][s] = sum / draws;
                     }
 
-                    mixed[c][s] = Enumerable.Range(0, 8).Average(m => regret[m][c][s]);
+                    mixed[c][s] = Enumerable.Range(0, Combinations).Average(m => regret[m][c][s]);
                 }
 
-                env.Step(SimulatedAgent.Act(AgentOperation.Create(env), Text(env, rng.Next(8)), options, t));
+                env.Step(SimulatedAgent.Act(AgentOperation.Create(env), Text(env, rng.Next(Combinations)), options, t));
             }
         });
 
         var sb = new StringBuilder();
         sb.Append(CultureInfo.InvariantCulture, $"### {envName}: expected immediate regret μ* − E[μ_a] of one step, by meta-prompt skills (SIMULATED)\n\n");
-        sb.Append(CultureInfo.InvariantCulture, $"{seeds} seeds ({seed0}…{seed0 + seeds - 1}), history played by switching uniformly among the 8 combinations, {draws} choice draws per state; mean ± s.e. over seeds; a uniformly random button has {(Preset(envName).Means.Max() - Preset(envName).Means.Average()):F3}.\n\n");
+        sb.Append(CultureInfo.InvariantCulture, $"{seeds} seeds ({seed0}…{seed0 + seeds - 1}), history played by switching uniformly among the {Combinations} combinations, {draws} choice draws per state; mean ± s.e. over seeds; a uniformly random button has {(Preset(envName).Means.Max() - Preset(envName).Means.Average()):F3}.\n\n");
         sb.Append("| meta-prompt skills |").Append(string.Concat(Checkpoints.Select(t => $" t = {t} |"))).Append('\n');
         sb.Append("|---|").Append(string.Concat(Checkpoints.Select(_ => "---:|"))).Append('\n');
-        for (int m = 0; m < 8; m++)
+        for (int m = 0; m < Combinations; m++)
         {
-            var label = string.Join("+", Enumerable.Range(0, 3).Where(b => (m & (1 << b)) != 0).Select(b => Names[b]));
+            var label = string.Join("+", Enumerable.Range(0, Names.Length).Where(b => (m & (1 << b)) != 0).Select(b => Names[b]));
             sb.Append(CultureInfo.InvariantCulture, $"| {(label.Length == 0 ? "(none: the original)" : label)} |");
             foreach (var v in regret[m])
             {
@@ -89,15 +93,15 @@ internal static class ExpoLandscapeBench
             sb.Append('\n');
         }
 
-        sb.Append("| *mixing (mean of the 8)* |").Append(string.Concat(mixed.Select(v => $" {ExpoBench.Pm(ExpoBench.Mean(v), ExpoBench.Se(v))} |"))).Append("\n\n");
+        sb.Append($"| *mixing (mean of the {Combinations})* |").Append(string.Concat(mixed.Select(v => $" {ExpoBench.Pm(ExpoBench.Mean(v), ExpoBench.Se(v))} |"))).Append("\n\n");
 
         // The best combination's advantage per step over mixing, and what it takes to see it through a 0/1 reward.
         sb.Append("| step | best combination | its advantage δ over mixing (expected reward per step) | pulls of it for δ to be 2 s.e. of its mean 0/1 reward, (2·0.5/δ)² |\n|---:|---|---:|---:|\n");
         for (int c = 0; c < Checkpoints.Length; c++)
         {
-            int bestM = Enumerable.Range(0, 8).MinBy(m => regret[m][c].Average());
+            int bestM = Enumerable.Range(0, Combinations).MinBy(m => regret[m][c].Average());
             double delta = mixed[c].Average() - regret[bestM][c].Average();
-            var label = string.Join("+", Enumerable.Range(0, 3).Where(b => (bestM & (1 << b)) != 0).Select(b => Names[b]));
+            var label = string.Join("+", Enumerable.Range(0, Names.Length).Where(b => (bestM & (1 << b)) != 0).Select(b => Names[b]));
             string need = delta > 0 ? Math.Pow(2 * 0.5 / delta, 2).ToString("F0", CultureInfo.InvariantCulture) : "∞";
             sb.Append(CultureInfo.InvariantCulture, $"| {Checkpoints[c]} | {(label.Length == 0 ? "(none)" : label)} | {delta:F3} | {need} |\n");
         }
@@ -113,7 +117,7 @@ internal static class ExpoLandscapeBench
     /// <summary>The agent's request as <see cref="AgentRunner"/> renders it, with the combination's trigger sentences before the original instruction.</summary>
     private static string Text(BanditEnvironment env, int mask)
     {
-        var extra = string.Join(" ", Enumerable.Range(0, 3).Where(b => (mask & (1 << b)) != 0).Select(b => Phrases[b]));
+        var extra = string.Join(" ", Enumerable.Range(0, Names.Length).Where(b => (mask & (1 << b)) != 0).Select(b => Phrases[b]));
         return new MetaPrompt(env.OriginalTaskDescription, (extra + " " + env.OriginalMetaInstruction).Trim()).Render(env.RenderExemplars());
     }
 }

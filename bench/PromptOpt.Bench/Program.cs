@@ -20,13 +20,13 @@ var benches = new Dictionary<string, (string Description, string Usage, Func<str
     ["cost"] = ("optimization cost per method: calls and wall time cold (HTTP simulator) vs fully cached replay",
         "[methods=all|a,b] [latency-ms=50] [task=multistep_arithmetic] [seed=1] [concurrency=16] [mode=both|library|cli] [env=bandit-hard]", CostBench.RunAsync),
     ["expo"] = ("EXPO / EXPO-ES regret and optimality-gap curves vs the baselines and ablations on the simulator",
-        "[--seeds N] [--steps T] [--envs a,b] [--methods a,b] [--full-network] [--seed0 S] [--svg DIR] [--embedder hash|minilm] | --skills [--envs a,b] [--seeds N] [--seed0 S]", ExpoBench.RunAsync),
+        "[--seeds N] [--steps T] [--envs a,b] [--methods a,b] [--full-network] [--seed0 S] [--svg DIR] [--embedder hash|minilm] | --bandits [--envs bandit-hard,bandit-easy] [--horizons 100,300] [--seeds N] [--seed0 S] [--methods a,b] [--out DIR] | --skills [--envs a,b] [--seeds N] [--seed0 S]", ExpoBench.RunAsync),
     ["sim-realism"] = ("SIMULATED realism table of SIMULATOR.md v2 (rows: the suite's prompts, columns: tasks) and the cost of featurising a new prompt",
         "[--datasets DIR] [--seed N]", SimRealismBench.RunAsync),
     ["agent"] = ("SIMULATED agent: suffix-failure frequency, MinFrac and regret of each bandit behaviour (calibration targets)",
         "[--seeds N] [--seed0 S] [--steps T] [--envs a,b]", AgentBench.RunAsync),
     ["expo-landscape"] = ("SIMULATED bandit landscape: one step's expected regret per meta-prompt skill set vs the reward noise",
-        "[--seeds N] [--seed0 S] [--draws D] [--env bandit-hard|bandit-easy]", ExpoLandscapeBench.RunAsync),
+        "[--seeds N] [--seed0 S] [--draws D] [--env bandit-hard|bandit-easy|bandit-hard-summarized|bandit-easy-summarized]", ExpoLandscapeBench.RunAsync),
 };
 
 if (args.Length == 0 || !benches.TryGetValue(args[0], out var bench))
