@@ -17,7 +17,7 @@ public class ReliabilityTests
     // ---- item 1: one run at a time ----
 
     [Fact]
-    public async Task Optimize_SameRunStartedTwiceOnOneStore_SecondProcessStopsNamingTheHolder()
+    public async Task Optimize_SameRunStartedTwiceOnOneStore_SecondProcessStopsNamingTheHolderWithExitCode4()
     {
         using var dir = new TempDirectory();
         // Slow enough (~160 calls one at a time) that the first process is still running when the second starts.
@@ -35,7 +35,7 @@ public class ReliabilityTests
 
             var second = await CliHarness.RunAsync(args, dir.Path);
 
-            Assert.True(second.ExitCode == ExitCodes.BadInput, second.ToString());
+            Assert.True(second.ExitCode == ExitCodes.RunInUse, second.ToString());
             Assert.False(child.HasExited, "the first process must still be running for this test to mean anything");
             var error = Assert.Single(second.ErrorLines, l => l.StartsWith("error:", StringComparison.Ordinal));
             Assert.Contains($"run 'shared-run' is being run by process {child.Id} on {Environment.MachineName}", error);
