@@ -49,12 +49,10 @@ public sealed class CacheClaimTests : IDisposable
         var dead = new RunLeaseHolder(exited.Id, Environment.MachineName, "dead", DateTimeOffset.UtcNow.AddSeconds(-5), DateTimeOffset.UtcNow.AddSeconds(-5));
         Assert.Equal(CacheClaimOutcome.Acquired, (await store.TryClaimAsync(key, dead, TimeSpan.FromHours(1))).Outcome); // the row a killed process left
 
-        var watch = Stopwatch.StartNew();
-        var response = await client.GetResponseAsync(Ask("q"));
+        var response = await client.GetResponseAsync(Ask("q")).WaitAsync(TimeSpan.FromSeconds(20)); // not the claim's hour
 
         Assert.Equal(1, inner.CallCount);
         Assert.False(response.IsCacheHit());
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(10), $"waited {watch.Elapsed} for a dead holder");
         Assert.Equal(0, await CountClaimsAsync());
     }
 
