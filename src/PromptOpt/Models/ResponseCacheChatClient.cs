@@ -221,11 +221,9 @@ public sealed class ResponseCacheChatClient : DelegatingChatClient
                     return (null, shared);
                 }
 
-                if (found.Outcome == CacheClaimOutcome.Held)
-                {
-                    await Task.Delay(delay, _timeProvider, cancellationToken).ConfigureAwait(false);
-                    delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, ResponseCacheOptions.MaxPollDelay.Ticks));
-                }
+                // Held by a live holder (or answered and then cleared): poll again after a growing pause, never in a hot loop.
+                await Task.Delay(delay, _timeProvider, cancellationToken).ConfigureAwait(false);
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, ResponseCacheOptions.MaxPollDelay.Ticks));
             }
         }
         catch
