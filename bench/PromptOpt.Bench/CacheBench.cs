@@ -6,7 +6,11 @@ using PromptOpt.Storage;
 
 namespace PromptOpt.Bench;
 
-/// <summary>Response-cache hit latency and SQLite cache write throughput (file in a temp directory, WAL).</summary>
+/// <summary>
+/// Response-cache hit latency and SQLite cache write throughput (file in a temp directory, WAL), and what the in-flight
+/// claim (issue 16: <see cref="IResponseCacheClaims"/>) adds to a miss: sequential misses with and without claims, and a
+/// claim taken and released on its own.
+/// </summary>
 internal static class CacheBench
 {
     public static async Task<int> RunAsync(string[] args)
@@ -38,11 +42,39 @@ internal static class CacheBench
             sw.Stop();
             double hitMicros = sw.Elapsed.TotalMilliseconds * 1000 / n;
             var u = meter.Snapshot().Total;
+
+            // Misses one at a time, with claims (the store as is) and without (the store seen only as a cache).
+            var claimed = new ChatClientBuilder(new EchoClient()).UseResponseCache(store).Build();
+            var unclaimed = new ChatClientBuilder(new EchoClient()).UseResponseCache(new CacheOnly(store)).Build();
+            double withClaims = 0, withoutClaims = 0;
+            for (int round = 0; round < 3; round++)
+            {
+                // Alternate, so load changes on a shared machine hit both alike; keep each one's best round.
+                double a = await SequentialMissesAsync(claimed, $"claimed {round}", n, opts);
+                double b = await SequentialMissesAsync(unclaimed, $"unclaimed {round}", n, opts);
+                withClaims = round == 0 ? a : Math.Min(withClaims, a);
+                withoutClaims = round == 0 ? b : Math.Min(withoutClaims, b);
+            }
+
+            // A claim on its own: taken (one INSERT) and released (one DELETE), as a failed call does.
+            var holder = RunLeaseHolder.ForThisProcess();
+            sw.Restart();
+            for (int i = 0; i < n; i++)
+            {
+                await store.TryClaimAsync($"claim {i}", holder, TimeSpan.FromMinutes(1));
+                await store.ReleaseClaimAsync($"claim {i}", holder);
+            }
+
+            sw.Stop();
+            double claimMicros = sw.Elapsed.TotalMilliseconds * 1000 / n;
             Console.WriteLine("| measure | value |");
             Console.WriteLine("|---|---:|");
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| SQLite cache writes (8 concurrent misses, {n:N0} rows) | {writesPerSec:N0} writes/s |"));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| cache hit latency (sequential, SQLite) | {hitMicros:F1} µs/hit |"));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| inner calls / cache hits | {inner.Calls} / {u.CachedCalls} |"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| cache miss latency (sequential, SQLite, with in-flight claim; best of 3) | {withClaims:F1} µs/miss |"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| cache miss latency (sequential, SQLite, claims hidden; best of 3) | {withoutClaims:F1} µs/miss |"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| claim taken + released alone (INSERT + DELETE) | {claimMicros:F1} µs |"));
             return inner.Calls == n && u.CachedCalls == n ? 0 : 1;
         }
         finally
@@ -50,6 +82,25 @@ internal static class CacheBench
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
             dir.Delete(recursive: true);
         }
+    }
+
+    private static async Task<double> SequentialMissesAsync(IChatClient model, string prefix, int n, ChatOptions opts)
+    {
+        var sw = Stopwatch.StartNew();
+        for (int i = 0; i < n; i++)
+        {
+            await model.GetResponseAsync([new ChatMessage(ChatRole.User, $"{prefix} question {i}")], opts);
+        }
+
+        return sw.Elapsed.TotalMilliseconds * 1000 / n;
+    }
+
+    // The store seen only as a response cache: the caching client then takes no claims.
+    private sealed class CacheOnly(IResponseCache inner) : IResponseCache
+    {
+        public ValueTask<CachedResponse?> TryGetAsync(string key, CancellationToken cancellationToken = default) => inner.TryGetAsync(key, cancellationToken);
+
+        public ValueTask PutAsync(string key, CachedResponse response, CancellationToken cancellationToken = default) => inner.PutAsync(key, response, cancellationToken);
     }
 
     private sealed class EchoClient : IChatClient

@@ -4,7 +4,8 @@ using PromptOpt.Cli.Rendering;
 namespace PromptOpt.Cli;
 
 /// <summary>
-/// Runs a command body and maps its outcome to an exit code: <see cref="PromptOptInputException"/> → 2 (bad input),
+/// Runs a command body and maps its outcome to an exit code: <see cref="Storage.RunInUseException"/> → 4 (run in use),
+/// <see cref="PromptOptInputException"/> → 2 (bad input),
 /// cancellation → 130, anything else → 1; always as one line on stderr ("error: …"), with the stack trace only under
 /// <c>--verbose</c>. In <c>--json</c> mode the failure is also the single JSON object on stdout.
 /// </summary>
@@ -40,6 +41,12 @@ internal static class CommandRunner
         if (ex is OperationCanceledException && cancellationToken.IsCancellationRequested)
         {
             return Fail(context, json, ExitCodes.Cancelled, "cancelled. Completed model calls are in the response cache: run the same command again to resume.");
+        }
+
+        // Checked before bad input (it is one): the input is fine, the run is busy; a script may wait and retry.
+        if (ex is Storage.RunInUseException)
+        {
+            return Fail(context, json, ExitCodes.RunInUse, ex.Message);
         }
 
         if (ex is PromptOptInputException)

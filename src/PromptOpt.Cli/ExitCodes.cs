@@ -18,6 +18,12 @@ internal static class ExitCodes
     /// </summary>
     public const int Regression = 3;
 
+    /// <summary>
+    /// The run is being run by another live process (its lease, <see cref="Storage.RunInUseException"/>): nothing was done
+    /// and nothing is wrong with the input; one line on stderr names the holder. Run the command again once it has finished.
+    /// </summary>
+    public const int RunInUse = 4;
+
     /// <summary>Cancelled with Ctrl-C (128 + SIGINT); completed calls stay in the cache, so rerunning resumes.</summary>
     public const int Cancelled = 130;
 }

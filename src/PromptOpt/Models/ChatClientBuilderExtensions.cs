@@ -27,7 +27,7 @@ public static class ChatClientBuilderExtensions
     /// activity source and meter <c>PromptOpt</c>; prompts and responses are not recorded) with a
     /// <see cref="PromptOptTelemetryChatClient"/> right inside it, which adds PromptOpt's attributes (role, operation, cache hit)
     /// to that span and counts calls, tokens and cache hits. Call it first (outermost), or at least before
-    /// <see cref="UseResponseCache"/>, so cached calls get a span marked as hits.
+    /// <see cref="UseResponseCache(ChatClientBuilder, IResponseCache)"/>, so cached calls get a span marked as hits.
     /// </summary>
     /// <param name="builder">The builder.</param>
     /// <param name="loggerFactory">Receives the GenAI events <see cref="OpenTelemetryChatClient"/> logs, or <see langword="null"/>.</param>
@@ -56,11 +56,18 @@ public static class ChatClientBuilderExtensions
     /// <param name="builder">The builder.</param>
     /// <param name="cache">The cache.</param>
     /// <returns>The builder.</returns>
-    public static ChatClientBuilder UseResponseCache(this ChatClientBuilder builder, IResponseCache cache)
+    public static ChatClientBuilder UseResponseCache(this ChatClientBuilder builder, IResponseCache cache) => UseResponseCache(builder, cache, null);
+
+    /// <summary>Adds <see cref="ResponseCacheChatClient"/> over <paramref name="cache"/> with <paramref name="options"/>.</summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="cache">The cache.</param>
+    /// <param name="options">The options (how a miss waits for another process's claim), or <see langword="null"/> for the defaults.</param>
+    /// <returns>The builder.</returns>
+    public static ChatClientBuilder UseResponseCache(this ChatClientBuilder builder, IResponseCache cache, ResponseCacheOptions? options)
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(cache);
-        return builder.Use(inner => new ResponseCacheChatClient(inner, cache));
+        return builder.Use(inner => new ResponseCacheChatClient(inner, cache, options));
     }
 
     /// <summary>Adds <see cref="ThrottlingChatClient"/> (a concurrency limit).</summary>

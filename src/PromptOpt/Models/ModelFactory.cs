@@ -12,7 +12,7 @@ namespace PromptOpt.Models;
 /// <see cref="PromptOptTelemetryChatClient"/> adding role, operation and cache hit.</item>
 /// <item><see cref="UsageTrackingChatClient"/>: reserves each call against the budget, records tokens; counts cache hits.</item>
 /// <item><see cref="ResponseCacheChatClient"/> (when <see cref="ModelPipelineOptions.Cache"/> is set): answers repeats from the cache,
-/// deduplicates concurrent identical calls, commits each paid response before returning it.</item>
+/// deduplicates concurrent identical calls (across processes too, through the store's claims), commits each paid response before returning it.</item>
 /// <item><see cref="ThrottlingChatClient"/>: at most <see cref="ModelPipelineOptions.MaxConcurrency"/> provider calls at once.</item>
 /// <item><see cref="ResilientChatClient"/>: retries 429/5xx/timeouts/dropped connections/malformed replies, honouring <c>Retry-After</c>.</item>
 /// <item>MEAI's <see cref="LoggingChatClient"/> when <see cref="ModelPipelineOptions.LoggerFactory"/> is set (<c>--verbose</c>): each attempt.</item>
@@ -59,7 +59,8 @@ public static class ModelFactory
         var pipeline = new ChatClientBuilder(provider).UsePromptOptTelemetry().UseUsageTracking(options.Usage, role);
         if (options.Cache is { } cache)
         {
-            pipeline.UseResponseCache(cache);
+            // A miss that another process is making waits at most as long as that call can take with its retries.
+            pipeline.UseResponseCache(cache, ResponseCacheOptions.ForCalls(options.RequestTimeout, options.Retry, options.TimeProvider));
         }
 
         pipeline.UseConcurrencyLimit(options.MaxConcurrency).UseResilience(options.Retry, options.TimeProvider, options.Usage, role);

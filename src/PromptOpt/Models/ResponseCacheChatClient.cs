@@ -18,6 +18,12 @@ namespace PromptOpt.Models;
 /// <para>A hit is a fresh copy of the stored response, tagged <see cref="ChatOptionKeys.CacheHit"/> and carrying its original
 /// <see cref="ChatResponse.Usage"/>. Concurrent identical misses are deduplicated in flight: one caller makes the call and
 /// the others receive it as a cache hit. Thread-safe.</para>
+/// <para>When the cache is shared by several processes and can record claims (<see cref="IResponseCacheClaims"/>, e.g. the
+/// SQLite store opened read-write), the one caller per key that misses in this process first claims the key in the
+/// store: if another live process holds the claim, it polls the cache (20 ms doubling to 250 ms) until that process's
+/// response appears (returned as a cache hit, not paid) or the claim ends without one or goes stale (the holder died, or
+/// <see cref="ResponseCacheOptions.ClaimTimeout"/> passed), and then claims and calls itself. A failed or cancelled
+/// call releases its claim. Hits never touch claims.</para>
 /// </remarks>
 public sealed class ResponseCacheChatClient : DelegatingChatClient
 {
@@ -28,15 +34,33 @@ public sealed class ResponseCacheChatClient : DelegatingChatClient
     private readonly string _scope;
     private readonly string? _defaultModelId;
     private readonly ConcurrentDictionary<string, Task<CachedResponse?>> _inFlight = new(StringComparer.Ordinal);
+    private readonly IResponseCacheClaims? _claims;
+    private readonly TimeSpan _claimTimeout;
+    private readonly TimeProvider _timeProvider;
 
     /// <summary>Initializes a new instance of the <see cref="ResponseCacheChatClient"/> class.</summary>
     /// <param name="innerClient">The inner client.</param>
     /// <param name="cache">The cache.</param>
     public ResponseCacheChatClient(IChatClient innerClient, IResponseCache cache)
+        : this(innerClient, cache, null)
+    {
+    }
+
+    /// <summary>Initializes a new instance of the <see cref="ResponseCacheChatClient"/> class.</summary>
+    /// <param name="innerClient">The inner client.</param>
+    /// <param name="cache">The cache.</param>
+    /// <param name="options">The options, or <see langword="null"/> for the defaults.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><see cref="ResponseCacheOptions.ClaimTimeout"/> is not positive.</exception>
+    public ResponseCacheChatClient(IChatClient innerClient, IResponseCache cache, ResponseCacheOptions? options)
         : base(innerClient)
     {
         ArgumentNullException.ThrowIfNull(cache);
+        options ??= new ResponseCacheOptions();
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.ClaimTimeout, TimeSpan.Zero, nameof(options));
         _cache = cache;
+        _claims = cache is IResponseCacheClaims { CanClaim: true } claims ? claims : null; // a read-only store never writes claims
+        _claimTimeout = options.ClaimTimeout;
+        _timeProvider = options.TimeProvider ?? TimeProvider.System;
         var metadata = innerClient.GetService<ChatClientMetadata>();
         _defaultModelId = metadata?.DefaultModelId;
         _scope = $"{metadata?.ProviderName ?? "unknown"}/{metadata?.DefaultModelId ?? "unknown"}";
@@ -125,6 +149,8 @@ public sealed class ResponseCacheChatClient : DelegatingChatClient
         CancellationToken cancellationToken)
     {
         CachedResponse? stored = null;
+        RunLeaseHolder? claim = null;
+        bool claimEnded = false;
         try
         {
             // A previous leader stores before it leaves the in-flight map, so this second look closes the race.
@@ -134,23 +160,96 @@ public sealed class ResponseCacheChatClient : DelegatingChatClient
                 return ToResponse(hit);
             }
 
+            if (_claims is not null)
+            {
+                // Another process may be making this very call: wait for its answer rather than pay twice.
+                (claim, var shared) = await ClaimAsync(_claims, key, cancellationToken).ConfigureAwait(false);
+                if (shared is not null)
+                {
+                    stored = shared;
+                    return ToResponse(shared);
+                }
+            }
+
             var response = await base.GetResponseAsync(messages, options, cancellationToken).ConfigureAwait(false);
             if (response.ContinuationToken is null)
             {
                 var entry = new CachedResponse(Serialize(response), response.ModelId ?? _defaultModelId,
                     response.Usage?.InputTokenCount ?? 0, response.Usage?.OutputTokenCount ?? 0);
 
-                // Paid for: commit it even if the caller has just been cancelled.
+                // Paid for: commit it even if the caller has just been cancelled. Storing ends the claim too.
                 await _cache.PutAsync(key, entry, CancellationToken.None).ConfigureAwait(false);
                 stored = entry;
+                claimEnded = true;
             }
 
             return response;
         }
         finally
         {
+            if (claim is not null)
+            {
+                await ReleaseAsync(key, claim, claimEnded).ConfigureAwait(false);
+            }
+
             _inFlight.TryRemove(key, out _);
             leader.TrySetResult(stored);
+        }
+    }
+
+    // Claims the key for this process, or returns the response another process stored while this one waited. Waits at
+    // most about the holder's claim timeout (then its claim is stale and taken over); cancellation ends the wait.
+    private async Task<(RunLeaseHolder? Claim, CachedResponse? Shared)> ClaimAsync(IResponseCacheClaims claims, string key, CancellationToken cancellationToken)
+    {
+        var holder = RunLeaseHolder.ForThisProcess(_timeProvider);
+        holder.MarkHeld();
+        try
+        {
+            var delay = ResponseCacheOptions.FirstPollDelay;
+            while (true)
+            {
+                var found = await claims.TryClaimAsync(key, holder, _claimTimeout, cancellationToken).ConfigureAwait(false);
+                if (found.Outcome == CacheClaimOutcome.Acquired)
+                {
+                    return (holder, null);
+                }
+
+                if (found.Outcome == CacheClaimOutcome.Answered
+                    && await _cache.TryGetAsync(key, cancellationToken).ConfigureAwait(false) is { } shared)
+                {
+                    holder.MarkReleased();
+                    return (null, shared);
+                }
+
+                // Held by a live holder (or answered and then cleared): poll again after a growing pause, never in a hot loop.
+                await Task.Delay(delay, _timeProvider, cancellationToken).ConfigureAwait(false);
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, ResponseCacheOptions.MaxPollDelay.Ticks));
+            }
+        }
+        catch
+        {
+            holder.MarkReleased();
+            throw;
+        }
+    }
+
+    private async Task ReleaseAsync(string key, RunLeaseHolder claim, bool ended)
+    {
+        try
+        {
+            if (!ended)
+            {
+                // The call failed or was cancelled: let a waiting process (or the next caller) make it.
+                await _claims!.ReleaseClaimAsync(key, claim, CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // Never hide the call's own outcome: an unreleased claim is taken over once this process is gone or it expires.
+        }
+        finally
+        {
+            claim.MarkReleased();
         }
     }
 

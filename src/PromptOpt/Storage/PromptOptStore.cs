@@ -15,7 +15,7 @@ namespace PromptOpt.Storage;
 /// <para>All statements go through one connection, serialized by a lock: thread-safe, and fast for many small writes.
 /// A file written by a newer PromptOpt (a higher <see cref="SchemaVersion"/>) is refused.</para>
 /// </remarks>
-public sealed class PromptOptStore : IResponseCache, IRunStore, IRunCheckpointStore, IDisposable
+public sealed class PromptOptStore : IResponseCache, IResponseCacheClaims, IRunStore, IRunCheckpointStore, IDisposable
 {
     /// <summary>The schema version this build writes (in the <c>schema_version</c> table).</summary>
     public const int SchemaVersion = 1;
@@ -28,6 +28,8 @@ public sealed class PromptOptStore : IResponseCache, IRunStore, IRunCheckpointSt
     private readonly Lock _gate = new();
     private readonly SqliteCommand _getCache;
     private readonly SqliteCommand _putCache;
+    private readonly SqliteCommand? _endClaims;
+    private readonly SqliteCommand? _insertClaim;
     private bool _hasAttempts = true;
     private bool _disposed;
 
@@ -108,6 +110,20 @@ public sealed class PromptOptStore : IResponseCache, IRunStore, IRunCheckpointSt
             VALUES ($key, $json, $model, $in, $out, $now) ON CONFLICT(key) DO NOTHING;
             """,
             "$key", "$json", "$model", "$in", "$out", "$now");
+        if (!readOnly)
+        {
+            _endClaims = Prepare("DELETE FROM cache_claims WHERE key = $key;", "$key");
+
+            // One statement, so atomic across processes: claim only a key that is neither claimed nor answered.
+            _insertClaim = Prepare(
+                """
+                INSERT INTO cache_claims (key, pid, host, token, process_started_at, claimed_at, expires_at)
+                SELECT $key, $pid, $host, $token, $started, $now, $expires
+                WHERE NOT EXISTS (SELECT 1 FROM response_cache WHERE key = $key)
+                ON CONFLICT(key) DO NOTHING;
+                """,
+                "$key", "$pid", "$host", "$token", "$started", "$now", "$expires");
+        }
     }
 
     /// <summary>Gets the absolute path of the database file.</summary>
@@ -165,7 +181,8 @@ public sealed class PromptOptStore : IResponseCache, IRunStore, IRunCheckpointSt
     }
 
     /// <inheritdoc />
-    /// <remarks>The first entry stored under a key wins. Committed when the returned task completes.</remarks>
+    /// <remarks>The first entry stored under a key wins. Ends any in-flight claim on the key in the same transaction
+    /// (<see cref="IResponseCacheClaims"/>). Committed when the returned task completes.</remarks>
     public ValueTask PutAsync(string key, CachedResponse response, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(key);
@@ -174,6 +191,7 @@ public sealed class PromptOptStore : IResponseCache, IRunStore, IRunCheckpointSt
         lock (_gate)
         {
             ThrowIfDisposed();
+            using var tx = _endClaims is null ? null : _connection.BeginTransaction();
             var p = _putCache.Parameters;
             p["$key"].Value = key;
             p["$json"].Value = response.ResponseJson;
@@ -181,7 +199,126 @@ public sealed class PromptOptStore : IResponseCache, IRunStore, IRunCheckpointSt
             p["$in"].Value = response.InputTokens;
             p["$out"].Value = response.OutputTokens;
             p["$now"].Value = Now();
+            _putCache.Transaction = tx;
             _putCache.ExecuteNonQuery();
+            if (tx is not null)
+            {
+                // A waiter in another process sees the response and the end of the claim together.
+                _endClaims!.Transaction = tx;
+                _endClaims.Parameters["$key"].Value = key;
+                _endClaims.ExecuteNonQuery();
+                tx.Commit();
+            }
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    // ---- IResponseCacheClaims ----
+
+    /// <inheritdoc />
+    public bool CanClaim => !IsReadOnly;
+
+    /// <inheritdoc />
+    /// <remarks>Each step is one atomic statement (insert if free and unanswered; take over by compare-and-swap on the
+    /// holder's token), so two processes never both acquire a key.</remarks>
+    /// <exception cref="InvalidOperationException">The store is read-only.</exception>
+    public ValueTask<CacheClaim> TryClaimAsync(string key, RunLeaseHolder holder, TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(holder);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(timeout, TimeSpan.Zero);
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            ThrowIfDisposed();
+            var insert = _insertClaim ?? throw new InvalidOperationException($"the store '{Path}' is read-only: it takes no claims");
+            var now = _timeProvider.GetUtcNow();
+            var nowText = now.ToString("O", CultureInfo.InvariantCulture);
+            var expires = (now + timeout).ToString("O", CultureInfo.InvariantCulture);
+            var started = holder.ProcessStartedAt.ToString("O", CultureInfo.InvariantCulture);
+
+            // Twice at most: a claim may end between the insert and the read.
+            for (int round = 0; round < 2; round++)
+            {
+                var p = insert.Parameters;
+                p["$key"].Value = key;
+                p["$pid"].Value = holder.ProcessId;
+                p["$host"].Value = holder.Host;
+                p["$token"].Value = holder.Token;
+                p["$started"].Value = started;
+                p["$now"].Value = nowText;
+                p["$expires"].Value = expires;
+                insert.Transaction = null;
+                if (insert.ExecuteNonQuery() == 1)
+                {
+                    return ValueTask.FromResult(new CacheClaim(CacheClaimOutcome.Acquired, null));
+                }
+
+                using (var answered = Command("SELECT 1 FROM response_cache WHERE key = $key;", ("$key", key)))
+                {
+                    if (answered.ExecuteScalar() is not null)
+                    {
+                        return ValueTask.FromResult(new CacheClaim(CacheClaimOutcome.Answered, null));
+                    }
+                }
+
+                RunLeaseHolder current;
+                DateTimeOffset claimedAt, expiresAt;
+                using (var read = Command(
+                    "SELECT pid, host, token, process_started_at, claimed_at, expires_at FROM cache_claims WHERE key = $key;", ("$key", key)))
+                {
+                    using var r = read.ExecuteReader();
+                    if (!r.Read())
+                    {
+                        continue; // ended just now: try again
+                    }
+
+                    claimedAt = ParseTime(r.GetString(4));
+                    expiresAt = ParseTime(r.GetString(5));
+                    current = new RunLeaseHolder(r.GetInt32(0), r.GetString(1), r.GetString(2), ParseTime(r.GetString(3)), claimedAt);
+                }
+
+                if (current.Token == holder.Token)
+                {
+                    return ValueTask.FromResult(new CacheClaim(CacheClaimOutcome.Acquired, null));
+                }
+
+                if (now < expiresAt && current.IsAlive(claimedAt, now))
+                {
+                    return ValueTask.FromResult(new CacheClaim(CacheClaimOutcome.Held, current));
+                }
+
+                // The holder died (or overran its own bound): take the claim over, unless someone else just did.
+                int taken = Execute(
+                    """
+                    UPDATE cache_claims SET pid = $pid, host = $host, token = $token, process_started_at = $started,
+                        claimed_at = $now, expires_at = $expires
+                    WHERE key = $key AND token = $old;
+                    """,
+                    ("$key", key), ("$old", current.Token), ("$pid", holder.ProcessId), ("$host", holder.Host), ("$token", holder.Token),
+                    ("$started", started), ("$now", nowText), ("$expires", expires));
+                return ValueTask.FromResult(taken == 1
+                    ? new CacheClaim(CacheClaimOutcome.Acquired, null)
+                    : new CacheClaim(CacheClaimOutcome.Held, current));
+            }
+
+            return ValueTask.FromResult(new CacheClaim(CacheClaimOutcome.Held, null));
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask ReleaseClaimAsync(string key, RunLeaseHolder holder, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(holder);
+        lock (_gate)
+        {
+            ThrowIfDisposed();
+            if (!IsReadOnly)
+            {
+                Execute("DELETE FROM cache_claims WHERE key = $key AND token = $token;", ("$key", key), ("$token", holder.Token));
+            }
         }
 
         return ValueTask.CompletedTask;
@@ -563,6 +700,8 @@ public sealed class PromptOptStore : IResponseCache, IRunStore, IRunCheckpointSt
             _disposed = true;
             _getCache.Dispose();
             _putCache.Dispose();
+            _endClaims?.Dispose();
+            _insertClaim?.Dispose();
             _connection.Dispose();
         }
     }

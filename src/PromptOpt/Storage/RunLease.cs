@@ -7,6 +7,7 @@ namespace PromptOpt.Storage;
 /// <summary>
 /// Who holds a run's lease: the process (id, host, start time) and a token unique to the acquisition. A run is run by
 /// one holder at a time (<see cref="RunLease"/>), so two processes never both pay for it nor interleave its event log.
+/// The same identity holds a response-cache claim (<see cref="IResponseCacheClaims"/>).
 /// </summary>
 /// <param name="ProcessId">The holder's process id.</param>
 /// <param name="Host">The holder's host name.</param>
@@ -22,15 +23,19 @@ public sealed record RunLeaseHolder(int ProcessId, string Host, string Token, Da
     // Leases this process holds now: a holder of this process is alive while its token is here.
     private static readonly ConcurrentDictionary<string, byte> HeldHere = new(StringComparer.Ordinal);
 
+    // Read once: response-cache claims (one per paid call) create holders often.
+    private static readonly Lazy<DateTimeOffset> ThisProcessStartedAt = new(() =>
+    {
+        using var self = Process.GetCurrentProcess();
+        return self.StartTime.ToUniversalTime();
+    });
+
     /// <summary>Creates a holder for this process.</summary>
     /// <param name="timeProvider">The clock, or <see langword="null"/> for the system clock.</param>
     /// <returns>The holder.</returns>
-    public static RunLeaseHolder ForThisProcess(TimeProvider? timeProvider = null)
-    {
-        using var self = Process.GetCurrentProcess();
-        return new(Environment.ProcessId, Environment.MachineName, Guid.NewGuid().ToString("N"),
-            self.StartTime.ToUniversalTime(), (timeProvider ?? TimeProvider.System).GetUtcNow());
-    }
+    public static RunLeaseHolder ForThisProcess(TimeProvider? timeProvider = null) =>
+        new(Environment.ProcessId, Environment.MachineName, Guid.NewGuid().ToString("N"),
+            ThisProcessStartedAt.Value, (timeProvider ?? TimeProvider.System).GetUtcNow());
 
     /// <summary>
     /// Gets whether the holder still runs: on this host, its process exists and started when it says; in this process,

@@ -4,7 +4,7 @@ namespace PromptOpt.Storage;
 internal static class StoreSchema
 {
     /// <summary>The statements that create the schema (idempotent; tables added later, such as <c>run_attempts</c> and
-    /// <c>run_leases</c>, are created in older files on their first read-write open).</summary>
+    /// <c>run_leases</c> and <c>cache_claims</c>, are created in older files on their first read-write open).</summary>
     public const string Create = """
         CREATE TABLE IF NOT EXISTS schema_version (
             version     INTEGER NOT NULL
@@ -61,6 +61,15 @@ internal static class StoreSchema
             process_started_at TEXT NOT NULL,
             acquired_at        TEXT NOT NULL,
             renewed_at         TEXT NOT NULL
+        );
+        CREATE TABLE IF NOT EXISTS cache_claims (
+            key                TEXT PRIMARY KEY,
+            pid                INTEGER NOT NULL,
+            host               TEXT NOT NULL,
+            token              TEXT NOT NULL,
+            process_started_at TEXT NOT NULL,
+            claimed_at         TEXT NOT NULL,
+            expires_at         TEXT NOT NULL
         );
         CREATE TABLE IF NOT EXISTS run_checkpoints (
             run_id     TEXT NOT NULL REFERENCES runs(run_id) ON DELETE CASCADE,

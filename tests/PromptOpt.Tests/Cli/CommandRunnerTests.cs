@@ -38,6 +38,20 @@ public class CommandRunnerTests
     }
 
     [Fact]
+    public async Task RunAsync_RunInUse_ExitsFourWithOneLineNamingTheHolder()
+    {
+        var (context, o, e) = Context();
+        var holder = new PromptOpt.Storage.RunLeaseHolder(4242, "host1", "t", DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch);
+
+        int code = await CommandRunner.RunAsync(context, json: true, _ => throw new PromptOpt.Storage.RunInUseException("run-1", holder), default);
+
+        Assert.Equal(ExitCodes.RunInUse, code);
+        Assert.Equal(4, ExitCodes.RunInUse); // documented in README's exit-code list: scripts rely on the number
+        Assert.StartsWith("error: run 'run-1' is being run by process 4242 on host1", Assert.Single(Lines(e)));
+        Assert.Contains("\"exitCode\":4", o.ToString());
+    }
+
+    [Fact]
     public async Task RunAsync_InputErrorWrappedByAnotherException_ExitsTwo()
     {
         var (context, _, e) = Context();

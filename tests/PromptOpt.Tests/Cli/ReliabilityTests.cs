@@ -17,7 +17,7 @@ public class ReliabilityTests
     // ---- item 1: one run at a time ----
 
     [Fact]
-    public async Task Optimize_SameRunStartedTwiceOnOneStore_SecondProcessStopsNamingTheHolder()
+    public async Task Optimize_SameRunStartedTwiceOnOneStore_SecondProcessStopsNamingTheHolderWithExitCode4()
     {
         using var dir = new TempDirectory();
         // Slow enough (~160 calls one at a time) that the first process is still running when the second starts.
@@ -35,7 +35,7 @@ public class ReliabilityTests
 
             var second = await CliHarness.RunAsync(args, dir.Path);
 
-            Assert.True(second.ExitCode == ExitCodes.BadInput, second.ToString());
+            Assert.True(second.ExitCode == ExitCodes.RunInUse, second.ToString());
             Assert.False(child.HasExited, "the first process must still be running for this test to mean anything");
             var error = Assert.Single(second.ErrorLines, l => l.StartsWith("error:", StringComparison.Ordinal));
             Assert.Contains($"run 'shared-run' is being run by process {child.Id} on {Environment.MachineName}", error);
@@ -52,6 +52,92 @@ public class ReliabilityTests
         using var store = new PromptOpt.Storage.PromptOptStore(OptimizeFixture.StorePath(dir));
         Assert.Single(await store.GetAttemptsAsync("shared-run"));
         Assert.Single(await store.GetEventsAsync("shared-run"), e => e.Type == nameof(RunStarted));
+    }
+
+    [Fact]
+    public async Task Eval_TwoProcessesMakeTheSameCallsAtOnceOnOneStore_EachCallIsPaidOnce()
+    {
+        using var dir = new TempDirectory();
+        // Each call takes 3 s at the server, so the child's calls are still in flight when this process makes them too.
+        await using var server = await SimServers.StartAsync(TimeSpan.FromSeconds(3));
+        var store = Path.Combine(dir.Path, "s.db");
+        string[] Eval(int limit) =>
+            ["eval", "--task", "multistep_arithmetic", "--prompt", "Solve it.", "--limit", limit.ToString(System.Globalization.CultureInfo.InvariantCulture),
+             "--concurrency", "8", "--json", "--model", SimServers.ModelSpec(server), "--store", store];
+
+        using var child = ChildCli.Start(Eval(6), dir.Path, out var childOut, out var childErr);
+        CliRun second;
+        try
+        {
+            await WaitForRequestsAsync(server, 6, giveUp: () => child.HasExited, explain: childErr);
+
+            // Another run (its limit differs) on the same store: the child's 6 calls and one more.
+            second = await CliHarness.RunAsync(Eval(7), dir.Path);
+        }
+        finally
+        {
+            await child.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(120));
+        }
+
+        await SimServers.WaitForQuietAsync(server);
+        Assert.True(child.ExitCode == 0, await childOut + await childErr);
+        Assert.True(second.ExitCode == 0, second.ToString());
+        Assert.Equal(7, server.Stats.Completed); // 13 before claims: both processes paid for the 6 shared calls
+        var usage = second.Json().GetProperty("usage");
+        Assert.Equal(1, usage.GetProperty("paidCalls").GetInt64());
+        Assert.Equal(6, usage.GetProperty("cacheHits").GetInt64());
+        using var childJson = JsonDocument.Parse(await childOut);
+        Assert.Equal(6, childJson.RootElement.GetProperty("usage").GetProperty("paidCalls").GetInt64());
+    }
+
+    [Fact]
+    public async Task Eval_ClaimsOfAKilledProcess_AreTakenOverAtOnceByTheNextProcess()
+    {
+        using var dir = new TempDirectory();
+        await using var server = await SimServers.StartAsync(TimeSpan.FromSeconds(2));
+        string[] args = ["eval", "--task", "multistep_arithmetic", "--prompt", "Solve it.", "--limit", "4", "--concurrency", "4", "--json",
+            "--model", SimServers.ModelSpec(server), "--store", Path.Combine(dir.Path, "s.db")];
+
+        using (var child = ChildCli.Start(args, dir.Path, out _, out var childErr))
+        {
+            try
+            {
+                await WaitForRequestsAsync(server, 4, giveUp: () => child.HasExited, explain: childErr);
+            }
+            finally
+            {
+                child.Kill(entireProcessTree: true); // SIGKILL with 4 claims held: nothing releases them
+                await child.WaitForExitAsync();
+            }
+        }
+
+        await SimServers.WaitForQuietAsync(server);
+        using (var store = new PromptOpt.Storage.PromptOptStore(Path.Combine(dir.Path, "s.db")))
+        {
+            Assert.Equal(0, await store.CountCacheEntriesAsync()); // the child died before storing any answer
+        }
+
+        // The claims' own bound is 60 s × 6 attempts and more: a rerun that finishes in seconds took them over.
+        using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(45));
+        var rerun = await CliHarness.RunAsync(args, dir.Path, cancellationToken: bound.Token);
+
+        Assert.True(rerun.ExitCode == 0, "the rerun must not wait for a dead process's claims: " + rerun);
+        Assert.Equal(4, rerun.Json().GetProperty("usage").GetProperty("paidCalls").GetInt64());
+    }
+
+    private static async Task WaitForRequestsAsync(PromptOpt.Simulation.Server.SimulatorServer server, long count, Func<bool> giveUp, Task<string> explain)
+    {
+        var watch = Stopwatch.StartNew();
+        while (server.Stats.Requests < count)
+        {
+            if (giveUp())
+            {
+                Assert.Fail("the child ended before it made its calls: " + await explain);
+            }
+
+            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(60), $"the child made only {server.Stats.Requests} of {count} requests in 60 s");
+            await Task.Delay(10);
+        }
     }
 
     // ---- item 2: bounded waits ----
