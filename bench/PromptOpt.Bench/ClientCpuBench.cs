@@ -74,11 +74,8 @@ internal static class ClientCpuBench
         var chatUrl = new Uri(server.BaseUrl, "chat/completions");
         using var http = new HttpClient();
         var sdk = new ChatClient(Model, new System.ClientModel.ApiKeyCredential("no-key"), new OpenAI.OpenAIClientOptions { Endpoint = server.BaseUrl });
-        var sdkMessages = new List<OpenAI.Chat.ChatMessage>
-        {
-            new SystemChatMessage(messages.First(m => m.Role == ChatRole.System).Text),
-            new UserChatMessage(messages.Last(m => m.Role == ChatRole.User).Text),
-        };
+        var sdkMessages = messages.Select(m => m.Role == ChatRole.System ? (OpenAI.Chat.ChatMessage)new SystemChatMessage(m.Text)
+            : m.Role == ChatRole.Assistant ? new AssistantChatMessage(m.Text) : new UserChatMessage(m.Text)).ToList();
         var sdkOptions = new ChatCompletionOptions { Temperature = options.Temperature, MaxOutputTokenCount = options.MaxOutputTokens };
         using var meai = sdk.AsIChatClient();
         using var provider = OpenAIChatClients.Create(server.BaseUrl, Model, null, TimeSpan.FromSeconds(120), null, null, forwardPromptOptProperties: true);
