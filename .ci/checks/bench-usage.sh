@@ -34,6 +34,8 @@ expect 2 "usage: PromptOpt.Bench quality" -- quality --seeds lots
 expect 2 "unknown method 'expo'" -- quality --methods dual-phase,expo
 expect 2 "--budgets" -- quality --budgets 600-20
 expect 2 "usage: PromptOpt.Bench throughput" -- throughput 100 1,x,64
+expect 2 "usage: PromptOpt.Bench client-cpu" -- client-cpu fast
+expect 2 "usage: PromptOpt.Bench client-cpu" -- client-cpu throughput 100 1,x
 expect 2 "2 arguments required" -- export-task multistep_arithmetic
 expect 2 "usage: PromptOpt.Bench export-task" -- export-task multistep_arithmetic out seven
 expect 2 "usage: PromptOpt.Bench promptfoo-compare" -- promptfoo-compare

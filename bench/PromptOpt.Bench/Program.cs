@@ -13,6 +13,8 @@ var benches = new Dictionary<string, (string Description, string Usage, Func<str
         "[--seeds N] [--tasks a,b] [--methods a,b] [--budgets 600+20,3000+60] [--out DIR] [--store FILE]", QualityBench.RunAsync),
     ["throughput"] = ("eval throughput over HTTP against the loopback simulator server vs the physical limit",
         "[latency-ms=100] [concurrency=1,16,64,256] [examples=1000]", ThroughputBench.RunAsync),
+    ["client-cpu"] = ("CPU and allocations per request of the HTTP client path only (simulator server in a separate process): per layer, or throughput vs the limit",
+        "layers [requests=4000] [concurrency=32] | throughput [latency-ms=100] [concurrency=256] [examples=1000]", ClientCpuBench.RunAsync),
     ["export-task"] = ("export a built-in task as train/test JSONL + a promptfoo tests.csv",
         "<name> <out-dir> [seed=1] [test-size=1000] [train-size=10]", ExportTaskBench.RunAsync),
     ["promptfoo-compare"] = ("eval throughput and accuracy side by side with promptfoo on the loopback simulator server",

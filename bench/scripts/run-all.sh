@@ -22,6 +22,8 @@ echo "# PromptOpt benchmark run ($(git rev-parse --short HEAD))"
 bench overhead
 bench cache
 bench throughput 100 1,16,64,256 1000
+bench client-cpu layers 4000 32
+bench client-cpu throughput 100 256 1000
 bench cost
 bench quality
 if [[ "${SKIP_PROMPTFOO:-}" != "1" ]]; then

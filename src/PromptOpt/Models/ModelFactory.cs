@@ -16,7 +16,8 @@ namespace PromptOpt.Models;
 /// <item><see cref="ThrottlingChatClient"/>: at most <see cref="ModelPipelineOptions.MaxConcurrency"/> provider calls at once.</item>
 /// <item><see cref="ResilientChatClient"/>: retries 429/5xx/timeouts/dropped connections/malformed replies, honouring <c>Retry-After</c>.</item>
 /// <item>MEAI's <see cref="LoggingChatClient"/> when <see cref="ModelPipelineOptions.LoggerFactory"/> is set (<c>--verbose</c>): each attempt.</item>
-/// <item>The provider: MEAI.OpenAI's <c>AsIChatClient()</c> inside <see cref="OpenAIProviderChatClient"/> (SDK retry off), or the simulator.</item>
+/// <item>The provider: <see cref="OpenAIProviderChatClient"/> (SDK retry off), which sends common calls through the SDK's protocol
+/// method with its own byte-identical JSON and everything else through MEAI.OpenAI's <c>AsIChatClient()</c>; or the simulator.</item>
 /// </list>
 /// <para><c>auto</c> resolves (see <see cref="ResolveAuto"/>) to <c>OPENAI_BASE_URL</c> as an OpenAI-compatible endpoint, else
 /// <c>OPENAI_API_KEY</c> with <c>openai:</c><see cref="DefaultOpenAIModel"/> (override the model with <c>PROMPTOPT_MODEL</c>),

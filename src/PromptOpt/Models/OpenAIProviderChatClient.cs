@@ -1,8 +1,12 @@
+using System.ClientModel;
+using System.ClientModel.Primitives;
 using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.AI;
+using OpenAI.Chat;
 using ChatClient = OpenAI.Chat.ChatClient;
 using ChatCompletionOptions = OpenAI.Chat.ChatCompletionOptions;
+using ChatMessage = Microsoft.Extensions.AI.ChatMessage;
 
 namespace PromptOpt.Models;
 
@@ -16,8 +20,14 @@ namespace PromptOpt.Models;
 /// names (<c>openai</c> / <c>openai-compatible</c>), which the response cache's keys are scoped by.
 /// </summary>
 /// <remarks>
-/// Streaming is not used by PromptOpt: <see cref="GetStreamingResponseAsync"/> makes one non-streamed call and returns it as
-/// updates (so it is retried, cached and metered like any other call). Thread-safe.
+/// <para>The common calls (text messages, sampling options, PromptOpt's tags) skip the SDK's and MEAI's object models: the
+/// request body is written by <see cref="OpenAIChatWire"/> (byte for byte what they would send) and sent with the SDK's
+/// protocol method <c>CompleteChatAsync(BinaryContent, RequestOptions)</c>, so the SDK's pipeline, headers, network timeout
+/// and <see cref="ClientResultException"/>s are unchanged, and the reply is read straight into a <see cref="ChatResponse"/>
+/// (or, when it has anything unusual, by the SDK and MEAI's <c>AsChatResponse</c>). Everything else goes through
+/// <c>AsIChatClient()</c>.</para>
+/// <para>Streaming is not used by PromptOpt: <see cref="GetStreamingResponseAsync"/> makes one non-streamed call and returns it as
+/// updates (so it is retried, cached and metered like any other call). Thread-safe.</para>
 /// </remarks>
 internal sealed class OpenAIProviderChatClient : DelegatingChatClient
 {
@@ -27,6 +37,9 @@ internal sealed class OpenAIProviderChatClient : DelegatingChatClient
     private readonly ChatClientMetadata _metadata;
     private readonly ProviderCall _site;
     private readonly bool _forward;
+    private readonly ChatClient _client;
+    private readonly string _model;
+    private readonly bool _protocol;
 
     /// <summary>Initializes a new instance of the <see cref="OpenAIProviderChatClient"/> class.</summary>
     /// <param name="client">The SDK client (its own retry off).</param>
@@ -38,14 +51,21 @@ internal sealed class OpenAIProviderChatClient : DelegatingChatClient
     /// <param name="timeout">The network timeout, for messages.</param>
     /// <param name="forwardPromptOptProperties">Whether to send PromptOpt's tags as a top-level <c>promptopt</c> JSON property.</param>
     /// <param name="timeProvider">The clock.</param>
+    /// <param name="useProtocolMethod">
+    /// Whether common calls use <see cref="OpenAIChatWire"/> and the SDK's protocol method (the default); <see langword="false"/>
+    /// sends everything through <c>AsIChatClient()</c> (the wire tests compare the two).
+    /// </param>
     public OpenAIProviderChatClient(
         ChatClient client, string model, string providerName, Uri endpoint, string? apiKeyVariable, string? apiKey, TimeSpan timeout,
-        bool forwardPromptOptProperties, TimeProvider? timeProvider = null)
+        bool forwardPromptOptProperties, TimeProvider? timeProvider = null, bool useProtocolMethod = true)
         : base(client.AsIChatClient())
     {
         _site = ProviderCall.Create(endpoint, model, "chat-completions", apiKeyVariable, apiKey, timeout, timeProvider);
         _metadata = new ChatClientMetadata(providerName, endpoint, model);
         _forward = forwardPromptOptProperties;
+        _client = client;
+        _model = model;
+        _protocol = useProtocolMethod;
     }
 
     /// <inheritdoc />
@@ -54,6 +74,17 @@ internal sealed class OpenAIProviderChatClient : DelegatingChatClient
         IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(messages);
+        if (_protocol)
+        {
+            var list = messages as IReadOnlyList<ChatMessage> ?? [.. messages];
+            if (OpenAIChatWire.CanWrite(list, options))
+            {
+                return await _site.InvokeAsync(ct => SendAsync(list, options, ct), cancellationToken).ConfigureAwait(false);
+            }
+
+            messages = list;
+        }
+
         var sent = _forward ? WithForwardedProperties(options) : options;
         return await _site.InvokeAsync(ct => base.GetResponseAsync(messages, sent, ct), cancellationToken).ConfigureAwait(false);
     }
@@ -68,6 +99,25 @@ internal sealed class OpenAIProviderChatClient : DelegatingChatClient
         {
             yield return update;
         }
+    }
+
+    /// <summary>One call through the SDK's protocol method with <see cref="OpenAIChatWire"/>'s body.</summary>
+    private async Task<ChatResponse> SendAsync(IReadOnlyList<ChatMessage> messages, ChatOptions? options, CancellationToken cancellationToken)
+    {
+        using var body = OpenAIChatWire.WriteRequest(_model, messages, options, _forward);
+        var result = await _client.CompleteChatAsync(body, new RequestOptions { CancellationToken = cancellationToken }).ConfigureAwait(false);
+        var reply = result.GetRawResponse().Content;
+        if (OpenAIChatWire.TryReadResponse(reply.ToMemory().Span) is { } response)
+        {
+            return response;
+        }
+
+        // Anything unusual (tool calls, usage details, a refusal…): the SDK's model and MEAI's conversion, as before.
+#pragma warning disable OPENAI001 // OpenAIContext and AsChatResponse are marked for evaluation; they are what AsIChatClient() uses.
+        var completion = ModelReaderWriter.Read<ChatCompletion>(reply, ModelReaderWriterOptions.Json, OpenAI.OpenAIContext.Default)
+            ?? throw new System.Text.Json.JsonException("empty reply");
+        return completion.AsChatResponse();
+#pragma warning restore OPENAI001
     }
 
     /// <inheritdoc />
@@ -105,7 +155,10 @@ internal sealed class OpenAIProviderChatClient : DelegatingChatClient
         return copy;
     }
 
-    private static JsonObject? ForwardedProperties(ChatOptions options)
+    /// <summary>Gets PromptOpt's tags as the <c>promptopt</c> JSON object, or <see langword="null"/> when there are none.</summary>
+    /// <param name="options">The options.</param>
+    /// <returns>The object.</returns>
+    internal static JsonObject? ForwardedProperties(ChatOptions options)
     {
         if (options.AdditionalProperties is null)
         {
