@@ -88,7 +88,7 @@ public static class BudgetPlanning
     /// <param name="taskCalls">The most task calls the work can make.</param>
     /// <param name="optimizerCalls">The most optimizer calls the work can make.</param>
     /// <returns><see langword="true"/> when the work cannot meet a budget stop.</returns>
-    public static bool CannotRunOut(UsageMeter meter, long taskCalls, long optimizerCalls)
+    internal static bool CannotRunOut(UsageMeter meter, long taskCalls, long optimizerCalls)
     {
         ArgumentNullException.ThrowIfNull(meter);
         return meter.Budget.MaxTokens is null && meter.Budget.MaxDollars is null && Affords(meter, taskCalls, optimizerCalls);

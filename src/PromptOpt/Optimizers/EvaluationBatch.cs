@@ -17,7 +17,7 @@ namespace PromptOpt.Optimizers;
 /// goes on; their failures are not rethrown.</para>
 /// </remarks>
 /// <typeparam name="T">The item's result.</typeparam>
-public sealed class EvaluationBatch<T> : IAsyncDisposable
+internal sealed class EvaluationBatch<T> : IAsyncDisposable
 {
     private readonly Func<int, Task<T>> _start;
     private readonly Task<T>?[] _items;

@@ -163,7 +163,7 @@ public sealed class OptimizationSession
     /// <param name="optimizerCalls">The most optimizer calls the items (and any work overlapping them) can make.</param>
     /// <param name="start">Starts item i.</param>
     /// <returns>The batch; dispose it with <c>await using</c>.</returns>
-    public EvaluationBatch<T> Batch<T>(int count, long taskCalls, long optimizerCalls, Func<int, Task<T>> start) =>
+    internal EvaluationBatch<T> Batch<T>(int count, long taskCalls, long optimizerCalls, Func<int, Task<T>> start) =>
         new(count, BudgetPlanning.CannotRunOut(Request.Usage, taskCalls, optimizerCalls), start);
 
     /// <summary>Records a candidate and publishes <see cref="CandidateEvaluated"/>.</summary>
