@@ -64,7 +64,7 @@ internal static class CostBench
         {
             if (mode != "cli")
             {
-                exit |= await LibraryTableAsync(methods, task, env, spec, dir.FullName, server, concurrency, seed);
+                exit |= await LibraryTableAsync(methods, task, env, spec, dir.FullName, server, concurrency, seed, latencyMs);
             }
 
             if (mode != "library")
@@ -90,23 +90,27 @@ internal static class CostBench
 
     /// <summary>The library path: OptimizerRegistry.Create(name).OptimizeAsync cold, then replayed over the same store.</summary>
     private static async Task<int> LibraryTableAsync(
-        string[] methods, TaskDefinition task, string env, ModelSpec spec, string dir, SimulatorServer server, int concurrency, int seed)
+        string[] methods, TaskDefinition task, string env, ModelSpec spec, string dir, SimulatorServer server, int concurrency, int seed, int latencyMs)
     {
+        using var window = new ServerWindow(server);
         Console.WriteLine();
         Console.WriteLine("## library: OptimizerRegistry.Create(method).OptimizeAsync(request), cold, then replayed over the same store");
         Console.WriteLine();
-        Console.WriteLine($"| method | cold: calls | cold: paid | cold: server requests | cold: wall s | cached: calls | cached: paid ({Replays} replays) | cached: server requests ({Replays} replays) | cached: wall s (1st replay) | cached: wall s (best of {Replays}) | cached: CPU s (1st replay, whole process) | speed-up 1st (best) | same result |");
-        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
+        Console.WriteLine($"| method | cold: calls | cold: paid | cold: server requests | cold: wall s | cold: ideal s | cold: wall ÷ ideal | cold: mean in-flight ÷ concurrency (server) | cold: mean min(calls demanded, concurrency) ÷ concurrency | cached: calls | cached: paid ({Replays} replays) | cached: server requests ({Replays} replays) | cached: wall s (1st replay) | cached: wall s (best of {Replays}) | cached: CPU s (1st replay, whole process) | speed-up 1st (best) | same result |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
         int exit = 0;
         var notes = new List<string>();
         foreach (var method in methods)
         {
             var storePath = Path.Combine(dir, method + ".db");
             Measured cold;
+            double inFlightSeconds;
             var replays = new List<Measured>();
             try
             {
+                window.Reset();
                 cold = await RunOnceAsync(method, task, env, spec, storePath, server, concurrency, seed);
+                inFlightSeconds = window.InFlightSeconds();
                 for (int i = 0; i < Replays; i++)
                 {
                     replays.Add(await RunOnceAsync(method, task, env, spec, storePath, server, concurrency, seed));
@@ -114,7 +118,7 @@ internal static class CostBench
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
-                Console.WriteLine($"| {method} | failed: {ex.GetType().Name}: {ex.Message.ReplaceLineEndings(" ")} | | | | | | | | | | | |");
+                Console.WriteLine($"| {method} | failed: {ex.GetType().Name}: {ex.Message.ReplaceLineEndings(" ")} | | | | | | | | | | | | | | | |");
                 exit = 1;
                 continue;
             }
@@ -129,8 +133,14 @@ internal static class CostBench
             var h = first.Usage;
             long paid = replays.Sum(r => r.Usage.PaidCalls);
             long requests = replays.Sum(r => r.ServerRequests);
+            // The ideal wall time (see bench/README.md, cost): every paid call's latency with all `concurrency` slots busy;
+            // a decision method (EXPO family) acts step by step, each agent call waiting for the previous reward, so its
+            // ideal is its paid calls one after another.
+            bool decision = OptimizerRegistry.IsDecisionMethod(method);
+            double ideal = c.PaidCalls * latencyMs / 1000.0 / (decision ? 1 : concurrency);
+            double fullness = inFlightSeconds / Math.Max(cold.Wall.TotalSeconds, 1e-6) / (decision ? 1 : concurrency);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {method} | {c.Calls} | {c.PaidCalls} | {cold.ServerRequests} | {cold.Wall.TotalSeconds:F2} | {h.Calls} | {paid} | {requests} | {first.Wall.TotalSeconds:F3} | {best.Wall.TotalSeconds:F3} | {first.Cpu.TotalSeconds:F3} | {speedup:F0}× ({bestSpeedup:F0}×) | {(same ? "yes" : "NO")} |"));
+                $"| {method} | {c.Calls} | {c.PaidCalls} | {cold.ServerRequests} | {cold.Wall.TotalSeconds:F2} | {ideal:F2} | {cold.Wall.TotalSeconds / Math.Max(ideal, 1e-6):F2} | {fullness:F2} | {cold.Demand:F2} | {h.Calls} | {paid} | {requests} | {first.Wall.TotalSeconds:F3} | {best.Wall.TotalSeconds:F3} | {first.Cpu.TotalSeconds:F3} | {speedup:F0}× ({bestSpeedup:F0}×) | {(same ? "yes" : "NO")} |"));
             if (paid > 0 || requests > 0 || !same || bestSpeedup < TargetSpeedup)
             {
                 exit = 1;
@@ -144,6 +154,7 @@ internal static class CostBench
         }
 
         Console.WriteLine();
+        Console.WriteLine($"# ideal s = cold paid calls × {latencyMs} ms ÷ {concurrency} (EXPO family: ÷ 1, its calls are sequential); mean in-flight = time-weighted requests in flight at the server (polled every ms) over the cold wall, ÷ {concurrency} (EXPO family: ÷ 1); calls demanded = UsageMeter.InFlight (reserved, not yet answered: in flight or waiting for a slot), polled every ms, capped at the concurrency, time-weighted over the cold wall (less sensitive to the load than the server count: a loaded machine stretches each request at the server, not what the optimizer submits). Goal: wall ÷ ideal ≤ 1.15");
         Console.WriteLine($"# goal: cached replay ≥ {TargetSpeedup:F0}× faster (best of {Replays}: the figure least disturbed by other load), 0 paid calls and 0 server requests in every replay, same result (exit code 1 otherwise)");
         return exit;
     }
@@ -266,11 +277,13 @@ internal static class CostBench
 
         long before = server.Stats.Requests;
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        using var demand = new DemandSampler(() => meter.InFlight, OptimizerRegistry.IsDecisionMethod(method) ? 1 : concurrency);
         var sw = Stopwatch.StartNew();
         var result = await run();
         sw.Stop();
+        double demanded = demand.Stop();
         cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
-        return new Measured(sw.Elapsed, cpu, meter.Snapshot().Total, server.Stats.Requests - before, result, note);
+        return new Measured(sw.Elapsed, cpu, meter.Snapshot().Total, server.Stats.Requests - before, result, note, demanded);
     }
 
     /// <summary>Same best prompt, scores, candidate list, trajectory and details (EXPO: every step's arm, reward and top probabilities): a replay must reproduce the run exactly.</summary>
@@ -284,7 +297,7 @@ internal static class CostBench
         && a.StopReason == b.StopReason
         && a.Candidates.Select(x => (x.Prompt, x.TrainScore)).SequenceEqual(b.Candidates.Select(x => (x.Prompt, x.TrainScore)));
 
-    private sealed record Measured(TimeSpan Wall, TimeSpan Cpu, RoleUsage Usage, long ServerRequests, OptimizationResult Result, string? Note);
+    private sealed record Measured(TimeSpan Wall, TimeSpan Cpu, RoleUsage Usage, long ServerRequests, OptimizationResult Result, string? Note, double Demand);
 
     /// <summary>Keeps the last "score networks: …" notice of a run (how many network outputs it replayed and fits it ran).</summary>
     private sealed class Notes(Action<string> keep) : IProgress<OptimizationEvent>

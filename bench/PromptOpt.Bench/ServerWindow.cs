@@ -6,7 +6,9 @@ namespace PromptOpt.Bench;
 /// <summary>
 /// Watches a <see cref="SimulatorServer"/>'s counters from a background thread (polled every millisecond) and records when
 /// the first chat request of a measurement arrived and when the last one completed: the "server window", which leaves
-/// out each client's process start-up and shut-down. Resolution: about one poll interval plus scheduling delay.
+/// out each client's process start-up and shut-down; and the time integral of the requests in flight at the server
+/// (received − completed, held constant between polls), whose mean over a run shows how full the client kept its
+/// concurrency whatever the machine's load. Resolution: about one poll interval plus scheduling delay.
 /// </summary>
 internal sealed class ServerWindow : IDisposable
 {
@@ -14,7 +16,8 @@ internal sealed class ServerWindow : IDisposable
     private readonly Thread _thread;
     private readonly Lock _gate = new();
     private volatile bool _stop;
-    private long _baseRequests, _baseCompleted, _lastCompleted, _firstTicks, _lastTicks, _maxInFlight;
+    private long _baseRequests, _baseCompleted, _lastCompleted, _firstTicks, _lastTicks, _maxInFlight, _lastPollTicks, _lastInFlight;
+    private double _inFlightSeconds;
 
     public ServerWindow(SimulatorServer server)
     {
@@ -36,6 +39,22 @@ internal sealed class ServerWindow : IDisposable
             _firstTicks = 0;
             _lastTicks = 0;
             _maxInFlight = 0;
+            _inFlightSeconds = 0;
+            _lastPollTicks = Stopwatch.GetTimestamp();
+            _lastInFlight = s.Requests - s.Completed;
+        }
+    }
+
+    /// <summary>
+    /// Gets the time integral of the chat requests in flight at the server since <see cref="Reset"/> (request-seconds);
+    /// divided by a wall time and the concurrency it is the mean fraction of the slots in use.
+    /// </summary>
+    public double InFlightSeconds()
+    {
+        Thread.Sleep(5); // let the poller see the final counters
+        lock (_gate)
+        {
+            return _inFlightSeconds;
         }
     }
 
@@ -73,7 +92,11 @@ internal sealed class ServerWindow : IDisposable
                     _firstTicks = now;
                 }
 
-                _maxInFlight = Math.Max(_maxInFlight, s.Requests - s.Completed);
+                long inFlight = s.Requests - s.Completed;
+                _inFlightSeconds += _lastInFlight * Stopwatch.GetElapsedTime(_lastPollTicks, now).TotalSeconds;
+                _lastPollTicks = now;
+                _lastInFlight = inFlight;
+                _maxInFlight = Math.Max(_maxInFlight, inFlight);
                 if (s.Completed != _lastCompleted)
                 {
                     _lastCompleted = s.Completed;

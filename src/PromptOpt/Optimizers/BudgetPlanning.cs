@@ -79,6 +79,21 @@ public static class BudgetPlanning
             && meter.ExhaustedReason(ModelRoles.Task) is null && meter.ExhaustedReason(ModelRoles.Optimizer) is null;
     }
 
+    /// <summary>
+    /// Gets whether the budget cannot run out while <paramref name="taskCalls"/> task and <paramref name="optimizerCalls"/>
+    /// optimizer calls (upper bounds) run: no token or dollar limit, and the calls left pay for them. Only then may work
+    /// that a sequential run would have stopped at a budget stop run concurrently (<see cref="EvaluationBatch{T}"/>).
+    /// </summary>
+    /// <param name="meter">The run's usage meter.</param>
+    /// <param name="taskCalls">The most task calls the work can make.</param>
+    /// <param name="optimizerCalls">The most optimizer calls the work can make.</param>
+    /// <returns><see langword="true"/> when the work cannot meet a budget stop.</returns>
+    internal static bool CannotRunOut(UsageMeter meter, long taskCalls, long optimizerCalls)
+    {
+        ArgumentNullException.ThrowIfNull(meter);
+        return meter.Budget.MaxTokens is null && meter.Budget.MaxDollars is null && Affords(meter, taskCalls, optimizerCalls);
+    }
+
     /// <summary>Describes what is left of the call budget, for "why the plan stopped" notes.</summary>
     /// <param name="meter">The run's usage meter.</param>
     /// <returns>E.g. "120 task calls and 3 optimizer calls left".</returns>

@@ -152,6 +152,20 @@ public sealed class OptimizationSession
         return _memo.GetOrAdd(key, _ => Evaluator.EvaluateAsync(Request.TaskModel, prompt, examples, Request.Task.Metric, Request.Evaluation, cancellationToken));
     }
 
+    /// <summary>
+    /// Submits <paramref name="count"/> independent items of work (evaluations, or optimizer calls that do not wait for a
+    /// score) to the run's evaluation queue: all at once when the budget cannot run out during them, else one at a time
+    /// as they are read. Read the results in index order.
+    /// </summary>
+    /// <typeparam name="T">The item's result.</typeparam>
+    /// <param name="count">The number of items.</param>
+    /// <param name="taskCalls">The most task calls the items (and any work overlapping them) can make.</param>
+    /// <param name="optimizerCalls">The most optimizer calls the items (and any work overlapping them) can make.</param>
+    /// <param name="start">Starts item i.</param>
+    /// <returns>The batch; dispose it with <c>await using</c>.</returns>
+    internal EvaluationBatch<T> Batch<T>(int count, long taskCalls, long optimizerCalls, Func<int, Task<T>> start) =>
+        new(count, BudgetPlanning.CannotRunOut(Request.Usage, taskCalls, optimizerCalls), start);
+
     /// <summary>Records a candidate and publishes <see cref="CandidateEvaluated"/>.</summary>
     /// <param name="prompt">The prompt.</param>
     /// <param name="trainScore">Its score on V (or <see langword="null"/>).</param>
@@ -237,8 +251,12 @@ public sealed class OptimizationSession
         double? startTest = null, bestTest = null;
         if (Request.EvaluateOnTest && TestSet.Count > 0)
         {
-            startTest = (await TestScoreAsync(StartPrompt, cancellationToken).ConfigureAwait(false)).Score;
-            bestTest = bestPrompt == StartPrompt ? startTest : (await TestScoreAsync(bestPrompt, cancellationToken).ConfigureAwait(false)).Score;
+            // Both test evaluations at once (the test role is not charged to the budget, so it cannot stop either).
+            var prompts = bestPrompt == StartPrompt ? new[] { StartPrompt } : [StartPrompt, bestPrompt];
+            var tests = new EvaluationBatch<EvaluationResult>(prompts.Length, concurrent: true, i => TestScoreAsync(prompts[i], cancellationToken));
+            await using var testsDrain = tests.ConfigureAwait(false);
+            startTest = (await tests[0].ConfigureAwait(false)).Score;
+            bestTest = prompts.Length == 1 ? startTest : (await tests[1].ConfigureAwait(false)).Score;
             Track(bestTrainScore, bestTest);
         }
 

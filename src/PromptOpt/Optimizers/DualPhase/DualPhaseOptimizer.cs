@@ -117,6 +117,21 @@ public sealed class DualPhaseOptimizer : IPromptOptimizer, IStepCost
         private async Task PhaseOneAsync(CancellationToken cancellationToken)
         {
             var start = _session.StartPrompt;
+
+            // Dual-Phase 2.2 phase 1 step 1: k labelled demos from the training subset, drawn with the run's seeded source.
+            // Scoring the start prompt draws nothing, so drawing them first keeps every draw; P0 waits for no score, so it is
+            // written while the start prompt is scored (issue 17) when the budget cannot stop either, else afterwards.
+            var demos = new List<Example>();
+            if (_o.InitialPrompt)
+            {
+                var order = Enumerable.Range(0, V.Count).ToArray();
+                _session.Rng.Shuffle(order);
+                demos = order.Take(Math.Min(_o.DemoCount, V.Count)).Select(i => V[i]).ToList();
+            }
+
+            // Dual-Phase 2.2 phase 1 steps 2–3: the meta-instruction with the section skeleton → P0 (placeholder appended when missing).
+            var writing = _session.Batch(_o.InitialPrompt ? 1 : 0, V.Count, 1, _ => _ops.WriteInitialPromptAsync(demos, 0, cancellationToken));
+            await using var writingDrain = writing.ConfigureAwait(false);
             var startEval = await _session.EvaluateAsync(start, V, cancellationToken).ConfigureAwait(false);
             var startRecord = _session.AddCandidate(start, startEval.Score, null, DualPhaseNames.StartOperation, 0, accepted: true);
             _startScore = startEval.Score;
@@ -124,13 +139,7 @@ public sealed class DualPhaseOptimizer : IPromptOptimizer, IStepCost
 
             if (_o.InitialPrompt)
             {
-                // Dual-Phase 2.2 phase 1 step 1: k labelled demos from the training subset, drawn with the run's seeded source.
-                var order = Enumerable.Range(0, V.Count).ToArray();
-                _session.Rng.Shuffle(order);
-                var demos = order.Take(Math.Min(_o.DemoCount, V.Count)).Select(i => V[i]).ToList();
-
-                // Dual-Phase 2.2 phase 1 steps 2–3: the meta-instruction with the section skeleton → P0 (placeholder appended when missing).
-                var p0 = await _ops.WriteInitialPromptAsync(demos, 0, cancellationToken).ConfigureAwait(false);
+                var p0 = await writing[0].ConfigureAwait(false);
                 if (p0 is null)
                 {
                     _session.Emit(new RunNotice($"{DualPhaseNames.Method}: no usable initial prompt was written; phase 2 starts from the start prompt"));

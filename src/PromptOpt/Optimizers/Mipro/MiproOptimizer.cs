@@ -112,11 +112,17 @@ public sealed class MiproOptimizer : IPromptOptimizer
             var summarySample = Sample(session.Rng, learn, o.SummarySample);
             var summary = await ops.SummarizeDataAsync(summarySample, 0, cancellationToken).ConfigureAwait(false) ?? string.Empty;
             details["summary"] = summary;
+            // Issue 17: the proposals wait for no score, so all are written at once (the evaluation queue); the tips are
+            // drawn first, in the order the loop drew them, and the replies are read back in that order.
+            var tips = Enumerable.Range(1, Math.Max(0, nInstr - 1)).Select(_ => MiproOptions.Tips[session.Rng.Next(MiproOptions.Tips.Count)]).ToList();
+            var proposals = session.Batch(tips.Count, 0, tips.Count,
+                k => ops.ProposeInstructionAsync(summary, sets[(k + 1) % sets.Count].Demos, start.Instruction, tips[k].Text, k + 1, cancellationToken));
+            await using var proposalsDrain = proposals.ConfigureAwait(false);
             for (int i = 1; i < nInstr; i++)
             {
-                var tip = MiproOptions.Tips[session.Rng.Next(MiproOptions.Tips.Count)];
+                var tip = tips[i - 1];
                 int set = i % sets.Count;
-                var text = await ops.ProposeInstructionAsync(summary, sets[set].Demos, start.Instruction, tip.Text, i, cancellationToken).ConfigureAwait(false);
+                var text = await proposals[i - 1].ConfigureAwait(false);
                 if (text is null)
                 {
                     continue;

@@ -83,6 +83,15 @@ public sealed class ApeOptimizer : IPromptOptimizer, IStepCost
         int sample = 0;
         try
         {
+            // APE step 1: induce N instructions, each from its own random demo set (drawn from the training split). The
+            // start prompt's score does not feed them, so they run while it is scored (issue 17) when the budget cannot
+            // stop either; otherwise the start prompt is scored first, as a budget stop there must leave them unpaid.
+            // Scoring draws nothing, so the demo sets are the same draws either way.
+            var demoSets = Enumerable.Range(0, candidates)
+                .Select(_ => Sample(session.Rng, request.Task.Dataset.Train, o.DemosPerCandidate)).ToList();
+            var inductions = session.Batch(demoSets.Count, v, demoSets.Count, i => ops.InduceInstructionAsync(demoSets[i], i, cancellationToken));
+            await using var inductionsDrain = inductions.ConfigureAwait(false);
+            sample = demoSets.Count;
             var startEval = await session.EvaluateAsync(start, session.TrainSet, cancellationToken).ConfigureAwait(false);
             startRecord = session.AddCandidate(start, startEval.Score, null, "initial", 0, accepted: true);
             if (o.KeepStartPrompt)
@@ -90,11 +99,9 @@ public sealed class ApeOptimizer : IPromptOptimizer, IStepCost
                 pool.Add(startRecord);
             }
 
-            // APE step 1: induce N instructions, each from its own random demo set (drawn from the training split).
-            var demoSets = Enumerable.Range(0, candidates)
-                .Select(_ => Sample(session.Rng, request.Task.Dataset.Train, o.DemosPerCandidate)).ToList();
-            var induced = await WhenAllAsync(demoSets
-                .Select(d => ops.InduceInstructionAsync(d, sample++, cancellationToken)).ToList()).ConfigureAwait(false);
+            var induced = inductions.Concurrent
+                ? await inductions.AllAsync().ConfigureAwait(false)
+                : await WhenAllAsync(Enumerable.Range(0, demoSets.Count).Select(i => inductions[i]).ToList()).ConfigureAwait(false);
             var proposals = induced.Select((p, i) => p is null ? null
                 : new Proposal(WithSystem(p, start.System), null, "demos " + string.Join(",", demoSets[i].Select(e => e.Id)))).ToList();
             var summary = await EvaluateAllAsync(session, proposals, "induce", 1, pool, cancellationToken).ConfigureAwait(false);
@@ -174,6 +181,13 @@ public sealed class ApeOptimizer : IPromptOptimizer, IStepCost
         OptimizationSession session, IReadOnlyList<Proposal?> proposals, string operation, int step,
         List<CandidateRecord> pool, CancellationToken cancellationToken)
     {
+        // Issue 17: every new candidate of the round is scored at once (the evaluation queue) and read back in order. The
+        // loop below skips exactly the candidates this pass skips: empty, recorded before, or repeated earlier in the round.
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var scored = proposals.OfType<Proposal>().Where(p => !session.HasSeen(p.Prompt) && seen.Add(p.Prompt.Key)).Select(p => p.Prompt).ToList();
+        var scoring = session.Batch(scored.Count, (long)scored.Count * session.TrainSet.Count, 0,
+            j => session.EvaluateAsync(scored[j], session.TrainSet, cancellationToken));
+        await using var scoringDrain = scoring.ConfigureAwait(false);
         int duplicates = 0, evaluated = 0, dropped = 0;
         for (int i = 0; i < proposals.Count; i++)
         {
@@ -191,7 +205,7 @@ public sealed class ApeOptimizer : IPromptOptimizer, IStepCost
 
             try
             {
-                var eval = await session.EvaluateAsync(c.Prompt, session.TrainSet, cancellationToken).ConfigureAwait(false);
+                var eval = await scoring[evaluated].ConfigureAwait(false);
                 pool.Add(session.AddCandidate(c.Prompt, eval.Score, c.Parent, operation, step, accepted: false, c.Note));
                 evaluated++;
             }

@@ -130,11 +130,14 @@ public sealed class OproOptimizer : IPromptOptimizer, IStepCost
                     fresh.Add(prompt);
                 }
 
+                // Issue 17: the step's new instructions are scored at once (the evaluation queue), read back in order.
+                var scoring = session.Batch(fresh.Count, fresh.Count * v, 0, i => session.EvaluateAsync(fresh[i], session.TrainSet, cancellationToken));
+                await using var scoringDrain = scoring.ConfigureAwait(false);
                 for (int i = 0; i < fresh.Count; i++)
                 {
                     try
                     {
-                        var eval = await session.EvaluateAsync(fresh[i], session.TrainSet, cancellationToken).ConfigureAwait(false);
+                        var eval = await scoring[i].ConfigureAwait(false);
                         var record = session.AddCandidate(fresh[i], eval.Score, incumbent.Id, "propose_from_history", step, accepted: false);
                         Merge(record, fresh[i].Instruction, step);
                         evaluated++;

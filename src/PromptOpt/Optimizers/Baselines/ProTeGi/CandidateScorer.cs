@@ -86,11 +86,17 @@ internal sealed class CandidateScorer(OptimizationSession session, ExampleLedger
         var v = session.TrainSet;
         if (options.Selection == ProTeGiSelection.BruteForce)
         {
+            // Issue 17: every arm at once (the evaluation queue), read back in order. An arm's cost is what it had left to
+            // pay when its turn came one at a time: a repeated prompt costs nothing after its first evaluation on V.
+            var first = new HashSet<string>(StringComparer.Ordinal);
+            var costs = arms.Select(a => first.Add(BaselineSupport.Key(a)) ? v.Count - ledger.CountKnown(a, v) : 0).ToList();
+            var pulls = session.Batch(arms.Count, costs.Sum(c => (long)c), 0, i => ledger.EvaluateAsync(arms[i], v, cancellationToken));
+            await using var pullsDrain = pulls.ConfigureAwait(false);
             var estimates = new List<ArmEstimate>(arms.Count);
-            foreach (var arm in arms)
+            for (int i = 0; i < arms.Count; i++)
             {
-                LastSpent += v.Count - ledger.CountKnown(arm, v);
-                var r = await ledger.EvaluateAsync(arm, v, cancellationToken).ConfigureAwait(false);
+                LastSpent += costs[i];
+                var r = await pulls[i].ConfigureAwait(false);
                 estimates.Add(new ArmEstimate(r.Score, v.Count, 0));
             }
 

@@ -8,11 +8,13 @@ namespace PromptOpt.Optimizers.Baselines.ProTeGi;
 /// Every per-example result a run has paid for, by prompt and example id, so that evaluating a prompt on a set that
 /// overlaps what it was already evaluated on (a minibatch of V, a bandit pull, the final V score) pays only for the
 /// examples it has not seen. The task model runs at temperature 0 with a fixed sample index within a run, so a result is
-/// the same however the examples are grouped. Not thread-safe: the optimizer evaluates one prompt at a time.
+/// the same however the examples are grouped. Thread-safe, for the evaluation queue (issue 17): several prompts are
+/// evaluated at once; the same prompt twice at once on the same missing examples shares the session's memoised call.
 /// </summary>
 internal sealed class ExampleLedger(OptimizationSession session)
 {
     private readonly Dictionary<string, Dictionary<string, ExampleResult>> _known = new(StringComparer.Ordinal);
+    private readonly Lock _gate = new();
 
     /// <summary>Evaluates <paramref name="prompt"/> on <paramref name="examples"/>, paying only for unseen examples.</summary>
     /// <param name="prompt">The prompt.</param>
@@ -22,18 +24,31 @@ internal sealed class ExampleLedger(OptimizationSession session)
     public async Task<EvaluationResult> EvaluateAsync(Prompt prompt, IReadOnlyList<Example> examples, CancellationToken cancellationToken)
     {
         var known = Of(prompt);
-        var missing = examples.Where(e => !known.ContainsKey(e.Id)).DistinctBy(e => e.Id).ToList();
+        List<Example> missing;
+        lock (_gate)
+        {
+            missing = examples.Where(e => !known.ContainsKey(e.Id)).DistinctBy(e => e.Id).ToList();
+        }
+
         if (missing.Count > 0)
         {
             // The session memoises per (prompt, set) and the response cache makes repeats free across runs.
             var fresh = await session.EvaluateAsync(prompt, missing, cancellationToken).ConfigureAwait(false);
-            foreach (var r in fresh.Results)
+            lock (_gate)
             {
-                known[r.Example.Id] = r;
+                foreach (var r in fresh.Results)
+                {
+                    known[r.Example.Id] = r;
+                }
             }
         }
 
-        var results = examples.Select(e => known[e.Id]).ToList();
+        List<ExampleResult> results;
+        lock (_gate)
+        {
+            results = examples.Select(e => known[e.Id]).ToList();
+        }
+
         var score = session.Request.Task.Metric.Aggregate(results.Select(r => (r.Prediction, r.Example, r.Score)).ToList());
         return new EvaluationResult(score, results);
     }
@@ -45,7 +60,10 @@ internal sealed class ExampleLedger(OptimizationSession session)
     public int CountKnown(Prompt prompt, IEnumerable<Example> examples)
     {
         var known = Of(prompt);
-        return examples.Count(e => known.ContainsKey(e.Id));
+        lock (_gate)
+        {
+            return examples.Count(e => known.ContainsKey(e.Id));
+        }
     }
 
     /// <summary>Returns the length of the longest prefix of <paramref name="order"/> already known for <paramref name="prompt"/>.</summary>
@@ -55,24 +73,30 @@ internal sealed class ExampleLedger(OptimizationSession session)
     public int KnownPrefix(Prompt prompt, IReadOnlyList<Example> order)
     {
         var known = Of(prompt);
-        int n = 0;
-        while (n < order.Count && known.ContainsKey(order[n].Id))
+        lock (_gate)
         {
-            n++;
-        }
+            int n = 0;
+            while (n < order.Count && known.ContainsKey(order[n].Id))
+            {
+                n++;
+            }
 
-        return n;
+            return n;
+        }
     }
 
     private Dictionary<string, ExampleResult> Of(Prompt prompt)
     {
         var key = BaselineSupport.Key(prompt);
-        if (!_known.TryGetValue(key, out var known))
+        lock (_gate)
         {
-            known = new Dictionary<string, ExampleResult>(StringComparer.Ordinal);
-            _known[key] = known;
-        }
+            if (!_known.TryGetValue(key, out var known))
+            {
+                known = new Dictionary<string, ExampleResult>(StringComparer.Ordinal);
+                _known[key] = known;
+            }
 
-        return known;
+            return known;
+        }
     }
 }

@@ -178,9 +178,16 @@ public sealed class ProTeGiOptimizer : IPromptOptimizer, IStepCost
                     var minibatch = m >= v.Count ? v : Sample(session.Rng, v, m);
                     var roundKeys = new HashSet<string>(StringComparer.Ordinal);
                     successors.Clear();
-                    foreach (var parent in beam)
+                    // Issue 17: every parent's minibatch is scored at once (they wait for no score) and the expansions,
+                    // which draw from the run's random source, run in beam order as each parent's scores arrive.
+                    var parents = beam.ToList();
+                    var minibatches = session.Batch(parents.Count, (long)parents.Count * minibatch.Count,
+                        parents.Count * ProTeGiExpander.CallsPerParent(o, cap), i => _ledger.EvaluateAsync(parents[i].Record.Prompt, minibatch, cancellationToken));
+                    await using var minibatchesDrain = minibatches.ConfigureAwait(false);
+                    for (int p = 0; p < parents.Count; p++)
                     {
-                        var mb = await _ledger.EvaluateAsync(parent.Record.Prompt, minibatch, cancellationToken).ConfigureAwait(false);
+                        var parent = parents[p];
+                        var mb = await minibatches[p].ConfigureAwait(false);
                         var written = await expander.ExpandAsync(parent.Record.Prompt, mb.Results, cap,
                             p => !session.HasSeen(p) && !roundKeys.Contains(Key(p)), cancellationToken).ConfigureAwait(false);
                         foreach (var s in written)
@@ -231,18 +238,24 @@ public sealed class ProTeGiOptimizer : IPromptOptimizer, IStepCost
 
             // The final beam on all of V (free for brute force), so the returned score is comparable with the start's; after
             // a budget stop, also the successors of the interrupted round that were already scored on all of V.
-            var finalists = beam.Select(b => b.Record).Prepend(startRecord).Concat(_interrupted).DistinctBy(r => r.Id).ToList();
+            // No more calls once the budget is spent: only prompts already scored on all of V compete. The rest are scored
+            // at once (issue 17), read back in order.
+            var finalists = beam.Select(b => b.Record).Prepend(startRecord).Concat(_interrupted).DistinctBy(r => r.Id)
+                .Where(f => stop != Budget || _ledger.CountKnown(f.Prompt, v) == v.Count).ToList();
             var scored = new List<(CandidateRecord Record, double Score)>();
-            foreach (var f in finalists)
+            var finals = session.Batch(finalists.Count, (long)finalists.Count * v.Count, 0, i => _ledger.EvaluateAsync(finalists[i].Prompt, v, cancellationToken));
+            await using var finalsDrain = finals.ConfigureAwait(false);
+            for (int i = 0; i < finalists.Count; i++)
             {
+                var f = finalists[i];
                 if (stop == Budget && _ledger.CountKnown(f.Prompt, v) < v.Count)
                 {
-                    continue; // no more calls once the budget is spent: only prompts already scored on all of V compete
+                    continue; // the budget ran out during these (one at a time then): this one is never started
                 }
 
                 try
                 {
-                    scored.Add((f, (await _ledger.EvaluateAsync(f.Prompt, v, cancellationToken).ConfigureAwait(false)).Score));
+                    scored.Add((f, (await finals[i].ConfigureAwait(false)).Score));
                 }
                 catch (BudgetExhaustedException)
                 {
