@@ -162,6 +162,11 @@ public sealed class MiproOptimizer : IPromptOptimizer
 
                 session.CompleteStep(t, full[best], $"trial {t}: instruction {x[0]}, demo set {x[1]}: {F(eval.Score)} on {examples.Count}; best {F(full[best])}");
             }
+
+            // Why a plan can end well inside a large budget: a trial re-scoring a pair on examples it has already answered
+            // costs nothing (the ledger), so the trials stop paying once the pairs TPE favours are known on the dev set.
+            session.PlanEnd = $"its {trials} trials ran over {means.Count} of the {instructions.Count * sets.Count} (instruction, demo set) pairs; "
+                + "a trial on examples a pair has already answered costs no call";
         }
         catch (BudgetExhaustedException)
         {
