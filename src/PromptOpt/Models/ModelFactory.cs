@@ -144,7 +144,7 @@ public static class ModelFactory
             .Use(inner => new UsageTrackingEmbeddingGenerator(inner, options.Usage));
         if (options.Cache is { } cache)
         {
-            pipeline.Use(inner => new ResponseCacheEmbeddingGenerator(inner, cache));
+            pipeline.Use(inner => new ResponseCacheEmbeddingGenerator(inner, cache, ResponseCacheOptions.ForCalls(options.RequestTimeout, options.Retry, options.TimeProvider)));
         }
 
         return pipeline.Use(inner => new ResilientEmbeddingGenerator(inner, options.Retry, options.TimeProvider, options.Usage)).Build();

@@ -34,9 +34,7 @@ public sealed class ResponseCacheChatClient : DelegatingChatClient
     private readonly string _scope;
     private readonly string? _defaultModelId;
     private readonly ConcurrentDictionary<string, Task<CachedResponse?>> _inFlight = new(StringComparer.Ordinal);
-    private readonly IResponseCacheClaims? _claims;
-    private readonly TimeSpan _claimTimeout;
-    private readonly TimeProvider _timeProvider;
+    private readonly ResponseCacheClaimGate? _claims;
 
     /// <summary>Initializes a new instance of the <see cref="ResponseCacheChatClient"/> class.</summary>
     /// <param name="innerClient">The inner client.</param>
@@ -55,12 +53,8 @@ public sealed class ResponseCacheChatClient : DelegatingChatClient
         : base(innerClient)
     {
         ArgumentNullException.ThrowIfNull(cache);
-        options ??= new ResponseCacheOptions();
-        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.ClaimTimeout, TimeSpan.Zero, nameof(options));
         _cache = cache;
-        _claims = cache is IResponseCacheClaims { CanClaim: true } claims ? claims : null; // a read-only store never writes claims
-        _claimTimeout = options.ClaimTimeout;
-        _timeProvider = options.TimeProvider ?? TimeProvider.System;
+        _claims = ResponseCacheClaimGate.For(cache, options);
         var metadata = innerClient.GetService<ChatClientMetadata>();
         _defaultModelId = metadata?.DefaultModelId;
         _scope = $"{metadata?.ProviderName ?? "unknown"}/{metadata?.DefaultModelId ?? "unknown"}";
@@ -163,7 +157,7 @@ public sealed class ResponseCacheChatClient : DelegatingChatClient
             if (_claims is not null)
             {
                 // Another process may be making this very call: wait for its answer rather than pay twice.
-                (claim, var shared) = await ClaimAsync(_claims, key, cancellationToken).ConfigureAwait(false);
+                (claim, var shared) = await _claims.ClaimAsync(key, cancellationToken).ConfigureAwait(false);
                 if (shared is not null)
                 {
                     stored = shared;
@@ -189,67 +183,11 @@ public sealed class ResponseCacheChatClient : DelegatingChatClient
         {
             if (claim is not null)
             {
-                await ReleaseAsync(key, claim, claimEnded).ConfigureAwait(false);
+                await _claims!.ReleaseAsync(key, claim, claimEnded).ConfigureAwait(false);
             }
 
             _inFlight.TryRemove(key, out _);
             leader.TrySetResult(stored);
-        }
-    }
-
-    // Claims the key for this process, or returns the response another process stored while this one waited. Waits at
-    // most about the holder's claim timeout (then its claim is stale and taken over); cancellation ends the wait.
-    private async Task<(RunLeaseHolder? Claim, CachedResponse? Shared)> ClaimAsync(IResponseCacheClaims claims, string key, CancellationToken cancellationToken)
-    {
-        var holder = RunLeaseHolder.ForThisProcess(_timeProvider);
-        holder.MarkHeld();
-        try
-        {
-            var delay = ResponseCacheOptions.FirstPollDelay;
-            while (true)
-            {
-                var found = await claims.TryClaimAsync(key, holder, _claimTimeout, cancellationToken).ConfigureAwait(false);
-                if (found.Outcome == CacheClaimOutcome.Acquired)
-                {
-                    return (holder, null);
-                }
-
-                if (found.Outcome == CacheClaimOutcome.Answered
-                    && await _cache.TryGetAsync(key, cancellationToken).ConfigureAwait(false) is { } shared)
-                {
-                    holder.MarkReleased();
-                    return (null, shared);
-                }
-
-                // Held by a live holder (or answered and then cleared): poll again after a growing pause, never in a hot loop.
-                await Task.Delay(delay, _timeProvider, cancellationToken).ConfigureAwait(false);
-                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, ResponseCacheOptions.MaxPollDelay.Ticks));
-            }
-        }
-        catch
-        {
-            holder.MarkReleased();
-            throw;
-        }
-    }
-
-    private async Task ReleaseAsync(string key, RunLeaseHolder claim, bool ended)
-    {
-        try
-        {
-            if (!ended)
-            {
-                // The call failed or was cancelled: let a waiting process (or the next caller) make it.
-                await _claims!.ReleaseClaimAsync(key, claim, CancellationToken.None).ConfigureAwait(false);
-            }
-        }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
-        {
-            // Never hide the call's own outcome: an unreleased claim is taken over once this process is gone or it expires.
-        }
-        finally
-        {
-            claim.MarkReleased();
         }
     }
 

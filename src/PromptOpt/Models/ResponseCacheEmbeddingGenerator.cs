@@ -14,7 +14,9 @@ namespace PromptOpt.Models;
 /// <remarks>
 /// Only complete, successful replies are stored, and each is committed before it is returned (with no cancellation).
 /// A hit carries its original input tokens and is tagged <see cref="ChatOptionKeys.CacheHit"/>. Vectors are stored as
-/// base64 of their little-endian float32 bytes. Thread-safe.
+/// base64 of their little-endian float32 bytes. Thread-safe. Across processes sharing a store that records claims, a miss
+/// is claimed first, as <see cref="ResponseCacheChatClient"/> does (the same protocol and <see cref="ResponseCacheOptions"/>),
+/// so two processes making the same request at once pay for it once.
 /// </remarks>
 public sealed class ResponseCacheEmbeddingGenerator : DelegatingEmbeddingGenerator<string, Embedding<float>>
 {
@@ -24,15 +26,27 @@ public sealed class ResponseCacheEmbeddingGenerator : DelegatingEmbeddingGenerat
     private readonly IResponseCache _cache;
     private readonly string _scope;
     private readonly string? _defaultModelId;
+    private readonly ResponseCacheClaimGate? _claims;
 
     /// <summary>Initializes a new instance of the <see cref="ResponseCacheEmbeddingGenerator"/> class.</summary>
     /// <param name="innerGenerator">The inner generator.</param>
     /// <param name="cache">The cache (shared with the chat models; embedding keys never collide with chat keys).</param>
     public ResponseCacheEmbeddingGenerator(IEmbeddingGenerator<string, Embedding<float>> innerGenerator, IResponseCache cache)
+        : this(innerGenerator, cache, null)
+    {
+    }
+
+    /// <summary>Initializes a new instance of the <see cref="ResponseCacheEmbeddingGenerator"/> class.</summary>
+    /// <param name="innerGenerator">The inner generator.</param>
+    /// <param name="cache">The cache (shared with the chat models; embedding keys never collide with chat keys).</param>
+    /// <param name="options">The claim options, or <see langword="null"/> for the defaults.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><see cref="ResponseCacheOptions.ClaimTimeout"/> is not positive.</exception>
+    public ResponseCacheEmbeddingGenerator(IEmbeddingGenerator<string, Embedding<float>> innerGenerator, IResponseCache cache, ResponseCacheOptions? options)
         : base(innerGenerator)
     {
         ArgumentNullException.ThrowIfNull(cache);
         _cache = cache;
+        _claims = ResponseCacheClaimGate.For(cache, options);
         var metadata = innerGenerator.GetService<EmbeddingGeneratorMetadata>();
         _defaultModelId = metadata?.DefaultModelId;
         _scope = $"{metadata?.ProviderName ?? "unknown"}/{metadata?.ProviderUri}/{metadata?.DefaultModelId ?? "unknown"}";
@@ -60,12 +74,43 @@ public sealed class ResponseCacheEmbeddingGenerator : DelegatingEmbeddingGenerat
             return cached;
         }
 
+        if (_claims is null)
+        {
+            return await PayAsync(key, inputs, options, cancellationToken).ConfigureAwait(false);
+        }
+
+        // Another process may be making this very request: wait for its answer rather than pay twice.
+        var (claim, shared) = await _claims.ClaimAsync(key, cancellationToken).ConfigureAwait(false);
+        if (shared is not null && FromCache(shared, inputs.Count) is { } fromOther)
+        {
+            return fromOther;
+        }
+
+        bool stored = false;
+        try
+        {
+            var result = await PayAsync(key, inputs, options, cancellationToken).ConfigureAwait(false);
+            stored = true; // storing the answer ended the claim
+            return result;
+        }
+        finally
+        {
+            if (claim is not null)
+            {
+                await _claims.ReleaseAsync(key, claim, stored).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task<GeneratedEmbeddings<Embedding<float>>> PayAsync(
+        string key, IReadOnlyList<string> inputs, EmbeddingGenerationOptions? options, CancellationToken cancellationToken)
+    {
         var result = await base.GenerateAsync(inputs, options, cancellationToken).ConfigureAwait(false);
         var modelId = result.Count > 0 ? result[0].ModelId ?? _defaultModelId : _defaultModelId;
         var vectors = result.Select(e => Convert.ToBase64String(MemoryMarshal.AsBytes(e.Vector.Span))).ToArray();
         var entry = new CachedResponse(JsonSerializer.Serialize(vectors), modelId, result.Usage?.InputTokenCount ?? 0, 0);
 
-        // Paid for: commit it even if the caller has just been cancelled.
+        // Paid for: commit it even if the caller has just been cancelled. Storing ends a claim too.
         await _cache.PutAsync(key, entry, CancellationToken.None).ConfigureAwait(false);
         return result;
     }

@@ -198,6 +198,46 @@ public sealed class CacheClaimTests : IDisposable
         Assert.Equal(1, inner.CallCount);
     }
 
+    [Fact]
+    public async Task GenerateAsync_TwoStoresOnOneFileEmbedTheSameInputsAtOnce_EachRequestIsPaidOnce()
+    {
+        using var storeA = new PromptOptStore(DbPath);
+        using var storeB = new PromptOptStore(DbPath);
+        var inner = new SlowEmbedder();
+        using var a = new ResponseCacheEmbeddingGenerator(inner, storeA);
+        using var b = new ResponseCacheEmbeddingGenerator(inner, storeB);
+        var inputs = Enumerable.Range(0, 6).Select(i => new[] { $"prompt {i}" }).ToList();
+
+        var all = await Task.WhenAll(inputs.Select(x => a.GenerateAsync(x)).Concat(inputs.Select(x => b.GenerateAsync(x))));
+
+        Assert.Equal(inputs.Count, inner.Calls); // not 12: the loser of each key waited for the other store's answer
+        Assert.Equal(inputs.Count, all.Count(r => r.AdditionalProperties?.ContainsKey(ChatOptionKeys.CacheHit) == true));
+        Assert.Equal(all.Take(inputs.Count).Select(r => r[0].Vector.ToArray()), all.Skip(inputs.Count).Select(r => r[0].Vector.ToArray()));
+        Assert.Equal(0, await CountClaimsAsync());
+    }
+
+    private sealed class SlowEmbedder : IEmbeddingGenerator<string, Embedding<float>>
+    {
+        private int _calls;
+
+        public int Calls => Volatile.Read(ref _calls);
+
+        public async Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(
+            IEnumerable<string> values, EmbeddingGenerationOptions? options = null, CancellationToken cancellationToken = default)
+        {
+            Interlocked.Increment(ref _calls);
+            await Task.Delay(CallTime, cancellationToken);
+            return new GeneratedEmbeddings<Embedding<float>>(values.Select(v => new Embedding<float>(new float[] { v.Length, v[^1] })));
+        }
+
+        public object? GetService(Type serviceType, object? serviceKey = null) =>
+            serviceType == typeof(EmbeddingGeneratorMetadata) ? new EmbeddingGeneratorMetadata("slow", null, "slow-embed") : null;
+
+        public void Dispose()
+        {
+        }
+    }
+
     private static List<ChatMessage> Ask(string text) => [new(ChatRole.User, text)];
 
     private static (IChatClient Client, FakeChatClient Inner) Pipeline(IResponseCache cache, Action? onCall = null)
