@@ -117,25 +117,13 @@ internal static class ExpoBanditGrid
             foreach (var (label, method, settings) in methods)
             {
                 var env = Create(envName, seed, steps);
-                var world = new SimulatedWorld(new SimOptions { Seed = seed });
-                var meter = new UsageMeter();
-                var pipeline = new ModelPipelineOptions { Usage = meter, SimulatorFactory = _ => world.CreateClient() };
                 var merged = new Dictionary<string, string>(settings);
                 foreach (var (k, v) in network)
                 {
                     merged[k] = v;
                 }
 
-                var request = new DecisionRequest
-                {
-                    Environment = env,
-                    AgentModel = ModelFactory.Create(ModelSpec.Parse("sim"), ModelRoles.Agent, pipeline),
-                    OptimizerModel = ModelFactory.Create(ModelSpec.Parse("sim"), ModelRoles.Optimizer, pipeline),
-                    Embedder = embedder,
-                    Usage = meter,
-                    Seed = seed,
-                    Steps = steps,
-                };
+                var request = ExpoBench.SimulatedRequest(seed, steps, embedder, environment: env);
                 var result = await OptimizerRegistry.CreateDecision(method, merged).OptimizeAsync(request, ct);
                 var details = (JsonArray)result.Details["steps"]!;
                 if (details.Count != steps || Math.Abs((double)details[^1]!["cumulative_regret"]! - env.CumulativeRegret) > 1e-6)

@@ -156,19 +156,7 @@ internal static class ExpoBench
         await Parallel.ForEachAsync(Enumerable.Range(0, seeds), new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, async (s, ct) =>
         {
             int seed = seed0 + s;
-            var world = new SimulatedWorld(new SimOptions { Seed = seed });
-            var meter = new UsageMeter();
-            var pipeline = new ModelPipelineOptions { Usage = meter, SimulatorFactory = _ => world.CreateClient() };
-            var request = new DecisionRequest
-            {
-                EnvironmentName = env,
-                AgentModel = ModelFactory.Create(ModelSpec.Parse("sim"), ModelRoles.Agent, pipeline),
-                OptimizerModel = ModelFactory.Create(ModelSpec.Parse("sim"), ModelRoles.Optimizer, pipeline),
-                Embedder = embedder,
-                Usage = meter,
-                Seed = seed,
-                Steps = steps,
-            };
+            var request = SimulatedRequest(seed, steps, embedder, environmentName: env);
             var result = await OptimizerRegistry.CreateDecision(method, settings).OptimizeAsync(request, ct);
             var details = (JsonArray)result.Details["steps"]!;
             curves[s] = Measure(EnvironmentCatalog.Create(env, seed), details);
@@ -362,5 +350,25 @@ internal static class ExpoBench
     {
         double scale = Math.Max(Math.Abs(mean), se);
         return F(mean, scale) + " ± " + F(se, scale);
+    }
+
+    /// <summary>A decision request on a fresh simulated world of <paramref name="seed"/> (agent and optimizer roles) for a named or given environment.</summary>
+    internal static DecisionRequest SimulatedRequest(
+        int seed, int steps, IEmbeddingGenerator<string, Embedding<float>>? embedder, string? environmentName = null, DecisionEnvironment? environment = null)
+    {
+        var world = new SimulatedWorld(new SimOptions { Seed = seed });
+        var meter = new UsageMeter();
+        var pipeline = new ModelPipelineOptions { Usage = meter, SimulatorFactory = _ => world.CreateClient() };
+        return new DecisionRequest
+        {
+            EnvironmentName = environmentName,
+            Environment = environment,
+            AgentModel = ModelFactory.Create(ModelSpec.Parse("sim"), ModelRoles.Agent, pipeline),
+            OptimizerModel = ModelFactory.Create(ModelSpec.Parse("sim"), ModelRoles.Optimizer, pipeline),
+            Embedder = embedder,
+            Usage = meter,
+            Seed = seed,
+            Steps = steps,
+        };
     }
 }
