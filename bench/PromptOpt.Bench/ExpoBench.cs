@@ -166,23 +166,25 @@ internal static class ExpoBench
     }
 
     /// <summary>
-    /// The landscape behind the numbers: every combination of the five agent skills (SIMULATOR.md "Agent role") as one
+    /// The landscape behind the numbers: every combination of the v2 agent skills (SIMULATOR.md "Agent role"; the trigger
+    /// sentences of <see cref="ExpoLandscapeBench"/>) as one
     /// fixed meta-prompt (the original with one trigger sentence per skill added to its instruction) against the uniform
     /// arm over a simulated 5 × 5 domain: the final cumulative regret (bandits: Σ(μ* − μ_a); LR, TSP: Σ(1 − r_t)), mean ±
     /// s.e. over the seeds.
     /// </summary>
     private static async Task<int> SkillsAsync(string[] envs, int seeds, int seed0)
     {
-        string[] names = ["explore", "exploit", "stats", "refine", "diverse"];
-        string[] phrases = ["Explore options you have not tried.", "Exploit the best so far.", "Compute the average reward of each option.",
-            "Make small adjustments near the best.", "Propose something different from before."];
+        // The bandit skills of the landscape bench plus v2's two optimization-loop skills (agent catalogue: refine, diverse).
+        string[] names = [.. ExpoLandscapeBench.Names, "refine", "diverse"];
+        string[] phrases = [.. ExpoLandscapeBench.Phrases, "Make small adjustments near the best.", "Propose something different from before."];
+        int combinations = 1 << names.Length;
         Console.WriteLine($"## Fixed meta-prompts by agent skill (SIMULATED), {seeds} seeds\n");
         foreach (var env in envs)
         {
             var rows = new List<(string Name, double[] Values)>();
-            for (int mask = 0; mask < 32; mask++)
+            for (int mask = 0; mask < combinations; mask++)
             {
-                var extra = string.Join(" ", Enumerable.Range(0, 5).Where(b => (mask & (1 << b)) != 0).Select(b => phrases[b]));
+                var extra = string.Join(" ", Enumerable.Range(0, names.Length).Where(b => (mask & (1 << b)) != 0).Select(b => phrases[b]));
                 var values = new double[seeds];
                 await Parallel.ForEachAsync(Enumerable.Range(0, seeds), async (i, ct) =>
                 {
@@ -192,7 +194,7 @@ internal static class ExpoBench
                     await new AgentRunner(world.CreateClient()).RunAsync(e, meta, cancellationToken: ct);
                     values[i] = e.CumulativeRegret;
                 });
-                var label = string.Join("+", Enumerable.Range(0, 5).Where(b => (mask & (1 << b)) != 0).Select(b => names[b]));
+                var label = string.Join("+", Enumerable.Range(0, names.Length).Where(b => (mask & (1 << b)) != 0).Select(b => names[b]));
                 rows.Add((label.Length == 0 ? "(original)" : label, values));
             }
 
@@ -205,7 +207,7 @@ internal static class ExpoBench
             }
 
             Console.WriteLine(table);
-            Console.WriteLine($"{rows.Count(r => Mean(r.Values) > Mean(u))} of 32 fixed combinations have a higher mean regret than the uniform arm.\n");
+            Console.WriteLine($"{rows.Count(r => Mean(r.Values) > Mean(u))} of {combinations} fixed combinations have a higher mean regret than the uniform arm.\n");
         }
 
         return 0;

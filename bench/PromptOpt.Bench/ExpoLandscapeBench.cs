@@ -23,9 +23,11 @@ namespace PromptOpt.Bench;
 /// </remarks>
 internal static class ExpoLandscapeBench
 {
-    private static readonly string[] Names = ["explore", "exploit", "stats", "reason"];
+    /// <summary>The v2 agent skills (SIMULATOR.md "Agent role"), one trigger sentence each (also used by <c>expo --skills</c>).</summary>
+    internal static readonly string[] Names = ["explore", "exploit", "stats", "reason"];
 
-    private static readonly string[] Phrases = ["Explore options you have not tried.", "Exploit the best so far.", "Compute the average reward of each option.",
+    /// <summary>The trigger sentence of each of <see cref="Names"/>.</summary>
+    internal static readonly string[] Phrases = ["Explore options you have not tried.", "Exploit the best so far.", "Compute the average reward of each option.",
         "Think step by step and explain your reasoning before you choose."];
 
     private static readonly int Combinations = 1 << Names.Length;
