@@ -33,6 +33,14 @@ internal static class StableHash
             h = (h ^ 0x1F) * 1099511628211UL;
         }
 
+        return Finalize(h);
+    }
+
+    /// <summary>The SplitMix64 finaliser applied to an FNV-1a state (shared with the hashing embedder's feature hash).</summary>
+    /// <param name="h">The FNV-1a state.</param>
+    /// <returns>The mixed hash.</returns>
+    internal static ulong Finalize(ulong h)
+    {
         h ^= h >> 30;
         h *= 0xBF58476D1CE4E5B9UL;
         h ^= h >> 27;

@@ -143,11 +143,6 @@ public sealed class HashingEmbeddingGenerator : IEmbeddingGenerator<string, Embe
             h = (h ^ ch) * 1099511628211UL;
         }
 
-        h ^= h >> 30;
-        h *= 0xBF58476D1CE4E5B9UL;
-        h ^= h >> 27;
-        h *= 0x94D049BB133111EBUL;
-        h ^= h >> 31;
-        return h;
+        return StableHash.Finalize(h);
     }
 }

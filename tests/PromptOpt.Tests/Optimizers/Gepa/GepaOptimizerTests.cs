@@ -82,9 +82,11 @@ public class GepaOptimizerTests
             },
         };
         var sim = BaselineRig.Request(task);
+        // The perfect model behind the same metered pipeline as the simulator's, so its calls count as paid task calls.
+        var metered = ModelFactory.Create(ModelSpec.Parse("sim"), ModelRoles.Task, new ModelPipelineOptions { Usage = sim.Usage, SimulatorFactory = _ => perfect });
         var request = new OptimizationRequest
         {
-            Task = sim.Task, TaskModel = perfect, OptimizerModel = sim.OptimizerModel, Usage = sim.Usage, Seed = sim.Seed,
+            Task = sim.Task, TaskModel = metered, OptimizerModel = sim.OptimizerModel, Usage = sim.Usage, Seed = sim.Seed,
             TrainSize = sim.TrainSize, TestSize = sim.TestSize,
         };
 
