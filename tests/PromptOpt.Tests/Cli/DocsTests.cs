@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Text.RegularExpressions;
 using PromptOpt.Optimizers;
+using PromptOpt.Tests.TestDoubles;
 
 namespace PromptOpt.Tests.Cli;
 
@@ -71,18 +72,7 @@ public partial class DocsTests
         return t.IsPrimitive || t.IsEnum || t == typeof(string) || t == typeof(decimal);
     }
 
-    private static string RepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "PromptOpt.slnx")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("repository root not found");
-    }
+    private static string RepoRoot() => RepoPaths.Root;
 
     [GeneratedRegex(@"-?[0-9][0-9.]*(?:[eE]-?[0-9]+)?")]
     private static partial Regex Number();

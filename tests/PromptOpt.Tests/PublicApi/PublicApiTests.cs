@@ -1,5 +1,5 @@
 using System.Reflection;
-using System.Runtime.CompilerServices;
+using PromptOpt.Tests.TestDoubles;
 using System.Text;
 using PromptOpt.Optimizers;
 using PromptOpt.Simulation;
@@ -155,7 +155,7 @@ public sealed class PublicApiTests
         type == typeof(Task) || type == typeof(ValueTask)
         || (type.IsGenericType && type.GetGenericTypeDefinition() is var d && (d == typeof(Task<>) || d == typeof(ValueTask<>) || d == typeof(IAsyncEnumerable<>)));
 
-    private static string SnapshotDirectory([CallerFilePath] string path = "") => Path.GetDirectoryName(path)!;
+    private static string SnapshotDirectory() => RepoPaths.Under("tests", "PromptOpt.Tests", "PublicApi");
 
     /// <summary>A unified-style line diff (longest common subsequence on the lines between the common prefix and suffix).</summary>
     private static string LineDiff(string expected, string actual)

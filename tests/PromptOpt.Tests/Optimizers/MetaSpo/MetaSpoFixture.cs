@@ -9,19 +9,7 @@ namespace PromptOpt.Tests.Optimizers.MetaSpo;
 /// <summary>Builds MetaSPO requests on the simulator through the real model pipeline (usage, cache, throttle, retry).</summary>
 internal static class MetaSpoFixture
 {
-    public static string RepoRoot
-    {
-        get
-        {
-            var dir = new DirectoryInfo(AppContext.BaseDirectory);
-            while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "PromptOpt.slnx")))
-            {
-                dir = dir.Parent;
-            }
-
-            return dir?.FullName ?? throw new InvalidOperationException("repository root (PromptOpt.slnx) not found");
-        }
-    }
+    public static string RepoRoot => RepoPaths.Root;
 
     public static string Example(string relative) => Path.Combine(RepoRoot, "examples", relative);
 
