@@ -116,4 +116,34 @@ public class PromptReaderTests
             }
         }
     }
+
+    /// <summary>
+    /// The agent catalogue holds the same invariant as the task catalogues (above): every phrase the simulated optimizer
+    /// writes to add an agent skill (EXPO's variants) is read by the simulated agent as that skill (activation ≥ 0.5), and
+    /// no other writable agent skill reads higher. Without it the writer and the reader are not one model: a variant
+    /// "carries" a skill the agent cannot see (SIMULATOR.md v2, "Variants (EXPO)").
+    /// </summary>
+    [Fact]
+    public void AgentCatalogue_EveryPhraseActivatesItsOwnSkill_AndNoOtherMore()
+    {
+        var skills = AgentSkills.Writable;
+        Assert.Contains(skills, s => s.Name == AgentSkills.Refine);
+        var offenders = new List<string>();
+        foreach (var s in skills)
+        {
+            Assert.NotEmpty(s.Phrases);
+            foreach (var phrase in s.Phrases)
+            {
+                Assert.DoesNotContain(phrase, s.Descriptions);
+                var a = SkillActivation.Activate(phrase, skills);
+                var other = skills.Where(o => o.Name != s.Name).MaxBy(o => a[o.Name])!;
+                if (a[s.Name] < 0.5 || a[other.Name] > a[s.Name])
+                {
+                    offenders.Add($"{s.Name} {a[s.Name]:F2} (highest other: {other.Name} {a[other.Name]:F2}): '{phrase}'");
+                }
+            }
+        }
+
+        Assert.True(offenders.Count == 0, "agent phrases not read as their own skill:\n" + string.Join("\n", offenders));
+    }
 }
