@@ -20,6 +20,9 @@ public sealed class OptimizationSession
     private readonly List<TrajectoryPoint> _trajectory = [];
     private readonly Lock _gate = new();
     private readonly Dictionary<string, int> _candidateIds = new(StringComparer.Ordinal);
+    private Task<EvaluationResult>? _startTest;
+    private bool _testRoleBefore; // whether the meter had a test role when the start prompt's test scoring began early
+    private RoleUsage _testUsageBefore = RoleUsage.Empty;
 
     /// <summary>Initializes a new instance of the <see cref="OptimizationSession"/> class.</summary>
     /// <param name="method">The method name.</param>
@@ -166,6 +169,65 @@ public sealed class OptimizationSession
     internal EvaluationBatch<T> Batch<T>(int count, long taskCalls, long optimizerCalls, Func<int, Task<T>> start) =>
         new(count, BudgetPlanning.CannotRunOut(Request.Usage, taskCalls, optimizerCalls), start);
 
+    /// <summary>
+    /// Starts scoring the start prompt on the test set now, in the background (issue 17): it waits for no score, and test
+    /// calls take a model slot only while no optimization call waits for one (<see cref="ThrottlingChatClient"/>), so they
+    /// fill the slots the method leaves idle. <see cref="FinishAsync"/> uses the result; the calls are the ones it would
+    /// make. Until the finish, step events report the test role's usage as it was here, as when the scoring ran last.
+    /// Only for methods that make no other test call before the finish (else their events would count these calls).
+    /// </summary>
+    /// <param name="cancellationToken">The run's cancellation token.</param>
+    internal void ScoreStartOnTestEarly(CancellationToken cancellationToken)
+    {
+        if (!Request.EvaluateOnTest || TestSet.Count == 0 || _startTest is not null)
+        {
+            return;
+        }
+
+        var before = Request.Usage.Snapshot();
+        _testRoleBefore = before.ByRole.TryGetValue(ModelRoles.Test, out var usage);
+        _testUsageBefore = usage ?? RoleUsage.Empty;
+        _startTest = TestScoreAsync(StartPrompt, cancellationToken);
+        _ = _startTest.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+    }
+
+    /// <summary>
+    /// The usage that events report: the meter's, except that while the start prompt's test scoring runs early its test
+    /// calls are left out until the finish (and then listed last), so events and results match a run that scores it last.
+    /// </summary>
+    /// <param name="finished">Whether the run is finishing (the test scoring is done).</param>
+    /// <returns>The usage.</returns>
+    private UsageSnapshot ReportedUsage(bool finished)
+    {
+        var now = Request.Usage.Snapshot();
+        if (_startTest is null || _testRoleBefore && finished)
+        {
+            return now;
+        }
+
+        // Same roles in the same order as a run that scores it last: the test role keeps its place and its usage from
+        // before (or is absent) until the finish, and a test role that is new at the finish comes last.
+        var byRole = new Dictionary<string, RoleUsage>(StringComparer.Ordinal);
+        foreach (var (role, usage) in now.ByRole)
+        {
+            if (role != ModelRoles.Test)
+            {
+                byRole[role] = usage;
+            }
+            else if (_testRoleBefore)
+            {
+                byRole[role] = _testUsageBefore;
+            }
+        }
+
+        if (finished && now.ByRole.TryGetValue(ModelRoles.Test, out var test))
+        {
+            byRole[ModelRoles.Test] = test;
+        }
+
+        return new UsageSnapshot(byRole);
+    }
+
     /// <summary>Records a candidate and publishes <see cref="CandidateEvaluated"/>.</summary>
     /// <param name="prompt">The prompt.</param>
     /// <param name="trainScore">Its score on V (or <see langword="null"/>).</param>
@@ -231,7 +293,7 @@ public sealed class OptimizationSession
     public void CompleteStep(int step, double bestTrainScore, string? detail = null)
     {
         Track(bestTrainScore);
-        Emit(new StepCompleted(step, bestTrainScore, Request.Usage.Snapshot(), detail));
+        Emit(new StepCompleted(step, bestTrainScore, ReportedUsage(finished: false), detail));
     }
 
     /// <summary>
@@ -253,14 +315,16 @@ public sealed class OptimizationSession
         {
             // Both test evaluations at once (the test role is not charged to the budget, so it cannot stop either).
             var prompts = bestPrompt == StartPrompt ? new[] { StartPrompt } : [StartPrompt, bestPrompt];
-            var tests = new EvaluationBatch<EvaluationResult>(prompts.Length, concurrent: true, i => TestScoreAsync(prompts[i], cancellationToken));
+            var early = _startTest is { IsFaulted: false, IsCanceled: false } ? _startTest : null; // a failure is scored again, as it would be here
+            var tests = new EvaluationBatch<EvaluationResult>(prompts.Length, concurrent: true, i => i == 0 && early is not null ? early : TestScoreAsync(prompts[i], cancellationToken));
             await using var testsDrain = tests.ConfigureAwait(false);
             startTest = (await tests[0].ConfigureAwait(false)).Score;
             bestTest = prompts.Length == 1 ? startTest : (await tests[1].ConfigureAwait(false)).Score;
             Track(bestTrainScore, bestTest);
         }
 
-        var spend = BudgetPlanning.Measure(Request.Usage.Budget, Request.Usage.Snapshot());
+        var usage = ReportedUsage(finished: true);
+        var spend = BudgetPlanning.Measure(Request.Usage.Budget, usage);
         var warning = SpendWarningFor(spend, stopReason);
         if (warning is not null)
         {
@@ -286,7 +350,7 @@ public sealed class OptimizationSession
             BestTestScore = bestTest,
             Candidates = Candidates,
             Trajectory = _trajectory.ToList(),
-            Usage = Request.Usage.Snapshot(),
+            Usage = usage,
             Seed = Request.Seed,
             TaskModelId = ModelIdOf(Request.TaskModel),
             OptimizerModelId = ModelIdOf(Request.OptimizerModel),

@@ -84,6 +84,7 @@ public sealed class MiproOptimizer : IPromptOptimizer
         session.Announce(
             Cap(dev.Count + boot + ((long)trials * mb) + (fullEvals * dev.Count), budget.MaxTaskCalls), Cap(nInstr, budget.MaxOptimizerCalls),
             dev.Count + boot + mb, nInstr);
+        session.ScoreStartOnTestEarly(cancellationToken); // issue 17: fills the slots the trials leave idle
 
         var ledger = new ExampleLedger(session);
         var ops = CreateOperations(session, o.Temperature);
