@@ -192,21 +192,19 @@ public sealed class OptimizationSession
     }
 
     /// <summary>
-    /// The usage that events report: the meter's, except that while the start prompt's test scoring runs early its test
-    /// calls are left out until the finish (and then listed last), so events and results match a run that scores it last.
+    /// The usage that step events report: the meter's, except that while the start prompt's test scoring runs early its test
+    /// calls are left out until the finish, so events match a run that scores it last.
     /// </summary>
-    /// <param name="finished">Whether the run is finishing (the test scoring is done).</param>
     /// <returns>The usage.</returns>
-    private UsageSnapshot ReportedUsage(bool finished)
+    private UsageSnapshot StepUsage()
     {
         var now = Request.Usage.Snapshot();
-        if (_startTest is null || _testRoleBefore && finished)
+        if (_startTest is null)
         {
             return now;
         }
 
-        // Same roles in the same order as a run that scores it last: the test role keeps its place and its usage from
-        // before (or is absent) until the finish, and a test role that is new at the finish comes last.
+        // Until the finish the test role shows its usage from before (or is absent), as in a run that scores it last.
         var byRole = new Dictionary<string, RoleUsage>(StringComparer.Ordinal);
         foreach (var (role, usage) in now.ByRole)
         {
@@ -218,11 +216,6 @@ public sealed class OptimizationSession
             {
                 byRole[role] = _testUsageBefore;
             }
-        }
-
-        if (finished && now.ByRole.TryGetValue(ModelRoles.Test, out var test))
-        {
-            byRole[ModelRoles.Test] = test;
         }
 
         return new UsageSnapshot(byRole);
@@ -293,7 +286,7 @@ public sealed class OptimizationSession
     public void CompleteStep(int step, double bestTrainScore, string? detail = null)
     {
         Track(bestTrainScore);
-        Emit(new StepCompleted(step, bestTrainScore, ReportedUsage(finished: false), detail));
+        Emit(new StepCompleted(step, bestTrainScore, StepUsage(), detail));
     }
 
     /// <summary>
@@ -323,8 +316,7 @@ public sealed class OptimizationSession
             Track(bestTrainScore, bestTest);
         }
 
-        var usage = ReportedUsage(finished: true);
-        var spend = BudgetPlanning.Measure(Request.Usage.Budget, usage);
+        var spend = BudgetPlanning.Measure(Request.Usage.Budget, Request.Usage.Snapshot());
         var warning = SpendWarningFor(spend, stopReason);
         if (warning is not null)
         {
@@ -350,7 +342,7 @@ public sealed class OptimizationSession
             BestTestScore = bestTest,
             Candidates = Candidates,
             Trajectory = _trajectory.ToList(),
-            Usage = usage,
+            Usage = Request.Usage.Snapshot(),
             Seed = Request.Seed,
             TaskModelId = ModelIdOf(Request.TaskModel),
             OptimizerModelId = ModelIdOf(Request.OptimizerModel),
