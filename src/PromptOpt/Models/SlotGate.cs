@@ -21,18 +21,6 @@ internal sealed class SlotGate
         _free = capacity;
     }
 
-    /// <summary>Gets the number of free slots (for tests).</summary>
-    internal int Free
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _free;
-            }
-        }
-    }
-
     /// <summary>Waits for a slot.</summary>
     /// <param name="background">Whether the caller waits in the background lane.</param>
     /// <param name="cancellationToken">Cancels the wait.</param>
