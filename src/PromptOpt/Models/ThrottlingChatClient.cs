@@ -5,12 +5,15 @@ namespace PromptOpt.Models;
 
 /// <summary>Limits how many calls run concurrently through it; callers beyond the limit wait (cancellably) for a slot.</summary>
 /// <remarks>
+/// Calls made under the <see cref="ModelRoles.Test"/> role (final test scoring, not charged to the budget) wait in a
+/// background lane: they get a slot only while no other call waits for one, so work that waits for no score fills the
+/// slots an optimization leaves idle without delaying it (issue 17). Otherwise first come, first served.
 /// It sits below the cache, so cache hits never wait for a slot, and above the retry, so a call waiting out a
 /// <c>Retry-After</c> keeps its slot (backing off as a whole). Thread-safe.
 /// </remarks>
 public sealed class ThrottlingChatClient : DelegatingChatClient
 {
-    private readonly SemaphoreSlim _slots;
+    private readonly SlotGate _slots;
 
     /// <summary>Initializes a new instance of the <see cref="ThrottlingChatClient"/> class.</summary>
     /// <param name="innerClient">The inner client.</param>
@@ -21,7 +24,7 @@ public sealed class ThrottlingChatClient : DelegatingChatClient
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxConcurrency, 1);
         MaxConcurrency = maxConcurrency;
-        _slots = new SemaphoreSlim(maxConcurrency, maxConcurrency);
+        _slots = new SlotGate(maxConcurrency);
     }
 
     /// <summary>Gets the maximum number of concurrent calls.</summary>
@@ -31,7 +34,7 @@ public sealed class ThrottlingChatClient : DelegatingChatClient
     public override async Task<ChatResponse> GetResponseAsync(
         IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
-        await _slots.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await _slots.WaitAsync(options.GetRole() == ModelRoles.Test, cancellationToken).ConfigureAwait(false);
         try
         {
             return await base.GetResponseAsync(messages, options, cancellationToken).ConfigureAwait(false);
@@ -57,11 +60,6 @@ public sealed class ThrottlingChatClient : DelegatingChatClient
     /// <inheritdoc />
     protected override void Dispose(bool disposing)
     {
-        if (disposing)
-        {
-            _slots.Dispose();
-        }
-
-        base.Dispose(disposing);
+        base.Dispose(disposing); // the slots hold no unmanaged resource
     }
 }

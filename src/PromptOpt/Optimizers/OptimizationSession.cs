@@ -20,6 +20,9 @@ public sealed class OptimizationSession
     private readonly List<TrajectoryPoint> _trajectory = [];
     private readonly Lock _gate = new();
     private readonly Dictionary<string, int> _candidateIds = new(StringComparer.Ordinal);
+    private Task<EvaluationResult>? _startTest;
+    private bool _testRoleBefore; // whether the meter had a test role when the start prompt's test scoring began early
+    private RoleUsage _testUsageBefore = RoleUsage.Empty;
 
     /// <summary>Initializes a new instance of the <see cref="OptimizationSession"/> class.</summary>
     /// <param name="method">The method name.</param>
@@ -166,6 +169,58 @@ public sealed class OptimizationSession
     internal EvaluationBatch<T> Batch<T>(int count, long taskCalls, long optimizerCalls, Func<int, Task<T>> start) =>
         new(count, BudgetPlanning.CannotRunOut(Request.Usage, taskCalls, optimizerCalls), start);
 
+    /// <summary>
+    /// Starts scoring the start prompt on the test set now, in the background (issue 17): it waits for no score, and test
+    /// calls take a model slot only while no optimization call waits for one (<see cref="ThrottlingChatClient"/>), so they
+    /// fill the slots the method leaves idle. <see cref="FinishAsync"/> uses the result; the calls are the ones it would
+    /// make. Until the finish, step events report the test role's usage as it was here, as when the scoring ran last.
+    /// Only for methods that make no other test call before the finish (else their events would count these calls).
+    /// </summary>
+    /// <param name="cancellationToken">The run's cancellation token.</param>
+    internal void ScoreStartOnTestEarly(CancellationToken cancellationToken)
+    {
+        if (!Request.EvaluateOnTest || TestSet.Count == 0 || _startTest is not null)
+        {
+            return;
+        }
+
+        var before = Request.Usage.Snapshot();
+        _testRoleBefore = before.ByRole.TryGetValue(ModelRoles.Test, out var usage);
+        _testUsageBefore = usage ?? RoleUsage.Empty;
+        _startTest = TestScoreAsync(StartPrompt, cancellationToken);
+        _ = _startTest.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+    }
+
+    /// <summary>
+    /// The usage that step events report: the meter's, except that while the start prompt's test scoring runs early its test
+    /// calls are left out until the finish, so events match a run that scores it last.
+    /// </summary>
+    /// <returns>The usage.</returns>
+    private UsageSnapshot StepUsage()
+    {
+        var now = Request.Usage.Snapshot();
+        if (_startTest is null)
+        {
+            return now;
+        }
+
+        // Until the finish the test role shows its usage from before (or is absent), as in a run that scores it last.
+        var byRole = new Dictionary<string, RoleUsage>(StringComparer.Ordinal);
+        foreach (var (role, usage) in now.ByRole)
+        {
+            if (role != ModelRoles.Test)
+            {
+                byRole[role] = usage;
+            }
+            else if (_testRoleBefore)
+            {
+                byRole[role] = _testUsageBefore;
+            }
+        }
+
+        return new UsageSnapshot(byRole);
+    }
+
     /// <summary>Records a candidate and publishes <see cref="CandidateEvaluated"/>.</summary>
     /// <param name="prompt">The prompt.</param>
     /// <param name="trainScore">Its score on V (or <see langword="null"/>).</param>
@@ -231,7 +286,7 @@ public sealed class OptimizationSession
     public void CompleteStep(int step, double bestTrainScore, string? detail = null)
     {
         Track(bestTrainScore);
-        Emit(new StepCompleted(step, bestTrainScore, Request.Usage.Snapshot(), detail));
+        Emit(new StepCompleted(step, bestTrainScore, StepUsage(), detail));
     }
 
     /// <summary>
@@ -253,7 +308,8 @@ public sealed class OptimizationSession
         {
             // Both test evaluations at once (the test role is not charged to the budget, so it cannot stop either).
             var prompts = bestPrompt == StartPrompt ? new[] { StartPrompt } : [StartPrompt, bestPrompt];
-            var tests = new EvaluationBatch<EvaluationResult>(prompts.Length, concurrent: true, i => TestScoreAsync(prompts[i], cancellationToken));
+            var early = _startTest is { IsFaulted: false, IsCanceled: false } ? _startTest : null; // a failure is scored again, as it would be here
+            var tests = new EvaluationBatch<EvaluationResult>(prompts.Length, concurrent: true, i => i == 0 && early is not null ? early : TestScoreAsync(prompts[i], cancellationToken));
             await using var testsDrain = tests.ConfigureAwait(false);
             startTest = (await tests[0].ConfigureAwait(false)).Score;
             bestTest = prompts.Length == 1 ? startTest : (await tests[1].ConfigureAwait(false)).Score;

@@ -90,6 +90,7 @@ public sealed class DualPhaseOptimizer : IPromptOptimizer, IStepCost
             _session.Plan = $"phase 1{(_o.InitialPrompt ? string.Empty : " skipped")}, T = {_o.MaxSteps} step(s) of up to {_o.MaxAttempts} attempt(s)" +
                 (_scales ? "; scaled to the budget (more steps while it pays for another attempt)" : string.Empty);
             _session.Announce(costs.TaskCalls, costs.OptimizerCalls, costs.TaskCallsPerStep, costs.OptimizerCallsPerStep);
+            _session.ScoreStartOnTestEarly(cancellationToken); // issue 17: fills the slots the attempt chain leaves idle
             string stop;
             try
             {

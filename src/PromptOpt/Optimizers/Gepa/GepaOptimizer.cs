@@ -74,6 +74,7 @@ public sealed class GepaOptimizer : IPromptOptimizer
         // Pre-flight: every metric call is a task call; each iteration costs at least 2m task calls and one reflection.
         long iterations = Math.Max(1, (metricBudget - dev.Count) / Math.Max(1, 2 * m));
         session.Announce(Cap(metricBudget, budget.MaxTaskCalls), Cap(iterations, budget.MaxOptimizerCalls), dev.Count + (2L * m) + dev.Count, 1);
+        session.ScoreStartOnTestEarly(cancellationToken); // issue 17: fills the slots the loop leaves idle
         var run = new GepaRun(session, Options, CreateOperations(session, Options.Temperature), dev, feedback, metricBudget);
         return await run.ExecuteAsync(cancellationToken).ConfigureAwait(false);
     }

@@ -9,6 +9,15 @@ namespace PromptOpt.Optimizers.Mipro;
 /// <param name="Demos">The demos.</param>
 internal sealed record DemoSet(string Kind, IReadOnlyList<Demo> Demos);
 
+/// <summary>The drawn demo sets: the fixed ones (start, labelled) and, per bootstrapped set, its example order and demos wanted.</summary>
+/// <param name="Fixed">Sets 0 and 1.</param>
+/// <param name="Bootstraps">Per further set: the shuffled training examples and the number of bootstrapped demos wanted.</param>
+internal sealed record DemoSetPlan(IReadOnlyList<DemoSet> Fixed, IReadOnlyList<(List<Example> Order, int Wanted)> Bootstraps)
+{
+    /// <summary>Gets the most task calls bootstrapping can make.</summary>
+    public long MaxTaskCalls => Bootstraps.Sum(b => (long)Math.Min(b.Order.Count, b.Wanted * MiproDemoSets.AttemptsPerDemo));
+}
+
 /// <summary>
 /// MIPROv2 step 1 (ALGORITHMS.md 6; DSPy <c>create_n_fewshot_demo_sets</c>): set 0 the start prompt's demos (none for a
 /// plain prompt: zero-shot), set 1 labelled examples only, each further set bootstrapped — the task model runs with the
@@ -22,22 +31,69 @@ internal static class MiproDemoSets
     /// <summary>The most training examples tried per bootstrapped demo wanted.</summary>
     public const int AttemptsPerDemo = 4;
 
-    public static async Task<List<DemoSet>> CreateAsync(
-        OptimizationSession session, ExampleLedger ledger, MiproOptions o, int count, IReadOnlyList<Example> learn, CancellationToken cancellationToken)
+    /// <summary>
+    /// Draws every set's random choices, in the order building the sets one after another draws them (the bootstrap itself
+    /// draws nothing): set 1's shuffle, then per bootstrapped set its shuffle and how many demos it wants.
+    /// </summary>
+    /// <param name="rng">The run's random source.</param>
+    /// <param name="start">The start prompt.</param>
+    /// <param name="o">The options.</param>
+    /// <param name="count">The number of demo sets.</param>
+    /// <param name="learn">The training examples demos come from.</param>
+    /// <returns>The plan.</returns>
+    public static DemoSetPlan Draw(Random rng, Prompt start, MiproOptions o, int count, IReadOnlyList<Example> learn)
     {
-        var start = session.StartPrompt;
         var sets = new List<DemoSet> { new("start", start.Demos) };
-        var rng = session.Rng;
         if (count > 1)
         {
             sets.Add(new DemoSet("labeled", Labeled(Shuffled(learn, rng), o.MaxLabeledDemos, [])));
         }
 
-        var plain = start with { Demos = [] };
+        var bootstraps = new List<(List<Example> Order, int Wanted)>();
         for (int s = 2; s < count; s++)
         {
             var order = Shuffled(learn, rng);
             int wanted = o.MaxBootstrappedDemos == 0 ? 0 : 1 + rng.Next(o.MaxBootstrappedDemos);
+            bootstraps.Add((order, wanted));
+        }
+
+        return new DemoSetPlan(sets, bootstraps);
+    }
+
+    /// <summary>
+    /// Bootstraps the plan's sets and returns all sets in order. The sets do not depend on one another, so with
+    /// <paramref name="concurrent"/> (issue 17: only when the budget cannot run out during them) they run at once, and an
+    /// example two sets ask for is answered once (<see cref="ExampleLedger.EvaluateSharedAsync"/>), as when the later set
+    /// found it in the ledger; otherwise one after another.
+    /// </summary>
+    /// <param name="session">The session.</param>
+    /// <param name="ledger">The run's ledger.</param>
+    /// <param name="o">The options.</param>
+    /// <param name="plan">The drawn plan.</param>
+    /// <param name="concurrent">Whether the sets run at once.</param>
+    /// <param name="cancellationToken">The cancellation token.</param>
+    /// <returns>The demo sets.</returns>
+    public static async Task<List<DemoSet>> BootstrapAsync(
+        OptimizationSession session, ExampleLedger ledger, MiproOptions o, DemoSetPlan plan, bool concurrent, CancellationToken cancellationToken)
+    {
+        var sets = new List<DemoSet>(plan.Fixed);
+        var plain = session.StartPrompt with { Demos = [] };
+        if (concurrent)
+        {
+            var all = await Task.WhenAll(plan.Bootstraps.Select(b => BootstrapOneAsync(b.Order, b.Wanted, shared: true))).ConfigureAwait(false);
+            sets.AddRange(all);
+            return sets;
+        }
+
+        foreach (var (order, wanted) in plan.Bootstraps)
+        {
+            sets.Add(await BootstrapOneAsync(order, wanted, shared: false).ConfigureAwait(false));
+        }
+
+        return sets;
+
+        async Task<DemoSet> BootstrapOneAsync(List<Example> order, int wanted, bool shared)
+        {
             var demos = new List<Demo>();
             var used = new HashSet<string>(StringComparer.Ordinal);
             int tried = 0;
@@ -46,7 +102,9 @@ internal static class MiproDemoSets
                 // Ask for the missing ones at once (the ledger never pays twice for an example), keep the passing ones in order.
                 var batch = order.Skip(tried).Take(wanted - demos.Count).ToList();
                 tried += batch.Count;
-                var eval = await ledger.EvaluateAsync(plain, batch, cancellationToken).ConfigureAwait(false);
+                var eval = shared
+                    ? await ledger.EvaluateSharedAsync(plain, batch, cancellationToken).ConfigureAwait(false)
+                    : await ledger.EvaluateAsync(plain, batch, cancellationToken).ConfigureAwait(false);
                 foreach (var r in eval.Results)
                 {
                     used.Add(r.Example.Id);
@@ -58,10 +116,8 @@ internal static class MiproDemoSets
             }
 
             demos.AddRange(Labeled(order.Where(e => !used.Contains(e.Id)).ToList(), o.MaxLabeledDemos, []));
-            sets.Add(new DemoSet("bootstrapped", demos));
+            return new DemoSet("bootstrapped", demos);
         }
-
-        return sets;
     }
 
     private static List<Example> Shuffled(IReadOnlyList<Example> examples, Random rng)

@@ -84,6 +84,7 @@ public sealed class MiproOptimizer : IPromptOptimizer
         session.Announce(
             Cap(dev.Count + boot + ((long)trials * mb) + (fullEvals * dev.Count), budget.MaxTaskCalls), Cap(nInstr, budget.MaxOptimizerCalls),
             dev.Count + boot + mb, nInstr);
+        session.ScoreStartOnTestEarly(cancellationToken); // issue 17: fills the slots the trials leave idle
 
         var ledger = new ExampleLedger(session);
         var ops = CreateOperations(session, o.Temperature);
@@ -108,9 +109,20 @@ public sealed class MiproOptimizer : IPromptOptimizer
             session.Track(startEval.Score);
 
             // Step 1: demo sets. Step 2: data summary, then grounded proposals with a random tip each.
-            sets = await MiproDemoSets.CreateAsync(session, ledger, o, nDemo, learn, cancellationToken).ConfigureAwait(false);
+            // Issue 17: every draw first, in the order the steps drew them; then the bootstrapped sets (independent of one
+            // another) and the data summary (which waits for no score) run at once when the budget cannot stop them, else in
+            // the order they ran before (the sets one after another, then the summary).
+            var plan = MiproDemoSets.Draw(session.Rng, start, o, nDemo, learn);
             var summarySample = Sample(session.Rng, learn, o.SummarySample);
+            bool overlap = BudgetPlanning.CannotRunOut(request.Usage, plan.MaxTaskCalls, 1);
+            var building = MiproDemoSets.BootstrapAsync(session, ledger, o, plan, overlap, cancellationToken);
+            if (!overlap)
+            {
+                sets = await building.ConfigureAwait(false);
+            }
+
             var summary = await ops.SummarizeDataAsync(summarySample, 0, cancellationToken).ConfigureAwait(false) ?? string.Empty;
+            sets = await building.ConfigureAwait(false);
             details["summary"] = summary;
             // Issue 17: the proposals wait for no score, so all are written at once (the evaluation queue); the tips are
             // drawn first, in the order the loop drew them, and the replies are read back in that order.

@@ -74,6 +74,7 @@ public sealed class OproOptimizer : IPromptOptimizer, IStepCost
         session.Announce(
             Cap(v * (1 + ((long)steps * o.ProposalsPerStep)), budget.MaxTaskCalls), Cap(steps, budget.MaxOptimizerCalls),
             v * (1 + (scales ? 1 : o.ProposalsPerStep)), 1);
+        session.ScoreStartOnTestEarly(cancellationToken); // issue 17: fills the slots idle during each step's proposal call
 
         var history = new List<(CandidateRecord Record, string Instruction)>();
         var seenInstructions = new HashSet<string>(StringComparer.Ordinal);

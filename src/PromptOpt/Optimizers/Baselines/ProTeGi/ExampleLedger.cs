@@ -15,6 +15,7 @@ internal sealed class ExampleLedger(OptimizationSession session)
 {
     private readonly Dictionary<string, Dictionary<string, ExampleResult>> _known = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
+    private readonly Dictionary<(string Prompt, string Example), Task> _pending = [];
 
     /// <summary>Evaluates <paramref name="prompt"/> on <paramref name="examples"/>, paying only for unseen examples.</summary>
     /// <param name="prompt">The prompt.</param>
@@ -43,6 +44,87 @@ internal sealed class ExampleLedger(OptimizationSession session)
             }
         }
 
+        List<ExampleResult> results;
+        lock (_gate)
+        {
+            results = examples.Select(e => known[e.Id]).ToList();
+        }
+
+        var score = session.Request.Task.Metric.Aggregate(results.Select(r => (r.Prediction, r.Example, r.Score)).ToList());
+        return new EvaluationResult(score, results);
+    }
+
+    /// <summary>
+    /// Like <see cref="EvaluateAsync"/> for callers that run at once (issue 17): an example another call of this method is
+    /// already answering for the prompt is awaited, not asked again, so each example is answered once, as when the callers
+    /// ran one after another and the later one found it here.
+    /// </summary>
+    /// <param name="prompt">The prompt.</param>
+    /// <param name="examples">The examples.</param>
+    /// <param name="cancellationToken">The cancellation token.</param>
+    /// <returns>The evaluation on <paramref name="examples"/>, in their order.</returns>
+    public async Task<EvaluationResult> EvaluateSharedAsync(Prompt prompt, IReadOnlyList<Example> examples, CancellationToken cancellationToken)
+    {
+        var key = BaselineSupport.Key(prompt);
+        var known = Of(prompt);
+        List<Example> mine;
+        var others = new List<Task>();
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_gate)
+        {
+            mine = [];
+            foreach (var e in examples.DistinctBy(e => e.Id))
+            {
+                if (known.ContainsKey(e.Id))
+                {
+                    continue;
+                }
+
+                if (_pending.TryGetValue((key, e.Id), out var pending))
+                {
+                    others.Add(pending);
+                }
+                else
+                {
+                    _pending[(key, e.Id)] = done.Task;
+                    mine.Add(e);
+                }
+            }
+        }
+
+        if (mine.Count > 0)
+        {
+            try
+            {
+                var fresh = await session.EvaluateAsync(prompt, mine, cancellationToken).ConfigureAwait(false);
+                lock (_gate)
+                {
+                    foreach (var r in fresh.Results)
+                    {
+                        known[r.Example.Id] = r;
+                    }
+                }
+
+                done.SetResult();
+            }
+            catch (Exception ex)
+            {
+                done.SetException(ex);
+                throw;
+            }
+            finally
+            {
+                lock (_gate)
+                {
+                    foreach (var e in mine)
+                    {
+                        _pending.Remove((key, e.Id));
+                    }
+                }
+            }
+        }
+
+        await Task.WhenAll(others).ConfigureAwait(false);
         List<ExampleResult> results;
         lock (_gate)
         {
