@@ -78,7 +78,7 @@ internal static class CostBench
         {
             if (mode != "cli")
             {
-                var live = new Dictionary<string, Measured>(StringComparer.Ordinal);
+                var live = new Dictionary<int, Measured>(); // the live cold run of each row
                 if (answers != "recorded")
                 {
                     exit |= await LibraryTableAsync(methods, task, env, spec, dir.FullName, server, concurrency, seed, latencyMs, live);
@@ -114,7 +114,7 @@ internal static class CostBench
     /// <summary>The library path: OptimizerRegistry.Create(name).OptimizeAsync cold, then replayed over the same store.</summary>
     private static async Task<int> LibraryTableAsync(
         string[] methods, TaskDefinition task, string env, ModelSpec spec, string dir, SimulatorServer server, int concurrency, int seed, int latencyMs,
-        Dictionary<string, Measured> coldRuns)
+        Dictionary<int, Measured> coldRuns)
     {
         using var window = new ServerWindow(server);
         Console.WriteLine();
@@ -124,9 +124,9 @@ internal static class CostBench
         Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
         int exit = 0;
         var notes = new List<string>();
-        foreach (var method in methods)
+        foreach (var (method, row) in methods.Select((m, i) => (m, i)))
         {
-            var storePath = Path.Combine(dir, method + ".db");
+            var storePath = Path.Combine(dir, $"{row}-{method}.db"); // a fresh store per row, even when a method is listed twice
             Measured cold;
             double inFlightSeconds;
             var replays = new List<Measured>();
@@ -147,7 +147,7 @@ internal static class CostBench
                 continue;
             }
 
-            coldRuns[method] = cold;
+            coldRuns[row] = cold;
             var first = replays[0];
             var best = replays.MinBy(r => r.Wall)!;
             bool same = replays.All(r => SameResult(cold.Result, r.Result));
@@ -203,7 +203,7 @@ internal static class CostBench
     /// </summary>
     private static async Task<int> RecordedTableAsync(
         string[] methods, TaskDefinition task, string env, SimulatedWorld world, string dir, int concurrency, int seed, int latencyMs, int longLatencyMs,
-        Dictionary<string, Measured> liveRuns)
+        Dictionary<int, Measured> liveRuns)
     {
         var recording = new ResponseRecording();
         Task<SimulatorServer> Start(int ms, bool record) => SimulatorServer.StartAsync(new SimulatorServerOptions
@@ -226,7 +226,7 @@ internal static class CostBench
         Console.WriteLine();
         var header = new List<string>
         {
-            "method", "recording pass: paid (untimed)", "recording pass: wall s (latency 0)", "recorded: distinct requests",
+            "method", "recording pass: paid (untimed)", "recording pass: wall s (latency 0)", "recorded: distinct requests", "recorded: MB (bodies + responses)",
             $"{latencyMs} ms: paid", $"{latencyMs} ms: server requests", $"{latencyMs} ms: misses (answered live)", $"{latencyMs} ms: wall s", $"{latencyMs} ms: ideal s",
             $"{latencyMs} ms: wall ÷ ideal", $"{latencyMs} ms: in flight ÷ concurrency (server)", $"{latencyMs} ms: calls demanded ÷ concurrency", $"{latencyMs} ms: CPU s (whole process)",
         };
@@ -249,7 +249,7 @@ internal static class CostBench
         Console.WriteLine("|---|" + string.Concat(Enumerable.Repeat("---:|", header.Count - 2)) + "---|");
         int exit = 0;
         var problems = new List<string>();
-        foreach (var method in methods)
+        foreach (var (method, row) in methods.Select((m, i) => (m, i)))
         {
             recording.Clear();
             Measured pass, timed;
@@ -258,12 +258,12 @@ internal static class CostBench
             long misses, slowMisses = 0;
             try
             {
-                pass = await RunOnceAsync(method, task, env, Spec(recorder), Path.Combine(dir, $"{method}-recording.db"), recorder, concurrency, seed);
-                (timed, inFlight, misses) = await TimedReplayAsync(replayer, Path.Combine(dir, $"{method}-recorded-{latencyMs}.db"));
+                pass = await RunOnceAsync(method, task, env, Spec(recorder), Path.Combine(dir, $"{row}-{method}-recording.db"), recorder, concurrency, seed);
+                (timed, inFlight, misses) = await TimedReplayAsync(replayer, Path.Combine(dir, $"{row}-{method}-recorded-{latencyMs}.db"));
                 if (withLong)
                 {
                     Measured s;
-                    (s, slowInFlight, slowMisses) = await TimedReplayAsync(longReplayer!, Path.Combine(dir, $"{method}-recorded-{longLatencyMs}.db"));
+                    (s, slowInFlight, slowMisses) = await TimedReplayAsync(longReplayer!, Path.Combine(dir, $"{row}-{method}-recorded-{longLatencyMs}.db"));
                     slow = s;
                 }
             }
@@ -293,7 +293,7 @@ internal static class CostBench
                 mismatches.Add($"the {longLatencyMs} ms recorded run differs from the recording pass");
             }
 
-            if (liveRuns.TryGetValue(method, out var live) && !SameResult(live.Result, pass.Result))
+            if (liveRuns.TryGetValue(row, out var live) && !SameResult(live.Result, pass.Result))
             {
                 mismatches.Add("the recording pass differs from the live cold run");
             }
@@ -315,7 +315,7 @@ internal static class CostBench
             double wall = timed.Wall.TotalSeconds;
             var cells = new List<string>
             {
-                method, F(pass.Usage.PaidCalls), F(pass.Wall.TotalSeconds, "F2"), F(recording.Count),
+                method, F(pass.Usage.PaidCalls), F(pass.Wall.TotalSeconds, "F2"), F(recording.Count), F(recording.Bytes / 1e6, "F1"),
                 F(paid), F(timed.ServerRequests), F(misses), F(wall, "F2"), F(ideal, "F2"),
                 F(wall / Math.Max(ideal, 1e-6), "F2"), F(inFlight / Math.Max(wall, 1e-6) / slots, "F2"), F(timed.Demand, "F2"), F(timed.Cpu.TotalSeconds, "F2"),
             };

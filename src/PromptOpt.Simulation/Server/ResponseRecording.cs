@@ -11,18 +11,21 @@ namespace PromptOpt.Simulation.Server;
 /// the loopback HTTP path without the simulator's own CPU in the latency window. Thread-safe.
 /// </summary>
 /// <remarks>
-/// The key is the exact body, not a hash of it, so a hit can never be a collision; the cost is the bodies' memory (a few
-/// MB per default run), which <see cref="Clear"/> gives back between runs. The first answer to a request is kept: a
+/// The key is the exact body, not a hash of it, so a hit can never be a collision; the cost is the bodies' memory, which
+/// <see cref="Clear"/> gives back between runs. The first answer to a request is kept: a
 /// second, different answer to the same body (only the <c>created</c> timestamp can differ, the simulator being a
 /// function of the body) is counted in <see cref="Conflicts"/>, not stored.
 /// </remarks>
 internal sealed class ResponseRecording
 {
     private readonly ConcurrentDictionary<string, RecordedResponse> _responses = new(StringComparer.Ordinal);
-    private long _hits, _misses, _conflicts;
+    private long _hits, _misses, _conflicts, _bytes;
 
     /// <summary>Gets how many distinct requests are recorded.</summary>
     public int Count => _responses.Count;
+
+    /// <summary>Gets the recorded requests' and responses' size in bytes (keys as UTF-16 text, bodies as sent), about what the recording holds in memory.</summary>
+    public long Bytes => Interlocked.Read(ref _bytes);
 
     /// <summary>Gets how many requests were answered from the recording.</summary>
     public long Hits => Interlocked.Read(ref _hits);
@@ -34,7 +37,11 @@ internal sealed class ResponseRecording
     public long Conflicts => Interlocked.Read(ref _conflicts);
 
     /// <summary>Forgets every recorded response (the counters are kept).</summary>
-    public void Clear() => _responses.Clear();
+    public void Clear()
+    {
+        _responses.Clear();
+        Interlocked.Exchange(ref _bytes, 0);
+    }
 
     /// <summary>Records an answer (the first one for a request is kept).</summary>
     /// <param name="path">The request path, e.g. <c>/v1/chat/completions</c>.</param>
@@ -42,8 +49,13 @@ internal sealed class ResponseRecording
     /// <param name="response">The response sent.</param>
     public void Add(string path, string body, RecordedResponse response)
     {
-        var kept = _responses.GetOrAdd(Key(path, body), response);
-        if (!ReferenceEquals(kept, response) && !kept.SameAs(response))
+        var key = Key(path, body);
+        var kept = _responses.GetOrAdd(key, response);
+        if (ReferenceEquals(kept, response))
+        {
+            Interlocked.Add(ref _bytes, (2L * key.Length) + response.Body.Length);
+        }
+        else if (!kept.SameAs(response))
         {
             Interlocked.Increment(ref _conflicts);
         }

@@ -83,13 +83,14 @@ public class ResponseRecordingTests
         recording.Add("/v1/chat/completions", "{}", new RecordedResponse(200, "application/json", [9]));
 
         Assert.Equal(1, recording.Conflicts);
+        Assert.Equal((2 * "/v1/chat/completions\n{}".Length) + 3, recording.Bytes); // the first answer only
         Assert.True(recording.TryReplay("/v1/chat/completions", "{}", out var kept));
         Assert.Same(first, kept);
         Assert.False(recording.TryReplay("/v1/embeddings", "{}", out _)); // the path is part of the key
         Assert.False(recording.TryReplay("/v1/chat/completions", "{ }", out _)); // the exact body, not its JSON meaning
         Assert.Equal((1, 2), (recording.Hits, recording.Misses));
         recording.Clear();
-        Assert.Equal(0, recording.Count);
+        Assert.Equal((0, 0L), (recording.Count, recording.Bytes));
     }
 
     private static string ChatBody(string question, bool stream) => new JsonObject
