@@ -26,7 +26,9 @@ expect 2 "usage: PromptOpt.Bench cost [methods=all|a,b] [latency-ms=50]" -- cost
 expect 2 "unknown method 'nope'" -- cost nope
 expect 2 "mode" -- cost all 50 multistep_arithmetic 1 16 fast
 expect 2 "unknown environment 'bandit-medium'" -- cost expo 50 multistep_arithmetic 1 16 library bandit-medium
-expect 2 "at most 7 expected" -- cost all 50 multistep_arithmetic 1 16 library bandit-hard extra
+expect 2 "at most 9 expected" -- cost all 50 multistep_arithmetic 1 16 library bandit-hard both 200 extra
+expect 2 "unknown answers 'replay'" -- cost all 50 multistep_arithmetic 1 16 library bandit-hard replay
+expect 2 "long-latency-ms must be an integer" -- cost all 50 multistep_arithmetic 1 16 library bandit-hard recorded slow
 expect 2 "usage: PromptOpt.Bench overhead" -- overhead many
 expect 2 "usage: PromptOpt.Bench cache" -- cache -5
 expect 2 "usage: PromptOpt.Bench metaspo" -- metaspo 3 examples/metaspo-builtin.yaml maybe

@@ -21,8 +21,20 @@ namespace PromptOpt.Bench;
 /// calls, requests the server saw, wall and CPU time. Goal: cached replay ≥ 50× faster, zero paid calls and zero server
 /// requests, the same result. Then the same through the CLI: <c>promptopt optimize</c> run twice as child processes (the
 /// rerun reopens the run id and is answered from the cache). Usage: cost [methods=all|a,b] [latency-ms=50]
-/// [task=multistep_arithmetic] [seed=1] [concurrency=16] [mode=both|library|cli] [env=bandit-hard].
+/// [task=multistep_arithmetic] [seed=1] [concurrency=16] [mode=both|library|cli] [env=bandit-hard]
+/// [answers=live|recorded|both] [long-latency-ms=200].
 /// </summary>
+/// <remarks>
+/// <c>answers=live</c> (the default) is the table above: the simulator computes every answer on this machine's cores
+/// while the run is timed. <c>answers=recorded</c> times the same cold run without that compute (the optimizer's
+/// concurrency, not the simulator's CPU): an untimed pass of the same method and seed against a recording server
+/// (throwaway store) keeps every request's exact body → the exact response bytes; then the timed cold run (fresh store)
+/// goes through the same HTTP path to a server that waits the latency and answers with the recorded bytes (a request it
+/// does not hold is answered live and counted as a miss; the result must equal the recording pass's). Repeated at
+/// <c>long-latency-ms</c>, the two walls separate the run into latency rounds (the algorithm's dependencies) and
+/// seconds that do not scale with the latency (CPU on the critical path). <c>both</c> prints both tables. See
+/// bench/README.md, "cost".
+/// </remarks>
 internal static class CostBench
 {
     private const double TargetSpeedup = 50;
@@ -30,7 +42,7 @@ internal static class CostBench
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var a = BenchArgs.Positional(args, 7);
+        var a = BenchArgs.Positional(args, 9);
         var known = OptimizerRegistry.Names.Concat(OptimizerRegistry.DecisionNames).ToArray();
         var methods = a.Text(0, "all") == "all" ? known : BenchArgs.OneOf(a.List(0, "all"), "method", known);
         int latencyMs = a.Int(1, "latency-ms", 50);
@@ -39,6 +51,8 @@ internal static class CostBench
         int concurrency = a.Int(4, "concurrency", 16, min: 1);
         var mode = BenchArgs.OneOf([a.Text(5, "both")], "mode", ["both", "library", "cli"])[0];
         var env = BenchArgs.OneOf([a.Text(6, "bandit-hard")], "environment", EnvironmentCatalog.All.Select(e => e.Name))[0];
+        var answers = BenchArgs.OneOf([a.Text(7, "live")], "answers", ["live", "recorded", "both"])[0];
+        int longLatencyMs = a.Int(8, "long-latency-ms", 200);
         if (methods.Length == 0)
         {
             Console.WriteLine("cost: no optimizer is registered in OptimizerRegistry yet; nothing to measure.");
@@ -58,13 +72,22 @@ internal static class CostBench
         Console.WriteLine($"# {SimulatorServer.Banner}");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"# {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC; {Environment.ProcessorCount} cores; load average {PromptfooCompareBench.LoadAverage()}; task {task.Name} (seed {seed}); " +
-            $"loopback simulator latency {latencyMs} ms; concurrency {concurrency}; method defaults, V = 50, test = 200; EXPO family in {env} (its horizon)"));
+            $"loopback simulator latency {latencyMs} ms; concurrency {concurrency}; method defaults, V = 50, test = 200; EXPO family in {env} (its horizon); answers {answers}{(answers == "live" ? string.Empty : $" (recorded also at {longLatencyMs} ms)")}"));
         int exit = 0;
         try
         {
             if (mode != "cli")
             {
-                exit |= await LibraryTableAsync(methods, task, env, spec, dir.FullName, server, concurrency, seed, latencyMs);
+                var live = new Dictionary<int, Measured>(); // the live cold run of each row
+                if (answers != "recorded")
+                {
+                    exit |= await LibraryTableAsync(methods, task, env, spec, dir.FullName, server, concurrency, seed, latencyMs, live);
+                }
+
+                if (answers != "live")
+                {
+                    exit |= await RecordedTableAsync(methods, task, env, world, dir.FullName, concurrency, seed, latencyMs, longLatencyMs, live);
+                }
             }
 
             if (mode != "library")
@@ -90,7 +113,8 @@ internal static class CostBench
 
     /// <summary>The library path: OptimizerRegistry.Create(name).OptimizeAsync cold, then replayed over the same store.</summary>
     private static async Task<int> LibraryTableAsync(
-        string[] methods, TaskDefinition task, string env, ModelSpec spec, string dir, SimulatorServer server, int concurrency, int seed, int latencyMs)
+        string[] methods, TaskDefinition task, string env, ModelSpec spec, string dir, SimulatorServer server, int concurrency, int seed, int latencyMs,
+        Dictionary<int, Measured> coldRuns)
     {
         using var window = new ServerWindow(server);
         Console.WriteLine();
@@ -100,9 +124,9 @@ internal static class CostBench
         Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
         int exit = 0;
         var notes = new List<string>();
-        foreach (var method in methods)
+        foreach (var (method, row) in methods.Select((m, i) => (m, i)))
         {
-            var storePath = Path.Combine(dir, method + ".db");
+            var storePath = Path.Combine(dir, $"{row}-{method}.db"); // a fresh store per row, even when a method is listed twice
             Measured cold;
             double inFlightSeconds;
             var replays = new List<Measured>();
@@ -123,6 +147,7 @@ internal static class CostBench
                 continue;
             }
 
+            coldRuns[row] = cold;
             var first = replays[0];
             var best = replays.MinBy(r => r.Wall)!;
             bool same = replays.All(r => SameResult(cold.Result, r.Result));
@@ -137,7 +162,7 @@ internal static class CostBench
             // a decision method (EXPO family) acts step by step, each agent call waiting for the previous reward, so its
             // ideal is its paid calls one after another.
             bool decision = OptimizerRegistry.IsDecisionMethod(method);
-            double ideal = c.PaidCalls * latencyMs / 1000.0 / (decision ? 1 : concurrency);
+            double ideal = Ideal(method, c.PaidCalls, latencyMs, concurrency);
             double fullness = inFlightSeconds / Math.Max(cold.Wall.TotalSeconds, 1e-6) / (decision ? 1 : concurrency);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"| {method} | {c.Calls} | {c.PaidCalls} | {cold.ServerRequests} | {cold.Wall.TotalSeconds:F2} | {ideal:F2} | {cold.Wall.TotalSeconds / Math.Max(ideal, 1e-6):F2} | {fullness:F2} | {cold.Demand:F2} | {h.Calls} | {paid} | {requests} | {first.Wall.TotalSeconds:F3} | {best.Wall.TotalSeconds:F3} | {first.Cpu.TotalSeconds:F3} | {speedup:F0}× ({bestSpeedup:F0}×) | {(same ? "yes" : "NO")} |"));
@@ -158,6 +183,189 @@ internal static class CostBench
         Console.WriteLine($"# goal: cached replay ≥ {TargetSpeedup:F0}× faster (best of {Replays}: the figure least disturbed by other load), 0 paid calls and 0 server requests in every replay, same result (exit code 1 otherwise)");
         return exit;
     }
+
+    /// <summary>
+    /// The ideal wall time (see bench/README.md, cost): every paid call's latency with all <paramref name="concurrency"/>
+    /// slots busy; a decision method (EXPO family) acts step by step, each agent call waiting for the previous reward, so
+    /// its ideal is its paid calls one after another.
+    /// </summary>
+    private static double Ideal(string method, long paidCalls, int latencyMs, int concurrency) =>
+        paidCalls * latencyMs / 1000.0 / (OptimizerRegistry.IsDecisionMethod(method) ? 1 : concurrency);
+
+    /// <summary>
+    /// The library path with the simulator's compute taken out of the timed run (<c>answers=recorded</c>): per method, an
+    /// untimed recording pass (throwaway store) against a server that keeps every request → response; then the timed cold
+    /// run (fresh store, same method, seed and HTTP path) against a server that waits the latency and answers with the
+    /// recorded bytes, once at <paramref name="latencyMs"/> and once at <paramref name="longLatencyMs"/> (0: skipped).
+    /// A request not in the recording is answered live and counted ("misses"); the results must equal the recording
+    /// pass's (and the live cold run's, when <paramref name="liveRuns"/> has it); either failing is reported loudly and
+    /// exits 1.
+    /// </summary>
+    private static async Task<int> RecordedTableAsync(
+        string[] methods, TaskDefinition task, string env, SimulatedWorld world, string dir, int concurrency, int seed, int latencyMs, int longLatencyMs,
+        Dictionary<int, Measured> liveRuns)
+    {
+        var recording = new ResponseRecording();
+        Task<SimulatorServer> Start(int ms, bool record) => SimulatorServer.StartAsync(new SimulatorServerOptions
+        {
+            World = world,
+            Seed = seed,
+            LatencyMean = TimeSpan.FromMilliseconds(ms),
+            RecordTo = record ? recording : null,
+            ReplayFrom = record ? null : recording,
+        });
+        static ModelSpec Spec(SimulatorServer s) => ModelSpec.Parse($"openai-compatible:{s.BaseUrl.ToString().TrimEnd('/')}|sim-cost");
+        await using var recorder = await Start(0, record: true);
+        await using var replayer = await Start(latencyMs, record: false);
+        await using var longReplayer = longLatencyMs > 0 ? await Start(longLatencyMs, record: false) : null;
+        bool withLive = liveRuns.Count > 0;
+        bool withLong = longReplayer is not null && longLatencyMs != latencyMs;
+
+        Console.WriteLine();
+        Console.WriteLine($"## library, answers recorded: the same cold run timed against a server that answers from a recording of it after the latency (no simulator compute in the timed run)");
+        Console.WriteLine();
+        var header = new List<string>
+        {
+            "method", "recording pass: paid (untimed)", "recording pass: wall s (latency 0)", "recorded: distinct requests", "recorded: MB (bodies + responses)",
+            $"{latencyMs} ms: paid", $"{latencyMs} ms: server requests", $"{latencyMs} ms: misses (answered live)", $"{latencyMs} ms: wall s", $"{latencyMs} ms: ideal s",
+            $"{latencyMs} ms: wall ÷ ideal", $"{latencyMs} ms: in flight ÷ concurrency (server)", $"{latencyMs} ms: calls demanded ÷ concurrency", $"{latencyMs} ms: CPU s (whole process)",
+        };
+        if (withLive)
+        {
+            header.Add($"live answers, {latencyMs} ms: wall ÷ ideal");
+        }
+
+        if (withLong)
+        {
+            header.AddRange([
+                $"{longLatencyMs} ms: misses", $"{longLatencyMs} ms: wall s", $"{longLatencyMs} ms: ideal s", $"{longLatencyMs} ms: wall ÷ ideal",
+                $"{longLatencyMs} ms: in flight ÷ concurrency (server)", $"{longLatencyMs} ms: calls demanded ÷ concurrency",
+                "latency rounds ÷ ideal rounds (wall ÷ ideal as latency → ∞)", "latency-independent s (CPU on the critical path)",
+            ]);
+        }
+
+        header.Add("same result");
+        Console.WriteLine("| " + string.Join(" | ", header) + " |");
+        Console.WriteLine("|---|" + string.Concat(Enumerable.Repeat("---:|", header.Count - 2)) + "---|");
+        int exit = 0;
+        var problems = new List<string>();
+        foreach (var (method, row) in methods.Select((m, i) => (m, i)))
+        {
+            recording.Clear();
+            Measured pass, timed;
+            Measured? slow = null;
+            double inFlight, slowInFlight = 0;
+            long misses, slowMisses = 0;
+            try
+            {
+                pass = await RunOnceAsync(method, task, env, Spec(recorder), Path.Combine(dir, $"{row}-{method}-recording.db"), recorder, concurrency, seed);
+                (timed, inFlight, misses) = await TimedReplayAsync(replayer, Path.Combine(dir, $"{row}-{method}-recorded-{latencyMs}.db"));
+                if (withLong)
+                {
+                    Measured s;
+                    (s, slowInFlight, slowMisses) = await TimedReplayAsync(longReplayer!, Path.Combine(dir, $"{row}-{method}-recorded-{longLatencyMs}.db"));
+                    slow = s;
+                }
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                Console.WriteLine($"| {method} | failed: {ex.GetType().Name}: {ex.Message.ReplaceLineEndings(" ")} |" + string.Concat(Enumerable.Repeat(" |", header.Count - 2)));
+                exit = 1;
+                continue;
+            }
+
+            async Task<(Measured Run, double InFlight, long Misses)> TimedReplayAsync(SimulatorServer server, string storePath)
+            {
+                using var window = new ServerWindow(server);
+                long before = recording.Misses;
+                var run = await RunOnceAsync(method, task, env, Spec(server), storePath, server, concurrency, seed);
+                return (run, window.InFlightSeconds(), recording.Misses - before);
+            }
+
+            var mismatches = new List<string>();
+            if (!SameResult(pass.Result, timed.Result))
+            {
+                mismatches.Add($"the {latencyMs} ms recorded run differs from the recording pass");
+            }
+
+            if (slow is not null && !SameResult(pass.Result, slow.Result))
+            {
+                mismatches.Add($"the {longLatencyMs} ms recorded run differs from the recording pass");
+            }
+
+            if (liveRuns.TryGetValue(row, out var live) && !SameResult(live.Result, pass.Result))
+            {
+                mismatches.Add("the recording pass differs from the live cold run");
+            }
+
+            if (misses + slowMisses > 0)
+            {
+                mismatches.Add($"{misses + slowMisses} request(s) were not in the recording and were answered live ({misses} at {latencyMs} ms, {slowMisses} at {longLatencyMs} ms)");
+            }
+
+            if (timed.Usage.PaidCalls != pass.Usage.PaidCalls || (slow is not null && slow.Usage.PaidCalls != pass.Usage.PaidCalls))
+            {
+                mismatches.Add($"paid calls differ: recording pass {pass.Usage.PaidCalls}, {latencyMs} ms {timed.Usage.PaidCalls}, {longLatencyMs} ms {slow?.Usage.PaidCalls}");
+            }
+
+            bool decision = OptimizerRegistry.IsDecisionMethod(method);
+            int slots = decision ? 1 : concurrency;
+            long paid = timed.Usage.PaidCalls;
+            double ideal = Ideal(method, paid, latencyMs, concurrency);
+            double wall = timed.Wall.TotalSeconds;
+            var cells = new List<string>
+            {
+                method, F(pass.Usage.PaidCalls), F(pass.Wall.TotalSeconds, "F2"), F(recording.Count), F(recording.Bytes / 1e6, "F1"),
+                F(paid), F(timed.ServerRequests), F(misses), F(wall, "F2"), F(ideal, "F2"),
+                F(wall / Math.Max(ideal, 1e-6), "F2"), F(inFlight / Math.Max(wall, 1e-6) / slots, "F2"), F(timed.Demand, "F2"), F(timed.Cpu.TotalSeconds, "F2"),
+            };
+            if (withLive)
+            {
+                cells.Add(live is null ? "—" : F(live.Wall.TotalSeconds / Math.Max(Ideal(method, live.Usage.PaidCalls, latencyMs, concurrency), 1e-6), "F2"));
+            }
+
+            if (withLong)
+            {
+                double slowWall = slow!.Wall.TotalSeconds;
+                double slowIdeal = Ideal(method, slow.Usage.PaidCalls, longLatencyMs, concurrency);
+                // wall(L) ≈ rounds × L + fixed: two latencies give the rounds (the sequential latency waits the algorithm's
+                // dependencies impose) and the seconds that do not scale with L (CPU on the critical path, both sides of HTTP).
+                double rounds = (slowWall - wall) / ((longLatencyMs - latencyMs) / 1000.0);
+                double idealRounds = paid / (double)slots;
+                double fixedSeconds = wall - (rounds * latencyMs / 1000.0);
+                cells.AddRange([
+                    F(slowMisses), F(slowWall, "F2"), F(slowIdeal, "F2"), F(slowWall / Math.Max(slowIdeal, 1e-6), "F2"),
+                    F(slowInFlight / Math.Max(slowWall, 1e-6) / slots, "F2"), F(slow.Demand, "F2"),
+                    F(rounds / Math.Max(idealRounds, 1e-6), "F2"), F(fixedSeconds, "F2"),
+                ]);
+            }
+
+            cells.Add(mismatches.Count == 0 ? "yes" : "NO");
+            Console.WriteLine("| " + string.Join(" | ", cells) + " |");
+            foreach (var m in mismatches)
+            {
+                problems.Add($"{method}: {m}");
+            }
+        }
+
+        Console.WriteLine();
+        foreach (var p in problems)
+        {
+            Console.WriteLine($"- **MISMATCH** {p}");
+            Console.Error.WriteLine($"cost: MISMATCH: {p}");
+            exit = 1;
+        }
+
+        Console.WriteLine();
+        Console.WriteLine($"# answers recorded: the recording pass runs the method cold (throwaway store) against a simulator server with latency 0 that keeps every request's exact body → response bytes; each timed run is the same cold run (fresh store, same pipeline, OpenAI SDK adapter, loopback HTTP, Kestrel) against a server that waits the latency and sends the recorded bytes without computing (a request it lacks is answered live and counted as a miss). Same result = the recording pass's result (best prompt, scores, candidates, trajectory, details){(withLive ? " and the live cold run's" : string.Empty)}; misses must be 0 (exit code 1 and MISMATCH lines otherwise).");
+        Console.WriteLine($"# ideal s = paid calls × latency ÷ {concurrency} (EXPO family: ÷ 1); in flight and calls demanded as in the live table; CPU s = this process's CPU during the timed run (optimizer, client pipeline, SQLite store, Kestrel and the replay itself; no simulator compute unless a miss)." +
+            (withLong ? $" Latency rounds = (wall at {longLatencyMs} ms − wall at {latencyMs} ms) ÷ {longLatencyMs - latencyMs} ms, ÷ ideal rounds (paid ÷ {concurrency}; EXPO family: paid): the wall ÷ ideal left when the latency dominates (1 s–5 s calls), i.e. the algorithm's dependencies and the tails of its batches; latency-independent s = wall at {latencyMs} ms − rounds × {latencyMs} ms: time that does not scale with the latency (CPU between submissions on the critical path). A model wall(L) = rounds × L + fixed, fitted on two points; noisy under load." : string.Empty));
+        return exit;
+    }
+
+    private static string F(long value) => value.ToString(CultureInfo.InvariantCulture);
+
+    private static string F(double value, string format) => value.ToString(format, CultureInfo.InvariantCulture);
 
     /// <summary>
     /// The command-line path: <c>promptopt optimize</c> (the Release CLI next to this bench) run twice with the same command

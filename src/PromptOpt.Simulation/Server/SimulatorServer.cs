@@ -129,11 +129,11 @@ public sealed class SimulatorServer : IAsyncDisposable
         }
         else if (HttpMethods.IsPost(method) && path == "/v1/chat/completions")
         {
-            await ServeAsync(context, ChatAsync).ConfigureAwait(false);
+            await ServeAsync(context, path, ChatAsync).ConfigureAwait(false);
         }
         else if (HttpMethods.IsPost(method) && path == "/v1/embeddings")
         {
-            await ServeAsync(context, EmbeddingsAsync).ConfigureAwait(false);
+            await ServeAsync(context, path, EmbeddingsAsync).ConfigureAwait(false);
         }
         else
         {
@@ -143,10 +143,11 @@ public sealed class SimulatorServer : IAsyncDisposable
     }
 
     /// <summary>
-    /// The part every POST shares: read the body, count it, add the latency, maybe inject a fault, else answer; a
-    /// <see cref="FormatException"/> from parsing the request is a 400 with an OpenAI-style error.
+    /// The part every POST shares: read the body, count it, add the latency, maybe inject a fault, else answer (from
+    /// <see cref="SimulatorServerOptions.ReplayFrom"/> when it holds the request); a <see cref="FormatException"/> from
+    /// parsing the request is a 400 with an OpenAI-style error.
     /// </summary>
-    private async Task ServeAsync(HttpContext context, Func<HttpContext, string, CancellationToken, Task> answer)
+    private async Task ServeAsync(HttpContext context, string path, Func<HttpContext, string, CancellationToken, Task> answer)
     {
         Interlocked.Increment(ref _requests);
         var body = await ReadBodyAsync(context.Request, context.RequestAborted).ConfigureAwait(false);
@@ -167,15 +168,67 @@ public sealed class SimulatorServer : IAsyncDisposable
             return;
         }
 
+        if (_options.ReplayFrom is { } replay && replay.TryReplay(path, body, out var recorded))
+        {
+            await ReplayAsync(context, path, recorded, ct).ConfigureAwait(false);
+            return;
+        }
+
         try
         {
-            await answer(context, body, ct).ConfigureAwait(false);
+            if (_options.RecordTo is { } recording)
+            {
+                await RecordAsync(context, path, body, answer, recording, ct).ConfigureAwait(false);
+            }
+            else
+            {
+                await answer(context, body, ct).ConfigureAwait(false);
+            }
         }
         catch (FormatException ex)
         {
             // Thrown only while parsing the request, before anything is written.
             await WriteJsonAsync(context, 400, OpenAIWire.Error(ex.Message, "invalid_request_error")).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>Answers with a recorded response's exact bytes, counted as the live answer would have been.</summary>
+    private async Task ReplayAsync(HttpContext context, string path, RecordedResponse recorded, CancellationToken ct)
+    {
+        if (recorded.Status == 200)
+        {
+            Interlocked.Increment(ref path == "/v1/embeddings" ? ref _embedded : ref _completed);
+        }
+
+        context.Response.StatusCode = recorded.Status;
+        if (recorded.ContentType is { } type)
+        {
+            context.Response.ContentType = type;
+        }
+
+        await context.Response.Body.WriteAsync(recorded.Body, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Answers live with the response body captured, then sends it and adds it to the recording.</summary>
+    private static async Task RecordAsync(
+        HttpContext context, string path, string body, Func<HttpContext, string, CancellationToken, Task> answer, ResponseRecording recording, CancellationToken ct)
+    {
+        var original = context.Response.Body;
+        using var captured = new MemoryStream();
+        context.Response.Body = captured; // also what HttpResponse.WriteAsync(string)'s BodyWriter writes to
+        try
+        {
+            await answer(context, body, ct).ConfigureAwait(false);
+            await context.Response.BodyWriter.FlushAsync(ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            context.Response.Body = original;
+        }
+
+        var bytes = captured.ToArray();
+        recording.Add(path, body, new RecordedResponse(context.Response.StatusCode, context.Response.ContentType, bytes));
+        await context.Response.Body.WriteAsync(bytes, ct).ConfigureAwait(false);
     }
 
     private async Task ChatAsync(HttpContext context, string body, CancellationToken ct)

@@ -34,6 +34,20 @@ public sealed class SimulatorServerOptions
     /// <summary>Gets or sets the clock (for latency delays and the <c>created</c> field).</summary>
     /// <value>The default is <see cref="TimeProvider.System"/>.</value>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    /// <summary>
+    /// Gets or sets a recording every computed answer is added to (exact request → exact response bytes); for
+    /// <c>bench cost answers=recorded</c>'s untimed pass.
+    /// </summary>
+    /// <value>The default is <see langword="null"/>: nothing is recorded.</value>
+    internal ResponseRecording? RecordTo { get; set; }
+
+    /// <summary>
+    /// Gets or sets a recording to answer from: after the latency (and fault draw), a recorded request is answered with
+    /// the recorded bytes without computing anything; any other request is answered live and counted as a miss.
+    /// </summary>
+    /// <value>The default is <see langword="null"/>: every request is answered live.</value>
+    internal ResponseRecording? ReplayFrom { get; set; }
 }
 
 /// <summary>Fault rates of a <see cref="SimulatorServer"/>: each request (chat completions and embeddings alike) draws at most one fault, in the order listed.</summary>
