@@ -125,17 +125,20 @@ internal static class ClientCpuBench
         await using var server = await ServerProcess.StartAsync(latencyMs);
         Header(server.BaseUrl, $"latency {latencyMs} ms, {n} examples per level, no cache");
         var spec = ModelSpec.Parse($"openai-compatible:{server.BaseUrl}|{Model}");
-        var warm = ModelFactory.Create(spec, ModelRoles.Task, new ModelPipelineOptions { Usage = new UsageMeter(), MaxConcurrency = 8, Environment = _ => null });
-        await Evaluator.EvaluateAsync(warm, task.OneLinePrompt, task.Dataset.Train.Take(10).ToList(), task.Metric, new EvaluationOptions { MaxConcurrency = 8 });
+        var warm = ModelFactory.Create(spec, ModelRoles.Task, new ModelPipelineOptions { Usage = new UsageMeter(), MaxConcurrency = RequestTimeline.WarmConcurrency, Environment = _ => null });
+        await Evaluator.EvaluateAsync(warm, task.OneLinePrompt, RequestTimeline.WarmExamples(task.Dataset.Train), task.Metric, new EvaluationOptions { MaxConcurrency = RequestTimeline.WarmConcurrency });
         Console.WriteLine("| concurrency | examples | wall s | requests/s | physical limit req/s | % of limit | client CPU µs/request | client KB/request | accuracy (simulated) |");
         Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var c in levels)
         {
             var examples = task.Dataset.Test.Take(n).ToList();
-            var model = ModelFactory.Create(spec, ModelRoles.Task, new ModelPipelineOptions { Usage = new UsageMeter(), MaxConcurrency = c, Environment = _ => null });
+            IChatClient model = ModelFactory.Create(spec, ModelRoles.Task, new ModelPipelineOptions { Usage = new UsageMeter(), MaxConcurrency = c, Environment = _ => null });
+            var timeline = RequestTimeline.Enabled ? new RequestTimeline(model, n) : null;
+            model = timeline ?? model;
             EvaluationResult? result = null;
             var (cpu, bytes, wall) = await MeasureAsync(async () =>
                 result = await Evaluator.EvaluateAsync(model, task.OneLinePrompt, examples, task.Metric, new EvaluationOptions { MaxConcurrency = c }));
+            timeline?.Report(c, wall);
             double rps = n / wall.TotalSeconds;
             double limit = c * 1000.0 / latencyMs;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,

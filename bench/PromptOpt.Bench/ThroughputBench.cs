@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Microsoft.Extensions.AI;
 using PromptOpt.Data.BuiltIn;
 using PromptOpt.Evaluation;
 using PromptOpt.Models;
@@ -33,8 +34,8 @@ internal static class ThroughputBench
         Console.WriteLine($"# loopback simulator at {server.BaseUrl}, latency {latencyMs} ms, {n} examples per level, {Environment.ProcessorCount} cores, no cache");
         // Warm-up (JIT, connection pool) so the first level is not charged for it.
         var warm = ModelFactory.Create(ModelSpec.Parse($"openai-compatible:{server.BaseUrl}|sim-bench"), ModelRoles.Task,
-            new ModelPipelineOptions { Usage = new UsageMeter(), MaxConcurrency = 8, Environment = _ => null });
-        await Evaluator.EvaluateAsync(warm, task.OneLinePrompt, task.Dataset.Train.Take(10).ToList(), task.Metric, new EvaluationOptions { MaxConcurrency = 8 });
+            new ModelPipelineOptions { Usage = new UsageMeter(), MaxConcurrency = RequestTimeline.WarmConcurrency, Environment = _ => null });
+        await Evaluator.EvaluateAsync(warm, task.OneLinePrompt, RequestTimeline.WarmExamples(task.Dataset.Train), task.Metric, new EvaluationOptions { MaxConcurrency = RequestTimeline.WarmConcurrency });
         Console.WriteLine("| concurrency | examples | wall s | requests/s | physical limit req/s | % of limit | CPU µs/request (client+server) | accuracy (simulated) |");
         Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var c in levels)
@@ -47,15 +48,18 @@ internal static class ThroughputBench
 
             var examples = task.Dataset.Test.Take(count).ToList();
             var meter = new UsageMeter();
-            var model = ModelFactory.Create(
+            IChatClient model = ModelFactory.Create(
                 ModelSpec.Parse($"openai-compatible:{server.BaseUrl}|sim-bench"),
                 ModelRoles.Task,
                 new ModelPipelineOptions { Usage = meter, MaxConcurrency = c, Environment = _ => null });
+            var timeline = RequestTimeline.Enabled ? new RequestTimeline(model, count) : null;
+            model = timeline ?? model;
             var options = new EvaluationOptions { MaxConcurrency = c };
             var cpu = Process.GetCurrentProcess().TotalProcessorTime;
             var sw = Stopwatch.StartNew();
             var result = await Evaluator.EvaluateAsync(model, task.OneLinePrompt, examples, task.Metric, options);
             sw.Stop();
+            timeline?.Report(c, sw.Elapsed);
             double cpuPerRequest = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMicroseconds / count;
             double rps = count / sw.Elapsed.TotalSeconds;
             double limit = c * 1000.0 / latencyMs;
