@@ -139,6 +139,7 @@ public sealed class ExpoController
         var history = new List<IReadOnlyList<double>>(steps);
         var pulls = new int[arms.Length];
         double[] probabilities = policy.Probabilities();
+        var speculative = policy as ISpeculativeArmPolicy;
         for (int t = 1; t <= steps && stop == "completed"; t++)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -151,6 +152,13 @@ public sealed class ExpoController
             try
             {
                 choice = selector is null ? null : await selector.ChooseAsync(environment, random, cancellationToken).ConfigureAwait(false);
+                // While the agent acts, fit the network for each reward the step can score (a bandit's 0 and 1); the update
+                // keeps the fit that matches. No random draw, no change to the result: the fit just starts sooner.
+                if (speculative is not null && environment.PossibleRewards is { } rewards)
+                {
+                    speculative.Speculate(arm, probabilities[arm], rewards);
+                }
+
                 // §1.2 steps 3.3–3.5: render Q_t, the agent acts, the environment scores it and extends the history.
                 step = await runner.StepAsync(environment, arms[arm].MetaPrompt, choice?.Selection, cancellationToken).ConfigureAwait(false);
             }
@@ -158,6 +166,13 @@ public sealed class ExpoController
             {
                 stop = "budget";
                 break;
+            }
+            finally
+            {
+                if (speculative is not null)
+                {
+                    await speculative.SettleAsync().ConfigureAwait(false);
+                }
             }
 
             pulls[arm]++;
