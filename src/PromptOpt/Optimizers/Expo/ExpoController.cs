@@ -63,6 +63,16 @@ public sealed class ExpoController
     /// <summary>Gets the options.</summary>
     public ExpoOptions Options { get; }
 
+    /// <summary>
+    /// Gets or sets whether the arm network is fitted for each possible reward while the agent acts: <see langword="null"/>
+    /// (the default) when the agent's last reply took at least as long as the last fit, <see langword="true"/> whenever the
+    /// environment lists its rewards, <see langword="false"/> never. It changes the time a step takes, never its result.
+    /// </summary>
+    internal bool? Speculation { get; set; }
+
+    /// <summary>Gets the steps of the last run whose fit was a speculative one (for tests).</summary>
+    internal int SpeculativeHits { get; private set; }
+
     /// <summary>Runs the strategy in <paramref name="environment"/> (a fresh instance; it is stepped in place).</summary>
     /// <param name="environment">The environment.</param>
     /// <param name="seed">The seed of arm and exemplar sampling and of the networks' initialisation.</param>
@@ -140,6 +150,7 @@ public sealed class ExpoController
         var pulls = new int[arms.Length];
         double[] probabilities = policy.Probabilities();
         var speculative = policy as ISpeculativeArmPolicy;
+        var agentTime = TimeSpan.Zero;
         for (int t = 1; t <= steps && stop == "completed"; t++)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -153,14 +164,18 @@ public sealed class ExpoController
             {
                 choice = selector is null ? null : await selector.ChooseAsync(environment, random, cancellationToken).ConfigureAwait(false);
                 // While the agent acts, fit the network for each reward the step can score (a bandit's 0 and 1); the update
-                // keeps the fit that matches. No random draw, no change to the result: the fit just starts sooner.
-                if (speculative is not null && environment.PossibleRewards is { } rewards)
+                // keeps the fit that matches. No random draw, no change to the result: the fit just starts sooner. Only
+                // worth its extra CPU while the agent's replies take as long as a fit (a remote model, not a cache hit or
+                // an in-process simulator); that choice changes the time a step takes, never its result.
+                if (speculative is not null && environment.PossibleRewards is { } rewards && (Speculation ?? agentTime >= speculative.LastFitDuration))
                 {
                     speculative.Speculate(arm, probabilities[arm], rewards);
                 }
 
                 // §1.2 steps 3.3–3.5: render Q_t, the agent acts, the environment scores it and extends the history.
+                long agentStarted = TimeProvider.System.GetTimestamp();
                 step = await runner.StepAsync(environment, arms[arm].MetaPrompt, choice?.Selection, cancellationToken).ConfigureAwait(false);
+                agentTime = TimeProvider.System.GetElapsedTime(agentStarted);
             }
             catch (BudgetExhaustedException)
             {
@@ -215,6 +230,7 @@ public sealed class ExpoController
                 $"score networks: {replayed} step outputs replayed from the run's checkpoints, {fits} fits run")));
         }
 
+        SpeculativeHits = (policy as NeuralExpWeightsPolicy)?.SpeculativeHits ?? 0;
         progress?.Report(new RunCompleted(stop));
         return new ExpoRunResult
         {

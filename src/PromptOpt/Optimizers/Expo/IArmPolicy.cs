@@ -26,6 +26,9 @@ internal interface ISpeculativeArmPolicy : IArmPolicy
     /// <param name="rewards">The rewards the step can score.</param>
     void Speculate(int arm, double probability, IReadOnlyList<double> rewards);
 
+    /// <summary>Gets how long the last update's work took (wall clock), to weigh against the agent's reply time.</summary>
+    TimeSpan LastFitDuration { get; }
+
     /// <summary>Completes when the work started by <see cref="Speculate"/> has finished; never faults.</summary>
     /// <returns>A task.</returns>
     Task SettleAsync();

@@ -26,6 +26,7 @@ internal sealed class NeuralExpWeightsPolicy : ISpeculativeArmPolicy
     private ScoreNetwork? _network;
     private Speculation? _speculation;
     private List<ScoreNetwork>? _spares;
+    private long _lastFitTicks;
 
     /// <summary>Initializes a new instance of the <see cref="NeuralExpWeightsPolicy"/> class.</summary>
     /// <param name="inputs">x(a) per arm.</param>
@@ -110,15 +111,20 @@ internal sealed class NeuralExpWeightsPolicy : ISpeculativeArmPolicy
             var (x, y, w) = TrainingSet(arm, labels[k]);
             fits[k] = Task.Run(() =>
             {
+                long started = TimeProvider.System.GetTimestamp();
                 spare.Train(x, y, w);
                 var predictions = new double[_inputs.Length];
                 spare.PredictMany(_inputs, predictions);
+                _lastFitTicks = TimeProvider.System.GetTimestamp() - started;
                 return predictions;
             });
         }
 
         _speculation = new Speculation(arm, labels, fits);
     }
+
+    /// <summary>Gets how long the last fit and prediction took (wall clock; zero before the first).</summary>
+    public TimeSpan LastFitDuration => TimeProvider.System.GetElapsedTime(0, Volatile.Read(ref _lastFitTicks));
 
     /// <summary>Completes when the speculative fits started by <see cref="Speculate"/> have finished (at once when there are none).</summary>
     /// <returns>A task that never faults.</returns>
@@ -163,11 +169,13 @@ internal sealed class NeuralExpWeightsPolicy : ISpeculativeArmPolicy
             return;
         }
 
+        long started = TimeProvider.System.GetTimestamp();
         _replay.Train(Observation(arm, label), () => Network.Train(x, y, w));
         var predictions = _replay.Outputs([], _inputs.Length, () =>
         {
             var outputs = new double[_inputs.Length];
             Network.PredictMany(_inputs, outputs);
+            _lastFitTicks = TimeProvider.System.GetTimestamp() - started;
             return outputs;
         });
         Accumulate(predictions);
