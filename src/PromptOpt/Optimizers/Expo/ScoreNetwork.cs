@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Numerics.Tensors;
 
 namespace PromptOpt.Optimizers.Expo;
@@ -260,6 +261,7 @@ public sealed class ScoreNetwork
     /// gⱼₖ ← (x_{r₁k}·dz₁ + gⱼₖ), then (x_{r₂k}·dz₂ + that), … — the same operations in the same order as one
     /// multiply-add pass per row, without re-reading and re-writing gⱼ for each row.
     /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loops: optimised from the first call, not after tiering (same arithmetic)
     private double Accumulate(IReadOnlyList<double[]> inputs, IReadOnlyList<double> targets, IReadOnlyList<double>? weights, ReadOnlySpan<int> rows, double[] grad, bool adam)
     {
         double total = 0;
@@ -343,6 +345,7 @@ public sealed class ScoreNetwork
     }
 
     /// <summary>g ← (…((x_{r₁}·s₁ + g) + x_{r₂}·s₂)… + x_{rₖ}·sₖ) element-wise, products and sums rounded one at a time (no fused multiply-add).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loops: optimised from the first call, not after tiering (same arithmetic)
     private static void AddScaledRows(double[][] xs, ReadOnlySpan<int> rows, ReadOnlySpan<double> scales, Span<double> g)
     {
         if (rows.IsEmpty)
@@ -401,6 +404,7 @@ public sealed class ScoreNetwork
     private readonly record struct AdamConstants(double Beta1, double Beta2, double LearningRate, double Epsilon)
     {
         /// <summary>Applies the step to a range of θ with its gradient, and clears the gradient.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Apply(Span<double> gs, Span<double> ms, Span<double> vs, Span<double> ts)
         {
             double b1 = Beta1, b2 = Beta2, lr = LearningRate, eps = Epsilon, g1 = 1 - b1, g2 = 1 - b2;
@@ -502,6 +506,7 @@ public sealed class ScoreNetwork
     /// of W1 while it is in cache, so xᵣ is read from memory once per tile instead of once per unit. Every activation is
     /// still the one dot product <see cref="Hidden"/> computes, on the same memory, so the values do not change.
     /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loops: optimised from the first call, not after tiering (same arithmetic)
     private void Forward(ReadOnlySpan<double[]> xs, Span<double> act, Span<double> y)
     {
         int n = xs.Length, tile = ForwardTile;
