@@ -65,7 +65,7 @@ public sealed class ExpoController
 
     /// <summary>
     /// Gets or sets whether the arm network is fitted for each possible reward while the agent acts: <see langword="null"/>
-    /// (the default) when the agent's last reply took at least as long as the last fit, <see langword="true"/> whenever the
+    /// (the default) when the agent's last reply took at least half as long as the last fit, <see langword="true"/> whenever the
     /// environment lists its rewards, <see langword="false"/> never. It changes the time a step takes, never its result.
     /// </summary>
     internal bool? Speculation { get; set; }
@@ -165,9 +165,10 @@ public sealed class ExpoController
                 choice = selector is null ? null : await selector.ChooseAsync(environment, random, cancellationToken).ConfigureAwait(false);
                 // While the agent acts, fit the network for each reward the step can score (a bandit's 0 and 1); the update
                 // keeps the fit that matches. No random draw, no change to the result: the fit just starts sooner. Only
-                // worth its extra CPU while the agent's replies take as long as a fit (a remote model, not a cache hit or
-                // an in-process simulator); that choice changes the time a step takes, never its result.
-                if (speculative is not null && environment.PossibleRewards is { } rewards && (Speculation ?? agentTime >= speculative.LastFitDuration))
+                // worth its extra CPU while the agent's replies take a good part of a fit (a remote model, not a cache hit
+                // or an in-process simulator; half, because the last fit may have been a speculative one sharing the cores
+                // with another); that choice changes the time a step takes, never its result.
+                if (speculative is not null && environment.PossibleRewards is { } rewards && (Speculation ?? agentTime >= speculative.LastFitDuration / 2))
                 {
                     speculative.Speculate(arm, probabilities[arm], rewards);
                 }
