@@ -82,6 +82,9 @@ public sealed partial class BanditEnvironment : DecisionEnvironment
     public override DecisionTaskKind Kind => DecisionTaskKind.Bandit;
 
     /// <inheritdoc/>
+    internal override IReadOnlyList<double>? PossibleRewards { get; } = [0.0, 1.0];
+
+    /// <inheritdoc/>
     public override string OriginalTaskDescription => DecisionPrompts.BanditDescription(ArmNames, Horizon);
 
     /// <inheritdoc/>

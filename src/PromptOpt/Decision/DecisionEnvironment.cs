@@ -109,6 +109,13 @@ public abstract class DecisionEnvironment
     /// <returns>A new JSON object with a <c>kind</c> property (<c>bandit</c>, <c>linreg</c> or <c>tsp</c>).</returns>
     public abstract JsonObject GetAgentState(IReadOnlyList<int>? selection = null);
 
+    /// <summary>
+    /// Gets every reward a step can score, when there are few (a Bernoulli bandit: 0 and 1), or <see langword="null"/>:
+    /// EXPO then fits its score network for each of them while the agent acts, and keeps the fit that matches.
+    /// </summary>
+    /// <remarks>Only ever a hint: a reward outside the list costs the fit after the step, never a different result.</remarks>
+    internal virtual IReadOnlyList<double>? PossibleRewards => null;
+
     /// <summary>Parses the agent's response, executes the action and records the step.</summary>
     /// <param name="response">The agent's raw response.</param>
     /// <returns>The step record; an unparseable or invalid action scores 0 and is counted in <see cref="ParseFailures"/>.</returns>

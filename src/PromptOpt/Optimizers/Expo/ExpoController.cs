@@ -63,6 +63,16 @@ public sealed class ExpoController
     /// <summary>Gets the options.</summary>
     public ExpoOptions Options { get; }
 
+    /// <summary>
+    /// Gets or sets whether the arm network is fitted for each possible reward while the agent acts: <see langword="null"/>
+    /// (the default) when the agent's last reply took at least half as long as the last fit, <see langword="true"/> whenever the
+    /// environment lists its rewards, <see langword="false"/> never. It changes the time a step takes, never its result.
+    /// </summary>
+    internal bool? Speculation { get; set; }
+
+    /// <summary>Gets the steps of the last run whose fit was a speculative one (for tests).</summary>
+    internal int SpeculativeHits { get; private set; }
+
     /// <summary>Runs the strategy in <paramref name="environment"/> (a fresh instance; it is stepped in place).</summary>
     /// <param name="environment">The environment.</param>
     /// <param name="seed">The seed of arm and exemplar sampling and of the networks' initialisation.</param>
@@ -139,6 +149,8 @@ public sealed class ExpoController
         var history = new List<IReadOnlyList<double>>(steps);
         var pulls = new int[arms.Length];
         double[] probabilities = policy.Probabilities();
+        var speculative = policy as ISpeculativeArmPolicy;
+        var agentTime = TimeSpan.Zero;
         for (int t = 1; t <= steps && stop == "completed"; t++)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -151,13 +163,32 @@ public sealed class ExpoController
             try
             {
                 choice = selector is null ? null : await selector.ChooseAsync(environment, random, cancellationToken).ConfigureAwait(false);
+                // While the agent acts, fit the network for each reward the step can score (a bandit's 0 and 1); the update
+                // keeps the fit that matches. No random draw, no change to the result: the fit just starts sooner. Only
+                // worth its extra CPU while the agent's replies take a good part of a fit (a remote model, not a cache hit
+                // or an in-process simulator; half, because the last fit may have been a speculative one sharing the cores
+                // with another); that choice changes the time a step takes, never its result.
+                if (speculative is not null && environment.PossibleRewards is { } rewards && (Speculation ?? agentTime >= speculative.LastFitDuration / 2))
+                {
+                    speculative.Speculate(arm, probabilities[arm], rewards);
+                }
+
                 // §1.2 steps 3.3–3.5: render Q_t, the agent acts, the environment scores it and extends the history.
+                long agentStarted = TimeProvider.System.GetTimestamp();
                 step = await runner.StepAsync(environment, arms[arm].MetaPrompt, choice?.Selection, cancellationToken).ConfigureAwait(false);
+                agentTime = TimeProvider.System.GetElapsedTime(agentStarted);
             }
             catch (BudgetExhaustedException)
             {
                 stop = "budget";
                 break;
+            }
+            finally
+            {
+                if (speculative is not null)
+                {
+                    await speculative.SettleAsync().ConfigureAwait(false);
+                }
             }
 
             pulls[arm]++;
@@ -200,6 +231,7 @@ public sealed class ExpoController
                 $"score networks: {replayed} step outputs replayed from the run's checkpoints, {fits} fits run")));
         }
 
+        SpeculativeHits = (policy as NeuralExpWeightsPolicy)?.SpeculativeHits ?? 0;
         progress?.Report(new RunCompleted(stop));
         return new ExpoRunResult
         {

@@ -13,3 +13,23 @@ internal interface IArmPolicy
     /// <param name="probability">P_t(arm).</param>
     void Update(int arm, double reward, double probability);
 }
+
+/// <summary>
+/// An arm policy that can start the work of its coming <see cref="IArmPolicy.Update"/> while the agent acts, for each reward
+/// the step can score, and keep the work that matches: the same result, sooner.
+/// </summary>
+internal interface ISpeculativeArmPolicy : IArmPolicy
+{
+    /// <summary>Starts the coming update's work for each of <paramref name="rewards"/> (it may decline).</summary>
+    /// <param name="arm">The arm being played.</param>
+    /// <param name="probability">P_t(arm).</param>
+    /// <param name="rewards">The rewards the step can score.</param>
+    void Speculate(int arm, double probability, IReadOnlyList<double> rewards);
+
+    /// <summary>Gets how long the last update's work took (wall clock), to weigh against the agent's reply time.</summary>
+    TimeSpan LastFitDuration { get; }
+
+    /// <summary>Completes when the work started by <see cref="Speculate"/> has finished; never faults.</summary>
+    /// <returns>A task.</returns>
+    Task SettleAsync();
+}

@@ -75,7 +75,7 @@ internal sealed class NeuralExemplarSelector(
         var embeddings = await embedder.GenerateAsync(sets.Select(s => environment.RenderExemplars(s)), cancellationToken: cancellationToken).ConfigureAwait(false);
         var xs = embeddings.Select(e => ExpoController.ToDouble(e.Vector.Span)).ToArray();
         var replay = Learner(xs[0].Length);
-        var scores = replay.Outputs(xs.SelectMany(x => ScoreNetworkReplay.Bytes(x)).ToArray(), xs.Length, () => xs.Select(x => _snapshots.Sum(s => s.Predict(x))).ToArray());
+        var scores = replay.Outputs(xs.SelectMany(x => ScoreNetworkReplay.Bytes(x)).ToArray(), xs.Length, () => SnapshotSums(xs));
         var p = sampler.Probabilities(scores);
         int k = ExponentialWeightsSampler.SampleIndex(p, random);
         return new ExemplarChoice(sets[k], xs[k], p[k], size);
@@ -89,13 +89,33 @@ internal sealed class NeuralExemplarSelector(
         Learner(embedding.Length).Train([.. ScoreNetworkReplay.Bytes(embedding), .. ScoreNetworkReplay.Bytes([reward])], () =>
         {
             _network ??= new ScoreNetwork(embedding.Length, network);
-            _network.Fit(_inputs.GetRange(0, n), _targets.GetRange(0, n));
+            _network.Train(_inputs.GetRange(0, n), _targets.GetRange(0, n));
             _snapshots.Add(_network.Snapshot());
             if (_snapshots.Count > maxSnapshots)
             {
                 _snapshots.RemoveAt(0);
             }
         });
+    }
+
+    /// <summary>
+    /// S(E) = Σ_τ M_ES(g(E); θ_τ) per candidate: each snapshot scores all candidates in one batch forward pass, and each
+    /// candidate's sum starts at 0 and adds the snapshots' predictions oldest first (as a sequential sum over the snapshots would).
+    /// </summary>
+    private double[] SnapshotSums(double[][] xs)
+    {
+        var sums = new double[xs.Length];
+        var predictions = new double[xs.Length];
+        foreach (var snapshot in _snapshots)
+        {
+            snapshot.PredictMany(xs, predictions);
+            for (int c = 0; c < sums.Length; c++)
+            {
+                sums[c] += predictions[c];
+            }
+        }
+
+        return sums;
     }
 
     private ScoreNetworkReplay Learner(int dimension) =>

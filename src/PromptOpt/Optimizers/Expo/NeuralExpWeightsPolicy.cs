@@ -13,7 +13,7 @@ namespace PromptOpt.Optimizers.Expo;
 /// the training is the same at a fraction of the cost. With the run's checkpoints a replay takes each step's predictions
 /// from them and fits nothing (<see cref="ScoreNetworkReplay"/>).
 /// </remarks>
-internal sealed class NeuralExpWeightsPolicy : IArmPolicy
+internal sealed class NeuralExpWeightsPolicy : ISpeculativeArmPolicy
 {
     private readonly double[][] _inputs;
     private readonly ScoreNetworkOptions _options;
@@ -24,6 +24,9 @@ internal sealed class NeuralExpWeightsPolicy : IArmPolicy
     private readonly int[] _counts;
     private readonly ScoreNetworkReplay _replay;
     private ScoreNetwork? _network;
+    private Speculation? _speculation;
+    private List<ScoreNetwork>? _spares;
+    private long _lastFitTicks;
 
     /// <summary>Initializes a new instance of the <see cref="NeuralExpWeightsPolicy"/> class.</summary>
     /// <param name="inputs">x(a) per arm.</param>
@@ -55,25 +58,183 @@ internal sealed class NeuralExpWeightsPolicy : IArmPolicy
     /// <summary>Gets the score network (created on first use: a replay may never need it).</summary>
     public ScoreNetwork Network => _network ??= new ScoreNetwork(_inputs[0].Length, _options);
 
+    /// <summary>Gets the number of steps whose fit was taken from a speculative fit (for tests).</summary>
+    internal int SpeculativeHits { get; private set; }
+
     public double[] Probabilities() => _sampler.Probabilities(_scores);
+
+    /// <summary>
+    /// Starts the fit of the coming <see cref="Update"/> for each reward in <paramref name="rewards"/> while the agent acts
+    /// (on copies of the network, in the background); <see cref="Update"/> keeps the one whose label matches bit for bit and
+    /// drops the others.
+    /// </summary>
+    /// <remarks>
+    /// Each copy runs exactly the fit <see cref="Update"/> would run, on the same state and data, so a kept fit is the same
+    /// network and the same predictions; nothing draws from the run's random source. Skipped when the fit would draw from
+    /// the network's own stream (mini-batches smaller than the arms, cold starts), when fits are deferred (a replay) or
+    /// when the run's checkpoints already hold the step's outputs.
+    /// </remarks>
+    /// <param name="arm">The arm being played.</param>
+    /// <param name="probability">P_t(arm).</param>
+    /// <param name="rewards">The rewards the step can score.</param>
+    public void Speculate(int arm, double probability, IReadOnlyList<double> rewards)
+    {
+        _speculation = null;
+        bool fullBatch = _options.BatchSize is not { } b || b <= 0 || b >= _inputs.Length;
+        if (!fullBatch || !_options.WarmStart || _replay.Deferred > 0 || rewards.Count == 0)
+        {
+            return;
+        }
+
+        var labels = new double[rewards.Count];
+        for (int k = 0; k < labels.Length; k++)
+        {
+            labels[k] = Label(rewards[k], probability);
+            if (_replay.IsStoredAfter(Observation(arm, labels[k]), []))
+            {
+                return; // a replay: the outputs are stored, nothing to fit
+            }
+        }
+
+        var network = Network;
+        _spares ??= [];
+        var fits = new Task<double[]>[labels.Length];
+        for (int k = 0; k < labels.Length; k++)
+        {
+            if (_spares.Count <= k)
+            {
+                _spares.Add(new ScoreNetwork(_inputs[0].Length, _options));
+            }
+
+            var spare = _spares[k];
+            spare.CopyStateFrom(network);
+            var (x, y, w) = TrainingSet(arm, labels[k]);
+            fits[k] = Task.Run(() =>
+            {
+                long started = TimeProvider.System.GetTimestamp();
+                spare.Train(x, y, w);
+                var predictions = new double[_inputs.Length];
+                spare.PredictMany(_inputs, predictions);
+                _lastFitTicks = TimeProvider.System.GetTimestamp() - started;
+                return predictions;
+            });
+        }
+
+        _speculation = new Speculation(arm, labels, fits);
+    }
+
+    /// <summary>Gets how long the last fit and prediction took (wall clock; zero before the first).</summary>
+    public TimeSpan LastFitDuration => TimeProvider.System.GetElapsedTime(0, Volatile.Read(ref _lastFitTicks));
+
+    /// <summary>Completes when the speculative fits started by <see cref="Speculate"/> have finished (at once when there are none).</summary>
+    /// <returns>A task that never faults.</returns>
+    public Task SettleAsync() =>
+        _speculation is { } s ? Task.WhenAll(s.Fits).ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default) : Task.CompletedTask;
 
     public void Update(int arm, double reward, double probability)
     {
-        double label = _labels == ExpoLabelMode.ImportanceWeighted ? reward / Math.Max(probability, 1e-12) : reward;
+        double label = Label(reward, probability);
+        var (x, y, w) = TrainingSet(arm, label);
         _labelSums[arm] += label;
         _counts[arm]++;
-        var rows = Enumerable.Range(0, _inputs.Length).Where(a => _counts[a] > 0).ToArray();
-        var x = rows.Select(a => _inputs[a]).ToArray();
-        var y = rows.Select(a => _labelSums[a] / _counts[a]).ToArray();
-        var w = rows.Select(a => (double)_counts[a]).ToArray();
+
+        // A speculative fit for exactly this step (same arm, same label bits) replaces the fit and the predictions. Every
+        // speculative fit is waited for first: the spare networks must be free for the next step.
+        var speculation = _speculation;
+        _speculation = null;
+        if (speculation is not null)
+        {
+            foreach (var f in speculation.Fits)
+            {
+                try
+                {
+                    f.Wait();
+                }
+                catch (AggregateException)
+                {
+                    // Not the step's failure: a fit that failed is not kept, and the step fits as it would have.
+                }
+            }
+        }
+
+        int hit = speculation is null || speculation.Arm != arm ? -1
+            : Array.FindIndex(speculation.Labels, l => BitConverter.DoubleToInt64Bits(l) == BitConverter.DoubleToInt64Bits(label));
+        if (hit >= 0 && speculation!.Fits[hit].IsCompletedSuccessfully)
+        {
+            var predicted = speculation.Fits[hit].Result;
+            var spare = _spares![hit];
+            _replay.Train(Observation(arm, label), () => Network.CopyStateFrom(spare));
+            Accumulate(_replay.Outputs([], _inputs.Length, () => predicted));
+            SpeculativeHits++;
+            return;
+        }
+
+        long started = TimeProvider.System.GetTimestamp();
+        _replay.Train(Observation(arm, label), () => Network.Train(x, y, w));
+        var predictions = _replay.Outputs([], _inputs.Length, () =>
+        {
+            var outputs = new double[_inputs.Length];
+            Network.PredictMany(_inputs, outputs);
+            _lastFitTicks = TimeProvider.System.GetTimestamp() - started;
+            return outputs;
+        });
+        Accumulate(predictions);
+    }
+
+    private static byte[] Observation(int arm, double label)
+    {
         var observation = new byte[sizeof(int) + sizeof(double)];
         System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(observation, arm);
         System.Buffers.Binary.BinaryPrimitives.WriteDoubleLittleEndian(observation.AsSpan(sizeof(int)), label);
-        _replay.Train(observation, () => Network.Fit(x, y, w));
-        var predictions = _replay.Outputs([], _inputs.Length, () => _inputs.Select(a => Network.Predict(a)).ToArray());
+        return observation;
+    }
+
+    private double Label(double reward, double probability) =>
+        _labels == ExpoLabelMode.ImportanceWeighted ? reward / Math.Max(probability, 1e-12) : reward;
+
+    /// <summary>The fit's rows after adding <paramref name="label"/> to <paramref name="arm"/>: one per played arm, its mean label, weighted by its count.</summary>
+    private (double[][] X, double[] Y, double[] W) TrainingSet(int arm, double label)
+    {
+        int rows = 0;
+        for (int a = 0; a < _inputs.Length; a++)
+        {
+            if (_counts[a] > 0 || a == arm)
+            {
+                rows++;
+            }
+        }
+
+        var x = new double[rows][];
+        var y = new double[rows];
+        var w = new double[rows];
+        int r = 0;
+        for (int a = 0; a < _inputs.Length; a++)
+        {
+            double sum = _labelSums[a], count = _counts[a];
+            if (a == arm)
+            {
+                sum += label;
+                count++;
+            }
+
+            if (count > 0)
+            {
+                x[r] = _inputs[a];
+                y[r] = sum / count;
+                w[r++] = count;
+            }
+        }
+
+        return (x, y, w);
+    }
+
+    private void Accumulate(double[] predictions)
+    {
         for (int a = 0; a < _inputs.Length; a++)
         {
             _scores[a] += predictions[a];
         }
     }
+
+    private sealed record Speculation(int Arm, double[] Labels, Task<double[]>[] Fits);
 }

@@ -94,6 +94,14 @@ internal sealed class ScoreNetworkReplay
         }
     }
 
+    /// <summary>Gets whether the outputs for <paramref name="query"/> after one more observation, <paramref name="observation"/>, are stored (so a replay would take them).</summary>
+    /// <param name="observation">The next observation's bytes.</param>
+    /// <param name="query">The query's bytes.</param>
+    /// <returns>Whether they are stored (never without checkpoints).</returns>
+    public bool IsStoredAfter(ReadOnlySpan<byte> observation, ReadOnlySpan<byte> query) =>
+        _checkpoints is not null
+        && _checkpoints.TryGet(_learner + ":" + Convert.ToHexStringLower(Chain(Chain(_chain, 1, observation), 2, query)), out _);
+
     /// <summary>Returns the stored outputs for <paramref name="query"/> after the observations so far, or computes (and stores) them.</summary>
     /// <param name="query">The query's bytes (what the outputs depend on beyond the observations; empty when nothing).</param>
     /// <param name="count">The number of outputs.</param>
