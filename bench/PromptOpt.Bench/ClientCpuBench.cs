@@ -229,6 +229,11 @@ internal static class ClientCpuBench
                 info.ArgumentList.Add(typeof(ClientCpuBench).Assembly.Location);
             }
 
+            // A tracer that launched this process (`dotnet-trace collect -- …`) passes its diagnostic port in the environment;
+            // a child that inherited it would suspend at start-up waiting for that tracer, and the bench would hang. The
+            // server is not what is being profiled here: it starts without the port.
+            info.Environment.Remove("DOTNET_DiagnosticPorts");
+
             foreach (var arg in new[] { "client-cpu", "--serve", latencyMs.ToString(CultureInfo.InvariantCulture) })
             {
                 info.ArgumentList.Add(arg);
