@@ -56,10 +56,4 @@ public sealed class ThrottlingChatClient : DelegatingChatClient
             yield return update;
         }
     }
-
-    /// <inheritdoc />
-    protected override void Dispose(bool disposing)
-    {
-        base.Dispose(disposing); // the slots hold no unmanaged resource
-    }
 }

@@ -141,7 +141,6 @@ public sealed class ScoreNetwork
         return Loss(inputs, targets, weights);
     }
 
-
     /// <summary>
     /// <see cref="Fit"/> without the loss it returns: the same training, bit for bit (callers that ignore the loss skip its
     /// extra forward pass).

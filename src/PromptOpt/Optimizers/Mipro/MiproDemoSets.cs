@@ -63,7 +63,7 @@ internal static class MiproDemoSets
     /// <summary>
     /// Bootstraps the plan's sets and returns all sets in order. The sets do not depend on one another, so with
     /// <paramref name="concurrent"/> (issue 17: only when the budget cannot run out during them) they run at once, and an
-    /// example two sets ask for is answered once (<see cref="ExampleLedger.EvaluateSharedAsync"/>), as when the later set
+    /// example two sets ask for is answered once (<see cref="ExampleLedger.EvaluateAsync"/>), as when the later set
     /// found it in the ledger; otherwise one after another.
     /// </summary>
     /// <param name="session">The session.</param>
@@ -80,19 +80,19 @@ internal static class MiproDemoSets
         var plain = session.StartPrompt with { Demos = [] };
         if (concurrent)
         {
-            var all = await Task.WhenAll(plan.Bootstraps.Select(b => BootstrapOneAsync(b.Order, b.Wanted, shared: true))).ConfigureAwait(false);
+            var all = await Task.WhenAll(plan.Bootstraps.Select(b => BootstrapOneAsync(b.Order, b.Wanted))).ConfigureAwait(false);
             sets.AddRange(all);
             return sets;
         }
 
         foreach (var (order, wanted) in plan.Bootstraps)
         {
-            sets.Add(await BootstrapOneAsync(order, wanted, shared: false).ConfigureAwait(false));
+            sets.Add(await BootstrapOneAsync(order, wanted).ConfigureAwait(false));
         }
 
         return sets;
 
-        async Task<DemoSet> BootstrapOneAsync(List<Example> order, int wanted, bool shared)
+        async Task<DemoSet> BootstrapOneAsync(List<Example> order, int wanted)
         {
             var demos = new List<Demo>();
             var used = new HashSet<string>(StringComparer.Ordinal);
@@ -102,9 +102,7 @@ internal static class MiproDemoSets
                 // Ask for the missing ones at once (the ledger never pays twice for an example), keep the passing ones in order.
                 var batch = order.Skip(tried).Take(wanted - demos.Count).ToList();
                 tried += batch.Count;
-                var eval = shared
-                    ? await ledger.EvaluateSharedAsync(plain, batch, cancellationToken).ConfigureAwait(false)
-                    : await ledger.EvaluateAsync(plain, batch, cancellationToken).ConfigureAwait(false);
+                var eval = await ledger.EvaluateAsync(plain, batch, cancellationToken).ConfigureAwait(false);
                 foreach (var r in eval.Results)
                 {
                     used.Add(r.Example.Id);

@@ -17,53 +17,16 @@ internal sealed class ExampleLedger(OptimizationSession session)
     private readonly Lock _gate = new();
     private readonly Dictionary<(string Prompt, string Example), Task> _pending = [];
 
-    /// <summary>Evaluates <paramref name="prompt"/> on <paramref name="examples"/>, paying only for unseen examples.</summary>
+    /// <summary>
+    /// Evaluates <paramref name="prompt"/> on <paramref name="examples"/>, paying only for unseen examples. Callers may run at
+    /// once (issue 17): an example another call is already answering for the prompt is awaited, not asked again, so each
+    /// example is answered once, as when the callers ran one after another and the later one found it here.
+    /// </summary>
     /// <param name="prompt">The prompt.</param>
     /// <param name="examples">The examples, in the order the result lists them.</param>
     /// <param name="cancellationToken">The cancellation token.</param>
     /// <returns>The results (in <paramref name="examples"/> order) with the metric's aggregate score.</returns>
     public async Task<EvaluationResult> EvaluateAsync(Prompt prompt, IReadOnlyList<Example> examples, CancellationToken cancellationToken)
-    {
-        var known = Of(prompt);
-        List<Example> missing;
-        lock (_gate)
-        {
-            missing = examples.Where(e => !known.ContainsKey(e.Id)).DistinctBy(e => e.Id).ToList();
-        }
-
-        if (missing.Count > 0)
-        {
-            // The session memoises per (prompt, set) and the response cache makes repeats free across runs.
-            var fresh = await session.EvaluateAsync(prompt, missing, cancellationToken).ConfigureAwait(false);
-            lock (_gate)
-            {
-                foreach (var r in fresh.Results)
-                {
-                    known[r.Example.Id] = r;
-                }
-            }
-        }
-
-        List<ExampleResult> results;
-        lock (_gate)
-        {
-            results = examples.Select(e => known[e.Id]).ToList();
-        }
-
-        var score = session.Request.Task.Metric.Aggregate(results.Select(r => (r.Prediction, r.Example, r.Score)).ToList());
-        return new EvaluationResult(score, results);
-    }
-
-    /// <summary>
-    /// Like <see cref="EvaluateAsync"/> for callers that run at once (issue 17): an example another call of this method is
-    /// already answering for the prompt is awaited, not asked again, so each example is answered once, as when the callers
-    /// ran one after another and the later one found it here.
-    /// </summary>
-    /// <param name="prompt">The prompt.</param>
-    /// <param name="examples">The examples.</param>
-    /// <param name="cancellationToken">The cancellation token.</param>
-    /// <returns>The evaluation on <paramref name="examples"/>, in their order.</returns>
-    public async Task<EvaluationResult> EvaluateSharedAsync(Prompt prompt, IReadOnlyList<Example> examples, CancellationToken cancellationToken)
     {
         var key = BaselineSupport.Key(prompt);
         var known = Of(prompt);
@@ -96,6 +59,7 @@ internal sealed class ExampleLedger(OptimizationSession session)
         {
             try
             {
+                // The session memoises per (prompt, set) and the response cache makes repeats free across runs.
                 var fresh = await session.EvaluateAsync(prompt, mine, cancellationToken).ConfigureAwait(false);
                 lock (_gate)
                 {
@@ -110,6 +74,7 @@ internal sealed class ExampleLedger(OptimizationSession session)
             catch (Exception ex)
             {
                 done.SetException(ex);
+                _ = done.Task.Exception; // observed: a waiting caller rethrows it, and with none it is not an unobserved-task error
                 throw;
             }
             finally
