@@ -67,7 +67,7 @@ internal static class CostBench
             Seed = seed,
             LatencyMean = TimeSpan.FromMilliseconds(latencyMs),
         });
-        var spec = ModelSpec.Parse($"openai-compatible:{server.BaseUrl.ToString().TrimEnd('/')}|sim-cost");
+        var spec = Spec(server);
         var dir = Directory.CreateTempSubdirectory("promptopt-bench-cost-");
         Console.WriteLine($"# {SimulatorServer.Banner}");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -205,6 +205,9 @@ internal static class CostBench
         return exit;
     }
 
+    /// <summary>The model spec of the bench's models on <paramref name="server"/> (task, agent and optimizer roles alike).</summary>
+    private static ModelSpec Spec(SimulatorServer server) => ModelSpec.Parse($"openai-compatible:{server.BaseUrl.ToString().TrimEnd('/')}|sim-cost");
+
     /// <summary>
     /// The ideal wall time (see bench/README.md, cost): every paid call's latency with all <paramref name="concurrency"/>
     /// slots busy; a decision method (EXPO family) acts step by step, each agent call waiting for the previous reward, so
@@ -235,7 +238,6 @@ internal static class CostBench
             RecordTo = record ? recording : null,
             ReplayFrom = record ? null : recording,
         });
-        static ModelSpec Spec(SimulatorServer s) => ModelSpec.Parse($"openai-compatible:{s.BaseUrl.ToString().TrimEnd('/')}|sim-cost");
         await using var recorder = await Start(0, record: true);
         await using var replayer = await Start(latencyMs, record: false);
         await using var longReplayer = longLatencyMs > 0 ? await Start(longLatencyMs, record: false) : null;
