@@ -31,6 +31,7 @@ internal static class CacheBench
                 await model.GetResponseAsync([new ChatMessage(ChatRole.User, $"question {i}")], opts, ct));
             sw.Stop();
             double writesPerSec = n / sw.Elapsed.TotalSeconds;
+            long writeCommits = store.GroupCommits;
 
             // Hits: the same n requests again, sequentially, to measure per-hit latency.
             sw.Restart();
@@ -70,6 +71,7 @@ internal static class CacheBench
             Console.WriteLine("| measure | value |");
             Console.WriteLine("|---|---:|");
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| SQLite cache writes (8 concurrent misses, {n:N0} rows) | {writesPerSec:N0} writes/s |"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| … SQLite commits for those {n:N0} misses (a claim and a response each: {2 * n:N0} writes, group-committed) | {writeCommits:N0} |"));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| cache hit latency (sequential, SQLite) | {hitMicros:F1} µs/hit |"));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| inner calls / cache hits | {inner.Calls} / {u.CachedCalls} |"));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| cache miss latency (sequential, SQLite, with in-flight claim; best of 3) | {withClaims:F1} µs/miss |"));

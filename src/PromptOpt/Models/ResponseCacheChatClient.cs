@@ -147,8 +147,9 @@ public sealed class ResponseCacheChatClient : DelegatingChatClient
         bool claimEnded = false;
         try
         {
-            // A previous leader stores before it leaves the in-flight map, so this second look closes the race.
-            if (await _cache.TryGetAsync(key, cancellationToken).ConfigureAwait(false) is { } hit)
+            // A previous leader stores before it leaves the in-flight map, so this second look closes the race. With
+            // claims the claim itself looks (it is refused as "answered" for a stored key), so one read fewer per miss.
+            if (_claims is null && await _cache.TryGetAsync(key, cancellationToken).ConfigureAwait(false) is { } hit)
             {
                 stored = hit;
                 return ToResponse(hit);

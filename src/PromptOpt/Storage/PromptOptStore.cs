@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
@@ -9,10 +10,14 @@ namespace PromptOpt.Storage;
 /// response cache and the run store.
 /// </summary>
 /// <remarks>
-/// <para>WAL journal with <c>synchronous=NORMAL</c>: every write is its own committed transaction when its task completes, so
-/// a killed process loses nothing it was told was written (a power cut may lose the last few). Other processes may
-/// share the file (a busy timeout waits for their writes).</para>
-/// <para>All statements go through one connection, serialized by a lock: thread-safe, and fast for many small writes.
+/// <para>WAL journal with <c>synchronous=NORMAL</c>: every write is committed when its task completes, so a killed process
+/// loses nothing it was told was written (a power cut may lose the last few). Other processes may share the file (a busy
+/// timeout waits for their writes).</para>
+/// <para>All statements go through one connection, serialized by a lock: thread-safe, and fast for many small writes. The
+/// writes of a model call (a response, its in-flight claim) are group-committed: writes that arrive while another is
+/// being committed wait and are committed together in one transaction, each statement exactly as it would run alone,
+/// and each task completes only after that commit. With many calls in flight this turns a commit per write into a
+/// commit per batch; a lone write commits at once, as before.
 /// A file written by a newer PromptOpt (a higher <see cref="SchemaVersion"/>) is refused.</para>
 /// </remarks>
 public sealed class PromptOptStore : IResponseCache, IResponseCacheClaims, IRunStore, IRunCheckpointStore, IDisposable
@@ -30,6 +35,10 @@ public sealed class PromptOptStore : IResponseCache, IResponseCacheClaims, IRunS
     private readonly SqliteCommand _putCache;
     private readonly SqliteCommand? _endClaims;
     private readonly SqliteCommand? _insertClaim;
+    private readonly ConcurrentQueue<PendingWrite> _pending = new();
+    private SqliteTransaction? _batch;
+    private int _draining;
+    private long _groupCommits;
     private bool _hasAttempts = true;
     private bool _disposed;
 
@@ -188,30 +197,43 @@ public sealed class PromptOptStore : IResponseCache, IResponseCacheClaims, IRunS
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(response);
         cancellationToken.ThrowIfCancellationRequested();
-        lock (_gate)
+        if (IsReadOnly)
         {
-            ThrowIfDisposed();
-            using var tx = _endClaims is null ? null : _connection.BeginTransaction();
-            var p = _putCache.Parameters;
-            p["$key"].Value = key;
-            p["$json"].Value = response.ResponseJson;
-            p["$model"].Value = (object?)response.ModelId ?? DBNull.Value;
-            p["$in"].Value = response.InputTokens;
-            p["$out"].Value = response.OutputTokens;
-            p["$now"].Value = Now();
-            _putCache.Transaction = tx;
-            _putCache.ExecuteNonQuery();
-            if (tx is not null)
+            lock (_gate)
             {
-                // A waiter in another process sees the response and the end of the claim together.
-                _endClaims!.Transaction = tx;
-                _endClaims.Parameters["$key"].Value = key;
-                _endClaims.ExecuteNonQuery();
-                tx.Commit();
+                ThrowIfDisposed();
+                PutRow(key, response); // fails as SQLite refuses the write
             }
+
+            return ValueTask.CompletedTask;
         }
 
-        return ValueTask.CompletedTask;
+        return new ValueTask(WriteAsync(store =>
+        {
+            store.PutRow(key, response);
+            return true;
+        }));
+    }
+
+    /// <summary>Inserts a response and, on a writable store, ends the key's claim: a waiter in another process sees both
+    /// together (the caller holds the lock and, on a writable store, the batch's transaction).</summary>
+    private void PutRow(string key, CachedResponse response)
+    {
+        var p = _putCache.Parameters;
+        p["$key"].Value = key;
+        p["$json"].Value = response.ResponseJson;
+        p["$model"].Value = (object?)response.ModelId ?? DBNull.Value;
+        p["$in"].Value = response.InputTokens;
+        p["$out"].Value = response.OutputTokens;
+        p["$now"].Value = Now();
+        _putCache.Transaction = _batch;
+        _putCache.ExecuteNonQuery();
+        if (_endClaims is not null)
+        {
+            _endClaims.Transaction = _batch;
+            _endClaims.Parameters["$key"].Value = key;
+            _endClaims.ExecuteNonQuery();
+        }
     }
 
     // ---- IResponseCacheClaims ----
@@ -229,10 +251,19 @@ public sealed class PromptOptStore : IResponseCache, IResponseCacheClaims, IRunS
         ArgumentNullException.ThrowIfNull(holder);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(timeout, TimeSpan.Zero);
         cancellationToken.ThrowIfCancellationRequested();
-        lock (_gate)
+        if (_insertClaim is null)
         {
-            ThrowIfDisposed();
-            var insert = _insertClaim ?? throw new InvalidOperationException($"the store '{Path}' is read-only: it takes no claims");
+            throw new InvalidOperationException($"the store '{Path}' is read-only: it takes no claims");
+        }
+
+        return new ValueTask<CacheClaim>(WriteAsync(store => store.ClaimRow(key, holder, timeout)));
+    }
+
+    /// <summary>One claim attempt (the caller holds the lock and the batch's transaction).</summary>
+    private CacheClaim ClaimRow(string key, RunLeaseHolder holder, TimeSpan timeout)
+    {
+        {
+            var insert = _insertClaim!;
             var now = _timeProvider.GetUtcNow();
             var nowText = now.ToString("O", CultureInfo.InvariantCulture);
             var expires = (now + timeout).ToString("O", CultureInfo.InvariantCulture);
@@ -249,17 +280,17 @@ public sealed class PromptOptStore : IResponseCache, IResponseCacheClaims, IRunS
                 p["$started"].Value = started;
                 p["$now"].Value = nowText;
                 p["$expires"].Value = expires;
-                insert.Transaction = null;
+                insert.Transaction = _batch;
                 if (insert.ExecuteNonQuery() == 1)
                 {
-                    return ValueTask.FromResult(new CacheClaim(CacheClaimOutcome.Acquired, null));
+                    return new CacheClaim(CacheClaimOutcome.Acquired, null);
                 }
 
                 using (var answered = Command("SELECT 1 FROM response_cache WHERE key = $key;", ("$key", key)))
                 {
                     if (answered.ExecuteScalar() is not null)
                     {
-                        return ValueTask.FromResult(new CacheClaim(CacheClaimOutcome.Answered, null));
+                        return new CacheClaim(CacheClaimOutcome.Answered, null);
                     }
                 }
 
@@ -281,12 +312,12 @@ public sealed class PromptOptStore : IResponseCache, IResponseCacheClaims, IRunS
 
                 if (current.Token == holder.Token)
                 {
-                    return ValueTask.FromResult(new CacheClaim(CacheClaimOutcome.Acquired, null));
+                    return new CacheClaim(CacheClaimOutcome.Acquired, null);
                 }
 
                 if (now < expiresAt && current.IsAlive(claimedAt, now))
                 {
-                    return ValueTask.FromResult(new CacheClaim(CacheClaimOutcome.Held, current));
+                    return new CacheClaim(CacheClaimOutcome.Held, current);
                 }
 
                 // The holder died (or overran its own bound): take the claim over, unless someone else just did.
@@ -298,12 +329,12 @@ public sealed class PromptOptStore : IResponseCache, IResponseCacheClaims, IRunS
                     """,
                     ("$key", key), ("$old", current.Token), ("$pid", holder.ProcessId), ("$host", holder.Host), ("$token", holder.Token),
                     ("$started", started), ("$now", nowText), ("$expires", expires));
-                return ValueTask.FromResult(taken == 1
+                return taken == 1
                     ? new CacheClaim(CacheClaimOutcome.Acquired, null)
-                    : new CacheClaim(CacheClaimOutcome.Held, current));
+                    : new CacheClaim(CacheClaimOutcome.Held, current);
             }
 
-            return ValueTask.FromResult(new CacheClaim(CacheClaimOutcome.Held, null));
+            return new CacheClaim(CacheClaimOutcome.Held, null);
         }
     }
 
@@ -312,16 +343,14 @@ public sealed class PromptOptStore : IResponseCache, IResponseCacheClaims, IRunS
     {
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(holder);
-        lock (_gate)
+        if (IsReadOnly)
         {
             ThrowIfDisposed();
-            if (!IsReadOnly)
-            {
-                Execute("DELETE FROM cache_claims WHERE key = $key AND token = $token;", ("$key", key), ("$token", holder.Token));
-            }
+            return ValueTask.CompletedTask;
         }
 
-        return ValueTask.CompletedTask;
+        return new ValueTask(WriteAsync(store =>
+            store.Execute("DELETE FROM cache_claims WHERE key = $key AND token = $token;", ("$key", key), ("$token", holder.Token))));
     }
 
     /// <summary>Counts the cached responses.</summary>
@@ -688,8 +717,10 @@ public sealed class PromptOptStore : IResponseCache, IResponseCacheClaims, IRunS
     }
 
     /// <inheritdoc />
+    /// <remarks>Writes still waiting for a group commit are committed first.</remarks>
     public void Dispose()
     {
+        List<PendingWrite> last;
         lock (_gate)
         {
             if (_disposed)
@@ -697,6 +728,8 @@ public sealed class PromptOptStore : IResponseCache, IResponseCacheClaims, IRunS
                 return;
             }
 
+            last = TakePending();
+            CommitBatch(last);
             _disposed = true;
             _getCache.Dispose();
             _putCache.Dispose();
@@ -704,6 +737,8 @@ public sealed class PromptOptStore : IResponseCache, IResponseCacheClaims, IRunS
             _insertClaim?.Dispose();
             _connection.Dispose();
         }
+
+        Publish(last);
     }
 
     internal static string StatusText(RunStatus status) => status switch
@@ -856,6 +891,7 @@ public sealed class PromptOptStore : IResponseCache, IResponseCacheClaims, IRunS
     {
         var cmd = _connection.CreateCommand();
         cmd.CommandText = sql;
+        cmd.Transaction = _batch; // inside a group commit (null otherwise; callers with their own transaction set it)
         foreach (var (name, value) in parameters)
         {
             cmd.Parameters.AddWithValue(name, value ?? DBNull.Value);
@@ -896,4 +932,210 @@ public sealed class PromptOptStore : IResponseCache, IResponseCacheClaims, IRunS
     }
 
     private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_disposed, this);
+
+    // ---- Group commit ----
+
+    /// <summary>The most writes committed in one transaction.</summary>
+    private const int MaxBatch = 512;
+
+    /// <summary>
+    /// Queues a write and commits it: with its own transaction when the store is idle, or together with the writes that
+    /// queue while another commit runs (the thread that finds the store idle commits for everyone, then leaves). The task
+    /// completes after the commit, with the write's result or its own exception.
+    /// </summary>
+    private Task<T> WriteAsync<T>(Func<PromptOptStore, T> write)
+    {
+        var pending = new PendingWrite<T>(write);
+        _pending.Enqueue(pending);
+        Drain();
+        return pending.Task;
+    }
+
+    /// <summary>Gets the number of group commits that succeeded (batches and lone writes; for tests).</summary>
+    internal long GroupCommits => Interlocked.Read(ref _groupCommits);
+
+    /// <summary>Gets the number of writes waiting for a group commit (for tests).</summary>
+    internal int PendingWrites => _pending.Count;
+
+    /// <summary>Holds the store's lock on a thread of its own until disposed, so writes queue (for tests); runs
+    /// <paramref name="beforeRelease"/> on that thread, with the lock held, before letting go.</summary>
+    internal IDisposable HoldForTest(Action? beforeRelease = null) => new TestHold(_gate, beforeRelease);
+
+    /// <summary>Queues any write as a group-committed one (for tests: a write that fails).</summary>
+    internal Task<T> WriteForTestAsync<T>(Func<T> write) => WriteAsync(_ => write());
+
+    private void Drain()
+    {
+        // Re-checked after letting go: a write queued just before that is never left waiting.
+        while (!_pending.IsEmpty && Interlocked.CompareExchange(ref _draining, 1, 0) == 0)
+        {
+            try
+            {
+                List<PendingWrite> batch;
+                lock (_gate)
+                {
+                    batch = TakePending();
+                    CommitBatch(batch);
+                }
+
+                Publish(batch);
+            }
+            finally
+            {
+                Volatile.Write(ref _draining, 0);
+            }
+        }
+    }
+
+    private List<PendingWrite> TakePending()
+    {
+        var batch = new List<PendingWrite>(Math.Min(_pending.Count, MaxBatch));
+        while (batch.Count < MaxBatch && _pending.TryDequeue(out var next))
+        {
+            batch.Add(next);
+        }
+
+        return batch;
+    }
+
+    /// <summary>Runs the writes in one transaction (the caller holds the lock). If any statement or the commit fails, the
+    /// transaction is rolled back and each write runs again in its own, so a failure is only its own write's.</summary>
+    private void CommitBatch(List<PendingWrite> batch)
+    {
+        if (batch.Count == 0)
+        {
+            return;
+        }
+
+        if (_disposed)
+        {
+            foreach (var write in batch)
+            {
+                write.Failed(new ObjectDisposedException(GetType().FullName));
+            }
+
+            return;
+        }
+
+        if (batch.Count > 1 && TryCommit(batch))
+        {
+            return;
+        }
+
+        foreach (var write in batch)
+        {
+            TryCommit([write]);
+        }
+    }
+
+    private bool TryCommit(List<PendingWrite> writes)
+    {
+        try
+        {
+            using var tx = _connection.BeginTransaction();
+            _batch = tx;
+            foreach (var write in writes)
+            {
+                write.Run(this);
+            }
+
+            tx.Commit();
+            Interlocked.Increment(ref _groupCommits);
+            return true;
+        }
+        catch (Exception ex)
+        {
+            // Any failure, so that no write's task is left waiting. Rolled back by the transaction's Dispose.
+            if (writes.Count == 1)
+            {
+                writes[0].Failed(ex);
+            }
+
+            return false; // a batch: each write runs again alone
+        }
+        finally
+        {
+            _batch = null;
+        }
+    }
+
+    private static void Publish(List<PendingWrite> batch)
+    {
+        foreach (var write in batch)
+        {
+            write.Publish();
+        }
+    }
+
+    private sealed class TestHold : IDisposable
+    {
+        private readonly ManualResetEventSlim _release = new();
+        private readonly Thread _thread;
+
+        public TestHold(Lock gate, Action? beforeRelease)
+        {
+            using var entered = new ManualResetEventSlim();
+            _thread = new Thread(() =>
+            {
+                lock (gate)
+                {
+                    entered.Set();
+                    _release.Wait();
+                    beforeRelease?.Invoke();
+                }
+            })
+            { IsBackground = true };
+            _thread.Start();
+            entered.Wait();
+        }
+
+        public void Dispose()
+        {
+            _release.Set();
+            _thread.Join();
+            _release.Dispose();
+        }
+    }
+
+    private abstract class PendingWrite
+    {
+        /// <summary>Runs the write's statements in the current transaction; keeps its result until <see cref="Publish"/>.</summary>
+        public abstract void Run(PromptOptStore store);
+
+        /// <summary>Records the write's own failure.</summary>
+        public abstract void Failed(Exception error);
+
+        /// <summary>Completes the write's task (after its commit, outside the lock).</summary>
+        public abstract void Publish();
+    }
+
+    private sealed class PendingWrite<T>(Func<PromptOptStore, T> write) : PendingWrite
+    {
+        // Followers resume on the thread pool, not inside the committing thread's loop.
+        private readonly TaskCompletionSource<T> _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private T? _result;
+        private Exception? _error;
+
+        public Task<T> Task => _done.Task;
+
+        public override void Run(PromptOptStore store)
+        {
+            _error = null;
+            _result = write(store);
+        }
+
+        public override void Failed(Exception error) => _error = error;
+
+        public override void Publish()
+        {
+            if (_error is not null)
+            {
+                _done.TrySetException(_error);
+            }
+            else
+            {
+                _done.TrySetResult(_result!);
+            }
+        }
+    }
 }
