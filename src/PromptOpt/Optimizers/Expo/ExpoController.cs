@@ -150,6 +150,7 @@ public sealed class ExpoController
         var pulls = new int[arms.Length];
         double[] probabilities = policy.Probabilities();
         var speculative = policy as ISpeculativeArmPolicy;
+        using var ownedPolicy = policy as IDisposable; // ends the speculative fits' threads with the run
         var agentTime = TimeSpan.Zero;
         for (int t = 1; t <= steps && stop == "completed"; t++)
         {
@@ -163,19 +164,24 @@ public sealed class ExpoController
             try
             {
                 choice = selector is null ? null : await selector.ChooseAsync(environment, random, cancellationToken).ConfigureAwait(false);
+
+                // §1.2 steps 3.3–3.5: render Q_t, the agent acts, the environment scores it and extends the history. The
+                // call is sent first, so nothing below delays it.
+                long agentStarted = TimeProvider.System.GetTimestamp();
+                var acting = runner.StepAsync(environment, arms[arm].MetaPrompt, choice?.Selection, cancellationToken);
+
                 // While the agent acts, fit the network for each reward the step can score (a bandit's 0 and 1); the update
                 // keeps the fit that matches. No random draw, no change to the result: the fit just starts sooner. Only
                 // worth its extra CPU while the agent's replies take a good part of a fit (a remote model, not a cache hit
                 // or an in-process simulator; half, because the last fit may have been a speculative one sharing the cores
-                // with another); that choice changes the time a step takes, never its result.
+                // with another); that choice changes the time a step takes, never its result. The policy's state the fits
+                // read does not change until the update, and the agent's step touches only the environment.
                 if (speculative is not null && environment.PossibleRewards is { } rewards && (Speculation ?? agentTime >= speculative.LastFitDuration / 2))
                 {
                     speculative.Speculate(arm, probabilities[arm], rewards);
                 }
 
-                // §1.2 steps 3.3–3.5: render Q_t, the agent acts, the environment scores it and extends the history.
-                long agentStarted = TimeProvider.System.GetTimestamp();
-                step = await runner.StepAsync(environment, arms[arm].MetaPrompt, choice?.Selection, cancellationToken).ConfigureAwait(false);
+                step = await acting.ConfigureAwait(false);
                 agentTime = TimeProvider.System.GetElapsedTime(agentStarted);
             }
             catch (BudgetExhaustedException)

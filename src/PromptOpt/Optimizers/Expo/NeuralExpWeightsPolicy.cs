@@ -13,7 +13,7 @@ namespace PromptOpt.Optimizers.Expo;
 /// the training is the same at a fraction of the cost. With the run's checkpoints a replay takes each step's predictions
 /// from them and fits nothing (<see cref="ScoreNetworkReplay"/>).
 /// </remarks>
-internal sealed class NeuralExpWeightsPolicy : ISpeculativeArmPolicy
+internal sealed class NeuralExpWeightsPolicy : ISpeculativeArmPolicy, IDisposable
 {
     private readonly double[][] _inputs;
     private readonly ScoreNetworkOptions _options;
@@ -26,6 +26,7 @@ internal sealed class NeuralExpWeightsPolicy : ISpeculativeArmPolicy
     private ScoreNetwork? _network;
     private Speculation? _speculation;
     private List<ScoreNetwork>? _spares;
+    private DedicatedThreadScheduler? _fitThreads;
     private long _lastFitTicks;
 
     /// <summary>Initializes a new instance of the <see cref="NeuralExpWeightsPolicy"/> class.</summary>
@@ -65,14 +66,16 @@ internal sealed class NeuralExpWeightsPolicy : ISpeculativeArmPolicy
 
     /// <summary>
     /// Starts the fit of the coming <see cref="Update"/> for each reward in <paramref name="rewards"/> while the agent acts
-    /// (on copies of the network, in the background); <see cref="Update"/> keeps the one whose label matches bit for bit and
-    /// drops the others.
+    /// (on copies of the network, each on its own background thread); <see cref="Update"/> keeps the one whose label matches
+    /// bit for bit and drops the others.
     /// </summary>
     /// <remarks>
     /// Each copy runs exactly the fit <see cref="Update"/> would run, on the same state and data, so a kept fit is the same
     /// network and the same predictions; nothing draws from the run's random source. Skipped when the fit would draw from
     /// the network's own stream (mini-batches smaller than the arms, cold starts), when fits are deferred (a replay) or
-    /// when the run's checkpoints already hold the step's outputs.
+    /// when the run's checkpoints already hold the step's outputs. The copies are made on the fits' threads (the network
+    /// does not change until <see cref="Update"/>, which waits for them), so the caller returns at once; the threads are
+    /// the policy's own, not the thread pool's (<see cref="DedicatedThreadScheduler"/>), until <see cref="Dispose"/>.
     /// </remarks>
     /// <param name="arm">The arm being played.</param>
     /// <param name="probability">P_t(arm).</param>
@@ -98,26 +101,32 @@ internal sealed class NeuralExpWeightsPolicy : ISpeculativeArmPolicy
 
         var network = Network;
         _spares ??= [];
+        if (_fitThreads is null || _fitThreads.MaximumConcurrencyLevel < labels.Length)
+        {
+            _fitThreads?.Dispose();
+            _fitThreads = new DedicatedThreadScheduler(labels.Length, "PromptOpt EXPO speculative fit");
+        }
+
         var fits = new Task<double[]>[labels.Length];
         for (int k = 0; k < labels.Length; k++)
         {
             if (_spares.Count <= k)
             {
-                _spares.Add(new ScoreNetwork(_inputs[0].Length, _options));
+                _spares.Add(network.CreateSpare());
             }
 
             var spare = _spares[k];
-            spare.CopyStateFrom(network);
             var (x, y, w) = TrainingSet(arm, labels[k]);
-            fits[k] = Task.Run(() =>
+            fits[k] = Task.Factory.StartNew(() =>
             {
                 long started = TimeProvider.System.GetTimestamp();
+                spare.CopyStateFrom(network);
                 spare.Train(x, y, w);
                 var predictions = new double[_inputs.Length];
                 spare.PredictMany(_inputs, predictions);
                 _lastFitTicks = TimeProvider.System.GetTimestamp() - started;
                 return predictions;
-            });
+            }, CancellationToken.None, TaskCreationOptions.None, _fitThreads);
         }
 
         _speculation = new Speculation(arm, labels, fits);
@@ -127,9 +136,11 @@ internal sealed class NeuralExpWeightsPolicy : ISpeculativeArmPolicy
     public TimeSpan LastFitDuration => TimeProvider.System.GetElapsedTime(0, Volatile.Read(ref _lastFitTicks));
 
     /// <summary>Completes when the speculative fits started by <see cref="Speculate"/> have finished (at once when there are none).</summary>
-    /// <returns>A task that never faults.</returns>
+    /// <returns>A task that never faults; its awaiter continues on the thread pool, never on a fit's thread.</returns>
     public Task SettleAsync() =>
-        _speculation is { } s ? Task.WhenAll(s.Fits).ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default) : Task.CompletedTask;
+        _speculation is { } s
+            ? Task.WhenAll(s.Fits).ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously | TaskContinuationOptions.RunContinuationsAsynchronously, TaskScheduler.Default)
+            : Task.CompletedTask;
 
     public void Update(int arm, double reward, double probability)
     {
@@ -163,7 +174,7 @@ internal sealed class NeuralExpWeightsPolicy : ISpeculativeArmPolicy
         {
             var predicted = speculation.Fits[hit].Result;
             var spare = _spares![hit];
-            _replay.Train(Observation(arm, label), () => Network.CopyStateFrom(spare));
+            _replay.Train(Observation(arm, label), () => Network.ExchangeStateWith(spare)); // the fitted state, without copying it back
             Accumulate(_replay.Outputs([], _inputs.Length, () => predicted));
             SpeculativeHits++;
             return;
@@ -179,6 +190,13 @@ internal sealed class NeuralExpWeightsPolicy : ISpeculativeArmPolicy
             return outputs;
         });
         Accumulate(predictions);
+    }
+
+    /// <summary>Ends the speculative fits' threads (after the fits in flight, if any, have finished).</summary>
+    public void Dispose()
+    {
+        _fitThreads?.Dispose();
+        _fitThreads = null;
     }
 
     private static byte[] Observation(int arm, double label)

@@ -22,7 +22,7 @@ namespace PromptOpt.Optimizers.Expo;
 /// </remarks>
 public sealed class ScoreNetwork
 {
-    private readonly double[] _theta;
+    private double[] _theta;
     private double[] _m;
     private double[] _v;
     private long _adamStep;
@@ -53,6 +53,18 @@ public sealed class ScoreNetwork
         _v = new double[ParameterCount];
         _rng = new Random(Options.Seed);
         Initialize();
+    }
+
+    /// <summary>A network of this shape and options whose state is all zeros (no initialisation, no draw).</summary>
+    private ScoreNetwork(ScoreNetworkOptions options, int inputDimension, int hiddenUnits)
+    {
+        Options = options;
+        InputDimension = inputDimension;
+        HiddenUnits = hiddenUnits;
+        _theta = new double[ParameterCount];
+        _m = new double[ParameterCount];
+        _v = new double[ParameterCount];
+        _rng = new Random(Options.Seed);
     }
 
     private ScoreNetwork(ScoreNetwork source)
@@ -222,15 +234,33 @@ public sealed class ScoreNetwork
     /// <param name="source">The network to copy.</param>
     internal void CopyStateFrom(ScoreNetwork source)
     {
-        if (source.InputDimension != InputDimension || source.HiddenUnits != HiddenUnits || source.Options != Options)
-        {
-            throw new ArgumentException("The networks differ in shape or options.", nameof(source));
-        }
-
+        CheckSameShape(source);
         source._theta.CopyTo(_theta, 0);
         source._m.CopyTo(_m, 0);
         source._v.CopyTo(_v, 0);
         _adamStep = source._adamStep;
+    }
+
+    /// <summary>
+    /// Returns a network of this one's shape and options whose state is to be set by <see cref="CopyStateFrom"/> (a spare
+    /// for a fit on a copy): it skips the initialisation a new network draws, which <see cref="CopyStateFrom"/> overwrites.
+    /// </summary>
+    /// <returns>The spare network.</returns>
+    internal ScoreNetwork CreateSpare() => new(Options, InputDimension, HiddenUnits);
+
+    /// <summary>
+    /// Exchanges this network's weights and Adam state (θ, m, v and the step count) with <paramref name="other"/>'s, which
+    /// must have the same shape and options; the seeded streams and the work buffers stay where they are. For this network
+    /// the same as <see cref="CopyStateFrom"/> without copying (<paramref name="other"/> gets this one's old state).
+    /// </summary>
+    /// <param name="other">The other network.</param>
+    internal void ExchangeStateWith(ScoreNetwork other)
+    {
+        CheckSameShape(other);
+        (_theta, other._theta) = (other._theta, _theta);
+        (_m, other._m) = (other._m, _m);
+        (_v, other._v) = (other._v, _v);
+        (_adamStep, other._adamStep) = (other._adamStep, _adamStep);
     }
 
     /// <summary>Re-initialises the weights (Kaiming normal, biases 0) and the Adam state, drawing from the network's seeded stream.</summary>
@@ -464,6 +494,14 @@ public sealed class ScoreNetwork
         double u1 = 1.0 - _rng.NextDouble();
         double u2 = _rng.NextDouble();
         return Math.Sqrt(-2.0 * Math.Log(u1)) * Math.Cos(2 * Math.PI * u2);
+    }
+
+    private void CheckSameShape(ScoreNetwork other)
+    {
+        if (other.InputDimension != InputDimension || other.HiddenUnits != HiddenUnits || other.Options != Options)
+        {
+            throw new ArgumentException("The networks differ in shape or options.", nameof(other));
+        }
     }
 
     private void CheckInput(ReadOnlySpan<double> x)

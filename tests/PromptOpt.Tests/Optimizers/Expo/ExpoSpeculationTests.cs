@@ -84,9 +84,58 @@ public class ExpoSpeculationTests
         Assert.Equal(12, replayRun.ReplayedNetworkOutputs);
     }
 
-    private static ExpoController Controller(ExpoStrategy strategy, RunCheckpoints? checkpoints) =>
+    /// <summary>
+    /// The full horizon (100 steps of bandit-hard, default options, seed 1), pinned to a SHA-256 of every probability and
+    /// reward computed with the sources before the speculative fits moved to their own threads, were copied there and
+    /// exchanged back (7bfd89b): every way of running the fits gives those bits, with and without the run's checkpoints,
+    /// and a replay of the checkpointed run too.
+    /// </summary>
+    public static TheoryData<ExpoStrategy, bool?, bool, string> FullHorizonPins => new()
+    {
+        { ExpoStrategy.Expo, null, false, FullHorizonExpoHash },
+        { ExpoStrategy.Expo, true, false, FullHorizonExpoHash },
+        { ExpoStrategy.Expo, false, false, FullHorizonExpoHash },
+        { ExpoStrategy.Expo, true, true, FullHorizonExpoHash },
+        { ExpoStrategy.ExpoEs, true, true, FullHorizonExpoEsHash },
+    };
+
+    private static string FullHorizonExpoHash => "6752e18de3778269151249832558296d7dfffb3b5764e3a61f735070fd10f729";
+
+    private static string FullHorizonExpoEsHash => "86410c01807cfa54181c57fcd8ed97f4922457ee76b85f6039ea5ad27cdb34b3";
+
+    [Theory]
+    [MemberData(nameof(FullHorizonPins))]
+    public async Task RunAsync_FullBanditHorizon_BitIdenticalToTheSourcesBeforeTheFitThreads(ExpoStrategy strategy, bool? speculation, bool checkpointed, string hash)
+    {
+        var store = new InMemoryRunStore();
+        await store.CreateOrOpenRunAsync(new RunStart(RunId, "expo", "{}", 1, new Dictionary<string, string>()));
+        async Task<(ExpoController Controller, ExpoRunResult Run)> RunAsync()
+        {
+            var controller = Controller(strategy, checkpointed ? await RunCheckpoints.OpenAsync(store, RunId) : null, steps: null);
+            controller.Speculation = speculation;
+            return (controller, await controller.RunAsync(EnvironmentCatalog.Create("bandit-hard", 1), seed: 1));
+        }
+
+        var (cold, coldRun) = await RunAsync();
+
+        Assert.Equal(100, coldRun.Steps.Count);
+        Assert.Equal(hash, Hash(coldRun));
+        if (speculation == true)
+        {
+            Assert.Equal(100, cold.SpeculativeHits);
+        }
+
+        if (checkpointed)
+        {
+            var (_, replayRun) = await RunAsync();
+            Assert.Equal(hash, Hash(replayRun));
+            Assert.Equal(0, replayRun.NetworkFits);
+        }
+    }
+
+    private static ExpoController Controller(ExpoStrategy strategy, RunCheckpoints? checkpoints, int? steps = 12) =>
         new(new SimAgentChatClient(), new HashingEmbeddingGenerator(), new FixedExpoDomainSource(Descriptions, Instructions),
-            new ExpoOptions { Strategy = strategy, Steps = 12 }, null, checkpoints);
+            new ExpoOptions { Strategy = strategy, Steps = steps }, null, checkpoints);
 
     private static string Hash(ExpoRunResult run)
     {

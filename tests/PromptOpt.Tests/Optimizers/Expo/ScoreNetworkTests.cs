@@ -116,6 +116,62 @@ public class ScoreNetworkTests
     }
 
     [Fact]
+    public void ExchangeStateWith_FitOnASpare_SameBitsAsFittingInPlaceOrCopyingBack()
+    {
+        // EXPO's speculative fit: a spare takes the network's state, fits, and the network exchanges states with it.
+        var (x, y) = LinearData(25, 16, 3);
+        var w = Enumerable.Range(1, 25).Select(i => (double)i).ToArray();
+        var options = new ScoreNetworkOptions { HiddenUnits = 8, Seed = 4, Epochs = 7 };
+        ScoreNetwork Trained()
+        {
+            var net = new ScoreNetwork(16, options);
+            net.Train(x[..10], y[..10], w[..10]);
+            return net;
+        }
+
+        var inPlace = Trained();
+        inPlace.Train(x, y, w);
+        var copied = Trained();
+        var spare = copied.CreateSpare();
+        spare.CopyStateFrom(copied);
+        spare.Train(x, y, w);
+        copied.CopyStateFrom(spare);
+        var exchanged = Trained();
+        var other = exchanged.CreateSpare();
+        other.CopyStateFrom(exchanged);
+        other.Train(x, y, w);
+        exchanged.ExchangeStateWith(other);
+
+        Assert.Equal(Bits(inPlace), Bits(copied));
+        Assert.Equal(Bits(inPlace), Bits(exchanged));
+
+        // The Adam state and step count came along: the next fit is the same too.
+        inPlace.Train(x, y, w);
+        exchanged.Train(x, y, w);
+        Assert.Equal(Bits(inPlace), Bits(exchanged));
+        var outputs = new double[x.Length];
+        var expected = new double[x.Length];
+        exchanged.PredictMany(x, outputs);
+        inPlace.PredictMany(x, expected);
+        Assert.Equal(expected.Select(BitConverter.DoubleToInt64Bits), outputs.Select(BitConverter.DoubleToInt64Bits));
+    }
+
+    [Fact]
+    public void CreateSpare_DrawsNothingFromTheNetworksStream()
+    {
+        var options = new ScoreNetworkOptions { HiddenUnits = 8, Seed = 4 };
+        var a = new ScoreNetwork(16, options);
+        var b = new ScoreNetwork(16, options);
+
+        var spare = a.CreateSpare();
+        a.Reset();
+        b.Reset();
+
+        Assert.Equal(Bits(b), Bits(a));
+        Assert.All(spare.Parameters.ToArray(), p => Assert.Equal(0, p));
+    }
+
+    [Fact]
     public void Ctor_SameSeed_SameInitialisationAndTraining()
     {
         var (x, y) = LinearData(70, 16, 3); // > 64 rows: shuffled mini-batches
@@ -133,4 +189,6 @@ public class ScoreNetworkTests
         Assert.Equal(128, net.HiddenUnits);
         Assert.Equal((128 * 4) + 128 + 128 + 1, net.ParameterCount);
     }
+
+    private static long[] Bits(ScoreNetwork net) => net.Parameters.ToArray().Select(BitConverter.DoubleToInt64Bits).ToArray();
 }
