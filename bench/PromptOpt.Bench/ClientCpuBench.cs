@@ -127,11 +127,24 @@ internal static class ClientCpuBench
         var spec = ModelSpec.Parse($"openai-compatible:{server.BaseUrl}|{Model}");
         var warm = ModelFactory.Create(spec, ModelRoles.Task, new ModelPipelineOptions { Usage = new UsageMeter(), MaxConcurrency = RequestTimeline.WarmConcurrency, Environment = _ => null });
         await Evaluator.EvaluateAsync(warm, task.OneLinePrompt, RequestTimeline.WarmExamples(task.Dataset.Train), task.Metric, new EvaluationOptions { MaxConcurrency = RequestTimeline.WarmConcurrency });
+        using var bare = new HttpClient();
         Console.WriteLine("| concurrency | examples | wall s | requests/s | physical limit req/s | % of limit | client CPU µs/request | client KB/request | accuracy (simulated) |");
         Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var c in levels)
         {
             var examples = task.Dataset.Test.Take(n).ToList();
+            async Task BareRowAsync()
+            {
+                var bodies = await BareCeiling.BodiesAsync(Model, task.OneLinePrompt, examples, task.Metric);
+                var (bareWall, bareCpu) = await BareCeiling.RunAsync(bare, new Uri(server.BaseUrl, "chat/completions"), bodies, c);
+                Console.WriteLine(BareCeiling.Row(c, n, bareWall, bareCpu, latencyMs) + " | | |");
+            }
+
+            if (BareCeiling.Enabled && BareCeiling.First)
+            {
+                await BareRowAsync();
+            }
+
             IChatClient model = ModelFactory.Create(spec, ModelRoles.Task, new ModelPipelineOptions { Usage = new UsageMeter(), MaxConcurrency = c, Environment = _ => null });
             var timeline = RequestTimeline.Enabled ? new RequestTimeline(model, n) : null;
             model = timeline ?? model;
@@ -143,6 +156,10 @@ internal static class ClientCpuBench
             double limit = c * 1000.0 / latencyMs;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"| {c} | {n} | {wall.TotalSeconds:F2} | {rps:F1} | {limit:F1} | {100 * rps / limit:F1} % | {cpu.TotalMicroseconds / n:F0} | {bytes / 1024.0 / n:F1} | {result!.Score:F3} |"));
+            if (BareCeiling.Enabled && !BareCeiling.First)
+            {
+                await BareRowAsync();
+            }
         }
 
         return 0;

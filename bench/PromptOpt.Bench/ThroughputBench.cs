@@ -36,6 +36,7 @@ internal static class ThroughputBench
         var warm = ModelFactory.Create(ModelSpec.Parse($"openai-compatible:{server.BaseUrl}|sim-bench"), ModelRoles.Task,
             new ModelPipelineOptions { Usage = new UsageMeter(), MaxConcurrency = RequestTimeline.WarmConcurrency, Environment = _ => null });
         await Evaluator.EvaluateAsync(warm, task.OneLinePrompt, RequestTimeline.WarmExamples(task.Dataset.Train), task.Metric, new EvaluationOptions { MaxConcurrency = RequestTimeline.WarmConcurrency });
+        using var bare = new HttpClient();
         Console.WriteLine("| concurrency | examples | wall s | requests/s | physical limit req/s | % of limit | CPU µs/request (client+server) | accuracy (simulated) |");
         Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var c in levels)
@@ -47,6 +48,18 @@ internal static class ThroughputBench
             }
 
             var examples = task.Dataset.Test.Take(count).ToList();
+            async Task BareRowAsync()
+            {
+                var bodies = await BareCeiling.BodiesAsync("sim-bench", task.OneLinePrompt, examples, task.Metric);
+                var (bareWall, bareCpu) = await BareCeiling.RunAsync(bare, new Uri(server.BaseUrl, "chat/completions"), bodies, c);
+                Console.WriteLine(BareCeiling.Row(c, count, bareWall, bareCpu, latencyMs) + " |");
+            }
+
+            if (BareCeiling.Enabled && BareCeiling.First)
+            {
+                await BareRowAsync();
+            }
+
             var meter = new UsageMeter();
             IChatClient model = ModelFactory.Create(
                 ModelSpec.Parse($"openai-compatible:{server.BaseUrl}|sim-bench"),
@@ -65,6 +78,10 @@ internal static class ThroughputBench
             double limit = c * 1000.0 / latencyMs;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"| {c} | {count} | {sw.Elapsed.TotalSeconds:F2} | {rps:F1} | {limit:F1} | {100 * rps / limit:F1} % | {cpuPerRequest:F0} | {result.Score:F3} |"));
+            if (BareCeiling.Enabled && !BareCeiling.First)
+            {
+                await BareRowAsync();
+            }
         }
 
         return 0;
