@@ -28,7 +28,7 @@ internal static class BareCeiling
     /// <summary>Captures the request body the provider would send for every example, in order.</summary>
     public static async Task<byte[][]> BodiesAsync(string model, Prompt prompt, IReadOnlyList<Example> examples, IMetric metric)
     {
-        var capture = new Capture();
+        var capture = new CapturingChatClient();
         await Evaluator.EvaluateAsync(capture, prompt, examples, metric, new EvaluationOptions { MaxConcurrency = 1 });
         return [.. capture.Calls.Select(c =>
         {
@@ -72,9 +72,10 @@ internal static class BareCeiling
             $"| {concurrency} bare HttpClient (same bodies) | {count} | {wall.TotalSeconds:F2} | {rps:F1} | {limit:F1} | {100 * rps / limit:F1} % | {cpu.TotalMicroseconds / count:F0} |");
     }
 
-    private sealed class Capture : IChatClient
+    /// <summary>A model that answers "0" and keeps every call's messages and options (cloned), in order.</summary>
+    internal sealed class CapturingChatClient : IChatClient
     {
-        public ConcurrentQueue<(IReadOnlyList<AIChatMessage> Messages, ChatOptions? Options)> Calls { get; } = new();
+        public ConcurrentQueue<(List<AIChatMessage> Messages, ChatOptions? Options)> Calls { get; } = new();
 
         public Task<ChatResponse> GetResponseAsync(IEnumerable<AIChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
         {

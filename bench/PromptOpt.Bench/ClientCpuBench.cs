@@ -56,11 +56,11 @@ internal static class ClientCpuBench
         Header(server.BaseUrl, $"latency 0 ms, {requests} requests per layer at concurrency {concurrency}, after {requests / 4} warm-up requests");
 
         // The messages and options the evaluator sends for one example, captured once and reused by every layer.
-        var capture = new CaptureChatClient();
+        var capture = new BareCeiling.CapturingChatClient();
         var evalOptions = new EvaluationOptions { MaxConcurrency = 1 };
         await Evaluator.EvaluateAsync(capture, task.OneLinePrompt, task.Dataset.Test.Take(1).ToList(), task.Metric, evalOptions);
-        var messages = capture.Messages!;
-        var options = capture.Options!;
+        var (messages, captured) = capture.Calls.Single();
+        var options = captured!;
 
         // The exact request body the provider sends, captured on the wire, for the bare HttpClient row.
         var recorder = new RecordingHandler();
@@ -266,29 +266,6 @@ internal static class ClientCpuBench
             _process.StandardInput.Close();
             await _process.WaitForExitAsync();
             _process.Dispose();
-        }
-    }
-
-    private sealed class CaptureChatClient : IChatClient
-    {
-        public List<AIChatMessage>? Messages { get; private set; }
-
-        public ChatOptions? Options { get; private set; }
-
-        public Task<ChatResponse> GetResponseAsync(IEnumerable<AIChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
-        {
-            Messages = [.. messages];
-            Options = options?.Clone();
-            return System.Threading.Tasks.Task.FromResult(new ChatResponse(new AIChatMessage(ChatRole.Assistant, "0")));
-        }
-
-        public IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<AIChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
-            throw new NotSupportedException();
-
-        public object? GetService(Type serviceType, object? serviceKey = null) => null;
-
-        public void Dispose()
-        {
         }
     }
 
