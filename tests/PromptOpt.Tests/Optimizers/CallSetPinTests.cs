@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
+using PromptOpt.Evaluation;
 using PromptOpt.Models;
 using PromptOpt.Optimizers;
 using PromptOpt.Optimizers.Baselines.Opro;
@@ -43,13 +44,41 @@ public sealed class CallSetPinTests
         Assert.True(actual == expected, $"{method} on {taskName}: fingerprint [{actual}], expected [{expected}]");
     }
 
-    private static async Task<string> FingerprintAsync(string method, string taskName)
+    /// <summary>
+    /// The same pins at concurrency 1 (every call in turn) and 32 (more slots than any step asks for): the concurrency is
+    /// a speed setting only, so a run must ask and return exactly what it does at 8.
+    /// </summary>
+    public static TheoryData<string, string, string, int> AtOtherConcurrencies()
+    {
+        var data = new TheoryData<string, string, string, int>();
+        foreach (var row in Cases)
+        {
+            var (method, task, expected) = ((string)row[0], (string)row[1], (string)row[2]);
+            if (method != "mipro-tokens")
+            {
+                data.Add(method, task, expected, 1);
+                data.Add(method, task, expected, 32);
+            }
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(AtOtherConcurrencies))]
+    public async Task Run_AsksAndReturnsTheSameAtAnyConcurrency(string method, string taskName, string expected, int concurrency)
+    {
+        var actual = await FingerprintAsync(method, taskName, concurrency);
+        Assert.True(actual == expected, $"{method} on {taskName} at concurrency {concurrency}: fingerprint [{actual}], expected (concurrency 8) [{expected}]");
+    }
+
+    private static async Task<string> FingerprintAsync(string method, string taskName, int concurrency = 8)
     {
         var task = BaselineRig.Task(taskName);
         var cache = new RecordingCache();
         var meter = new UsageMeter(method == "mipro-tokens" ? new OptimizationBudget { MaxTokens = 100_000_000 } : null);
         var world = SimulatorModels.CreateWorld([task]);
-        var pipeline = new ModelPipelineOptions { Usage = meter, Cache = cache, MaxConcurrency = 8, SimulatorFactory = _ => world.CreateClient() };
+        var pipeline = new ModelPipelineOptions { Usage = meter, Cache = cache, MaxConcurrency = concurrency, SimulatorFactory = _ => world.CreateClient() };
         var events = new ConcurrentQueue<string>();
         var notices = new ConcurrentBag<string>();
         var request = new OptimizationRequest
@@ -61,6 +90,10 @@ public sealed class CallSetPinTests
             Seed = 5,
             TrainSize = 20,
             TestSize = 40,
+
+            // The pins were recorded with the default evaluation fan-out (16) under a throttle of 8; other concurrencies set
+            // both, as the CLI's --concurrency does.
+            Evaluation = concurrency == 8 ? new() : new EvaluationOptions { MaxConcurrency = concurrency },
             // Notices can come from calls that run at once (e.g. a dropped reply), so their order is not pinned, only which.
             Progress = new SyncProgress(e => (e is RunNotice ? (Action<string>)notices.Add : events.Enqueue)(Describe(e))),
         };
