@@ -4,7 +4,9 @@ using System.Text;
 using PromptOpt.Evaluation;
 using PromptOpt.Models;
 using PromptOpt.Optimizers;
+using PromptOpt.Optimizers.Baselines.Ape;
 using PromptOpt.Optimizers.Baselines.Opro;
+using PromptOpt.Optimizers.Baselines.ProTeGi;
 using PromptOpt.Optimizers.DualPhase;
 using PromptOpt.Optimizers.Gepa;
 using PromptOpt.Optimizers.Mipro;
@@ -72,6 +74,16 @@ public sealed class CallSetPinTests
         Assert.True(actual == expected, $"{method} on {taskName} at concurrency {concurrency}: fingerprint [{actual}], expected (concurrency 8) [{expected}]");
     }
 
+    [Theory]
+    [InlineData("ape", "multistep_arithmetic")]
+    [InlineData("protegi", "navigate")]
+    public async Task Run_OfTheOtherBaselines_AsksAndReturnsTheSameAtConcurrency1And32(string method, string taskName)
+    {
+        var one = await FingerprintAsync(method, taskName, 1);
+        var many = await FingerprintAsync(method, taskName, 32);
+        Assert.True(one == many, $"{method} on {taskName}: concurrency 1 [{one}], concurrency 32 [{many}]");
+    }
+
     private static async Task<string> FingerprintAsync(string method, string taskName, int concurrency = 8)
     {
         var task = BaselineRig.Task(taskName);
@@ -103,6 +115,8 @@ public sealed class CallSetPinTests
             "dual-phase" => new DualPhaseOptimizer(new DualPhaseOptions { MaxSteps = 3 }),
             "mipro" or "mipro-tokens" => new MiproOptimizer(new MiproOptions { Trials = 6 }),
             "gepa" => new GepaOptimizer(new GepaOptions { MaxMetricCalls = 150 }),
+            "ape" => new ApeOptimizer(new ApeOptions { Candidates = 6 }),
+            "protegi" => new ProTeGiOptimizer(new ProTeGiOptions { Rounds = 2, BeamSize = 2, Gradients = 2, MaxExpansionsPerParent = 2, MinibatchSize = 16 }),
             _ => throw new ArgumentOutOfRangeException(nameof(method)),
         };
 
