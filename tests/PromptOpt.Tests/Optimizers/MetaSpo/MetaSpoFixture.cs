@@ -25,10 +25,11 @@ internal static class MetaSpoFixture
         OptimizationBudget? budget = null,
         IProgress<OptimizationEvent>? progress = null,
         SimOptions? sim = null,
-        int maxConcurrency = 8)
+        int maxConcurrency = 8,
+        int? evaluationConcurrency = null)
     {
         var rig = new SimRig(new SimulatedWorld([.. source, .. unseen], sim ?? new SimOptions { Seed = seed }), budget, maxConcurrency: maxConcurrency);
         world = rig.World;
-        return rig.PromptRequest(source[0], seed, trainSize, testSize, progress, sourceTasks: source, unseenTasks: unseen);
+        return rig.PromptRequest(source[0], seed, trainSize, testSize, progress, evaluationConcurrency: evaluationConcurrency, sourceTasks: source, unseenTasks: unseen);
     }
 }

@@ -211,6 +211,25 @@ public class MetaSpoLoopTests
     }
 
     [Fact]
+    public async Task OptimizeAsync_Concurrency1And32_SameRun()
+    {
+        // The concurrency is a speed setting only (the CLI's --concurrency sets the throttle and the evaluation fan-out):
+        // every task of a round runs at once at 32 and one call at a time at 1, and the run must not change.
+        async Task<OptimizationResult> RunAsync(int concurrency) => await new MetaSpoOptimizer(new MetaSpoOptions { Iterations = 1, SystemCandidates = 2, UserCandidates = 2 })
+            .OptimizeAsync(MetaSpoFixture.Request(Source(2), [], out _, seed: 14, trainSize: 15, testSize: 20, maxConcurrency: concurrency, evaluationConcurrency: concurrency));
+
+        var one = await RunAsync(1);
+        var many = await RunAsync(32);
+        Assert.Equal(one.BestPrompt, many.BestPrompt);
+        Assert.Equal(one.Candidates.Select(c => (c.Id, c.ParentId, c.Operation, c.Prompt, c.TrainScore, c.Accepted)),
+            many.Candidates.Select(c => (c.Id, c.ParentId, c.Operation, c.Prompt, c.TrainScore, c.Accepted)));
+        Assert.Equal(one.Trajectory.Select(p => (p.Calls, p.BestTrainScore, p.TestScore)), many.Trajectory.Select(p => (p.Calls, p.BestTrainScore, p.TestScore)));
+        Assert.Equal(one.Usage.For(ModelRoles.Task).Calls, many.Usage.For(ModelRoles.Task).Calls);
+        Assert.Equal(one.Usage.For(ModelRoles.Optimizer).Calls, many.Usage.For(ModelRoles.Optimizer).Calls);
+        Assert.True(one.Candidates.Count > 2, "the run should make candidates");
+    }
+
+    [Fact]
     public async Task OptimizeAsync_ThroughRegistry_UsesSettings()
     {
         var optimizer = OptimizerRegistry.Create("metaspo", new Dictionary<string, string> { ["variant"] = "outer-only", ["iterations"] = "1", ["system-candidates"] = "2" });
