@@ -106,6 +106,7 @@ public sealed class CallSetPinTests
             // The pins were recorded with the default evaluation fan-out (16) under a throttle of 8; other concurrencies set
             // both, as the CLI's --concurrency does.
             Evaluation = concurrency == 8 ? new() : new EvaluationOptions { MaxConcurrency = concurrency },
+
             // Notices can come from calls that run at once (e.g. a dropped reply), so their order is not pinned, only which.
             Progress = new SyncProgress(e => (e is RunNotice ? (Action<string>)notices.Add : events.Enqueue)(Describe(e))),
         };
