@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using Microsoft.Extensions.AI;
 using PromptOpt.Data;
 using PromptOpt.Models;
@@ -8,8 +9,10 @@ namespace PromptOpt.Evaluation;
 /// <summary>
 /// Evaluates a prompt on examples with bounded concurrency, returning per-example results in input order. One failing
 /// example is a recorded failure with <see cref="EvaluationOptions.FailureScore"/>, never an exception; more than
-/// <see cref="EvaluationOptions.MaxErrors"/> errors abort the evaluation with the first error's message.
-/// Budget exhaustion and cancellation propagate.
+/// <see cref="EvaluationOptions.MaxErrors"/> errors abort the evaluation with the first error's message. When the budget
+/// runs out (a call's reservation throws <see cref="BudgetExhaustedException"/>), no further example starts, the calls
+/// already in flight finish (they are inside the budget and already sent, so they are paid and cached, not thrown away),
+/// and then the exception is rethrown. Cancellation propagates at once.
 /// </summary>
 public static class Evaluator
 {
@@ -43,6 +46,7 @@ public static class Evaluator
         var results = new ExampleResult[examples.Count];
         int errors = 0;
         Exception? firstError = null;
+        BudgetExhaustedException? exhausted = null;
         using var abort = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
 
         try
@@ -52,6 +56,11 @@ public static class Evaluator
                 new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.MaxConcurrency), CancellationToken = abort.Token },
                 async (i, ct) =>
                 {
+                    if (Volatile.Read(ref exhausted) is not null)
+                    {
+                        return; // the budget is spent: start nothing more (the calls in flight finish, below)
+                    }
+
                     var example = examples[i];
                     var messages = (IReadOnlyList<ChatMessage>)prompt.Render(example.Input);
                     try
@@ -70,9 +79,12 @@ public static class Evaluator
                         // that is not ours (e.g. an HTTP timeout) is an ordinary per-example error below.
                         throw;
                     }
-                    catch (BudgetExhaustedException)
+                    catch (BudgetExhaustedException ex)
                     {
-                        throw;
+                        // Not thrown from here: that would cancel the other calls in flight, which hold reservations
+                        // inside the budget and have been sent (a provider may bill a request it received even when the client
+                        // hangs up). They finish, are metered as paid and cached, and the loop starts nothing more.
+                        Interlocked.CompareExchange(ref exhausted, ex, null);
                     }
                     catch (Exception ex)
                     {
@@ -87,7 +99,17 @@ public static class Evaluator
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && Volatile.Read(ref errors) > maxErrors)
         {
+            if (exhausted is not null)
+            {
+                ExceptionDispatchInfo.Throw(exhausted); // the budget stop is what the caller acts on
+            }
+
             throw Aborted(errors, maxErrors, firstError!);
+        }
+
+        if (exhausted is not null)
+        {
+            ExceptionDispatchInfo.Throw(exhausted);
         }
 
         // The last example may push the count over the budget after the loop has nothing left to cancel.

@@ -167,6 +167,46 @@ public sealed class EvaluatorTests
     }
 
     [Fact]
+    public async Task EvaluateAsync_BudgetRunsOut_CallsInFlightFinishAndArePaid_NothingMoreStarts()
+    {
+        // 10 examples at concurrency 4 under a budget of 6 task calls; each call takes 50 ms and notes how it ended.
+        var meter = new UsageMeter(new OptimizationBudget { MaxTaskCalls = 6 });
+        int started = 0, finished = 0, cancelled = 0;
+        var inner = new FakeChatClient
+        {
+            OnGetResponse = async (_, _, ct) =>
+            {
+                Interlocked.Increment(ref started);
+                try
+                {
+                    await Task.Delay(50, ct);
+                }
+                catch (OperationCanceledException)
+                {
+                    Interlocked.Increment(ref cancelled);
+                    throw;
+                }
+
+                Interlocked.Increment(ref finished);
+                return FakeChatClient.Response("<answer>x</answer>", inputTokens: 10, outputTokens: 3);
+            },
+        };
+        using var model = new UsageTrackingChatClient(inner, meter);
+
+        var ex = await Assert.ThrowsAsync<BudgetExhaustedException>(() => Evaluator.EvaluateAsync(
+            model, Prompt, Questions(10), ExactMatchMetric.Instance, new EvaluationOptions { MaxConcurrency = 4, MaxErrors = 100 }));
+
+        Assert.Contains("budget", ex.Message, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(6, started); // every reservation inside the budget was sent, none beyond it
+        Assert.Equal(0, cancelled); // the stop did not hang up on calls already sent
+        Assert.Equal(6, finished);
+        var usage = meter.Snapshot().For(ModelRoles.Task);
+        Assert.Equal(6, usage.Calls);
+        Assert.Equal(6, usage.PaidCalls);
+        Assert.Equal(0, meter.InFlight);
+    }
+
+    [Fact]
     public async Task EvaluateAsync_CallerCancels_Propagates()
     {
         using var cts = new CancellationTokenSource();
