@@ -11,8 +11,8 @@ namespace PromptOpt.Evaluation;
 /// example is a recorded failure with <see cref="EvaluationOptions.FailureScore"/>, never an exception; more than
 /// <see cref="EvaluationOptions.MaxErrors"/> errors abort the evaluation with the first error's message. When the budget
 /// runs out (a call's reservation throws <see cref="BudgetExhaustedException"/>), no further example starts, the calls
-/// already in flight finish (they are inside the budget and already sent, so they are paid and cached, not thrown away),
-/// and then the exception is rethrown. Cancellation propagates at once.
+/// already under way finish (they were reserved inside the budget and most have been sent, so they are paid and cached,
+/// not thrown away), and then the exception is rethrown. Cancellation propagates at once.
 /// </summary>
 public static class Evaluator
 {
@@ -81,9 +81,9 @@ public static class Evaluator
                     }
                     catch (BudgetExhaustedException ex)
                     {
-                        // Not thrown from here: that would cancel the other calls in flight, which hold reservations
-                        // inside the budget and have been sent (a provider may bill a request it received even when the client
-                        // hangs up). They finish, are metered as paid and cached, and the loop starts nothing more.
+                        // Not thrown from here: that would cancel the other calls under way, which hold reservations
+                        // inside the budget and mostly have been sent (a provider may bill a request it received even when
+                        // the client hangs up). They finish, are metered as paid and cached; the loop starts nothing more.
                         Interlocked.CompareExchange(ref exhausted, ex, null);
                     }
                     catch (Exception ex)
