@@ -26,7 +26,7 @@ internal static class BareCeiling
     public static bool First => Environment.GetEnvironmentVariable("PROMPTOPT_BENCH_BARE") == "first";
 
     /// <summary>Captures the request body the provider would send for every example, in order.</summary>
-    public static async Task<byte[][]> BodiesAsync(string model, Prompt prompt, IReadOnlyList<Example> examples, IMetric metric)
+    private static async Task<byte[][]> BodiesAsync(string model, Prompt prompt, IReadOnlyList<Example> examples, IMetric metric)
     {
         var capture = new CapturingChatClient();
         await Evaluator.EvaluateAsync(capture, prompt, examples, metric, new EvaluationOptions { MaxConcurrency = 1 });
@@ -39,37 +39,34 @@ internal static class BareCeiling
         })];
     }
 
-    /// <summary>Posts every body once at <paramref name="concurrency"/>; returns the wall time and this process's CPU.</summary>
-    public static async Task<(TimeSpan Wall, TimeSpan Cpu)> RunAsync(HttpClient http, Uri chatUrl, byte[][] bodies, int concurrency)
+    /// <summary>
+    /// Runs the ceiling for one level and prints its row in the throughput benches' columns (CPU µs/request last),
+    /// followed by <paramref name="tail"/> to fill the bench's remaining columns.
+    /// </summary>
+    public static async Task RowAsync(
+        HttpClient http, Uri baseUrl, string model, Prompt prompt, IReadOnlyList<Example> examples, IMetric metric, int concurrency, int latencyMs, string tail)
     {
+        var bodies = await BodiesAsync(model, prompt, examples, metric);
+        var chatUrl = new Uri(baseUrl, "chat/completions");
         using var process = Process.GetCurrentProcess();
-        var cpu = process.TotalProcessorTime;
+        var cpuBefore = process.TotalProcessorTime;
         var sw = Stopwatch.StartNew();
-        int next = -1;
-        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(w => Task.Run(async () =>
+        await ClientCpuBench.RunWorkersAsync(bodies.Length, concurrency, async i =>
         {
-            int i;
-            while ((i = Interlocked.Increment(ref next)) < bodies.Length)
-            {
-                using var content = new ByteArrayContent(bodies[i]);
-                content.Headers.ContentType = new("application/json");
-                using var response = await http.PostAsync(chatUrl, content);
-                response.EnsureSuccessStatusCode();
-                _ = await response.Content.ReadAsByteArrayAsync();
-            }
-        })));
+            using var content = new ByteArrayContent(bodies[i]);
+            content.Headers.ContentType = new("application/json");
+            using var response = await http.PostAsync(chatUrl, content);
+            response.EnsureSuccessStatusCode();
+            _ = await response.Content.ReadAsByteArrayAsync();
+        });
         sw.Stop();
         process.Refresh();
-        return (sw.Elapsed, process.TotalProcessorTime - cpu);
-    }
-
-    /// <summary>One table row for the ceiling, in the throughput benches' columns (CPU µs/request last).</summary>
-    public static string Row(int concurrency, int count, TimeSpan wall, TimeSpan cpu, int latencyMs)
-    {
-        double rps = count / wall.TotalSeconds;
+        var cpu = process.TotalProcessorTime - cpuBefore;
+        int count = bodies.Length;
+        double rps = count / sw.Elapsed.TotalSeconds;
         double limit = concurrency * 1000.0 / latencyMs;
-        return string.Create(CultureInfo.InvariantCulture,
-            $"| {concurrency} bare HttpClient (same bodies) | {count} | {wall.TotalSeconds:F2} | {rps:F1} | {limit:F1} | {100 * rps / limit:F1} % | {cpu.TotalMicroseconds / count:F0} |");
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"| {concurrency} bare HttpClient (same bodies) | {count} | {sw.Elapsed.TotalSeconds:F2} | {rps:F1} | {limit:F1} | {100 * rps / limit:F1} % | {cpu.TotalMicroseconds / count:F0} |{tail}"));
     }
 
     /// <summary>A model that answers "0" and keeps every call's messages and options (cloned), in order.</summary>

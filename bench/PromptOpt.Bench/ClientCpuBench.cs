@@ -133,16 +133,9 @@ internal static class ClientCpuBench
         foreach (var c in levels)
         {
             var examples = task.Dataset.Test.Take(n).ToList();
-            async Task BareRowAsync()
-            {
-                var bodies = await BareCeiling.BodiesAsync(Model, task.OneLinePrompt, examples, task.Metric);
-                var (bareWall, bareCpu) = await BareCeiling.RunAsync(bare, new Uri(server.BaseUrl, "chat/completions"), bodies, c);
-                Console.WriteLine(BareCeiling.Row(c, n, bareWall, bareCpu, latencyMs) + " | | |");
-            }
-
             if (BareCeiling.Enabled && BareCeiling.First)
             {
-                await BareRowAsync();
+                await BareCeiling.RowAsync(bare, server.BaseUrl, Model, task.OneLinePrompt, examples, task.Metric, c, latencyMs, " | | |");
             }
 
             IChatClient model = ModelFactory.Create(spec, ModelRoles.Task, new ModelPipelineOptions { Usage = new UsageMeter(), MaxConcurrency = c, Environment = _ => null });
@@ -158,7 +151,7 @@ internal static class ClientCpuBench
                 $"| {c} | {n} | {wall.TotalSeconds:F2} | {rps:F1} | {limit:F1} | {100 * rps / limit:F1} % | {cpu.TotalMicroseconds / n:F0} | {bytes / 1024.0 / n:F1} | {result!.Score:F3} |"));
             if (BareCeiling.Enabled && !BareCeiling.First)
             {
-                await BareRowAsync();
+                await BareCeiling.RowAsync(bare, server.BaseUrl, Model, task.OneLinePrompt, examples, task.Metric, c, latencyMs, " | | |");
             }
         }
 
@@ -194,7 +187,8 @@ internal static class ClientCpuBench
         return (process.TotalProcessorTime - cpu, allocated, sw.Elapsed);
     }
 
-    private static Task RunWorkersAsync(int requests, int concurrency, Func<int, Task> call)
+    /// <summary>Makes <paramref name="requests"/> calls (indices 0, 1, …) from <paramref name="concurrency"/> workers, each taking the next index when its call ends.</summary>
+    internal static Task RunWorkersAsync(int requests, int concurrency, Func<int, Task> call)
     {
         int next = -1;
         return System.Threading.Tasks.Task.WhenAll(Enumerable.Range(0, concurrency).Select(_ => System.Threading.Tasks.Task.Run(async () =>

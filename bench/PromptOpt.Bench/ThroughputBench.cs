@@ -48,16 +48,9 @@ internal static class ThroughputBench
             }
 
             var examples = task.Dataset.Test.Take(count).ToList();
-            async Task BareRowAsync()
-            {
-                var bodies = await BareCeiling.BodiesAsync("sim-bench", task.OneLinePrompt, examples, task.Metric);
-                var (bareWall, bareCpu) = await BareCeiling.RunAsync(bare, new Uri(server.BaseUrl, "chat/completions"), bodies, c);
-                Console.WriteLine(BareCeiling.Row(c, count, bareWall, bareCpu, latencyMs) + " |");
-            }
-
             if (BareCeiling.Enabled && BareCeiling.First)
             {
-                await BareRowAsync();
+                await BareCeiling.RowAsync(bare, server.BaseUrl, "sim-bench", task.OneLinePrompt, examples, task.Metric, c, latencyMs, " |");
             }
 
             var meter = new UsageMeter();
@@ -80,7 +73,7 @@ internal static class ThroughputBench
                 $"| {c} | {count} | {sw.Elapsed.TotalSeconds:F2} | {rps:F1} | {limit:F1} | {100 * rps / limit:F1} % | {cpuPerRequest:F0} | {result.Score:F3} |"));
             if (BareCeiling.Enabled && !BareCeiling.First)
             {
-                await BareRowAsync();
+                await BareCeiling.RowAsync(bare, server.BaseUrl, "sim-bench", task.OneLinePrompt, examples, task.Metric, c, latencyMs, " |");
             }
         }
 

@@ -9,9 +9,10 @@ namespace PromptOpt.Optimizers.Expo;
 /// <remarks>
 /// Work on the thread pool would hold the pool's workers (as many as the cores by default) for the whole fit, and the
 /// call's own continuations (the HTTP client's, and an in-process server's) would wait for a free worker: on 2 cores two
-/// fits on the pool delayed every 50 ms agent reply by ≈ 4 ms (bench/README.md, "EXPO's critical path"). These threads
-/// leave the pool free; the operating system shares the cores between them and everything else. Tasks never run inline
-/// on a waiting thread. <see cref="Dispose"/> lets queued tasks finish, then ends the threads.
+/// fits on the pool delayed every 50 ms agent reply by ≈ 4 ms (measured under load 5–12, not re-measured quiet;
+/// bench/README.md, "EXPO's critical path"). These threads leave the pool free; the operating system shares the cores
+/// between them and everything else. Tasks never run inline on a waiting thread. <see cref="Dispose"/> lets queued tasks
+/// finish, then ends the threads.
 /// </remarks>
 internal sealed class DedicatedThreadScheduler : TaskScheduler, IDisposable
 {

@@ -40,27 +40,17 @@ public sealed class ScoreNetwork
     /// <param name="inputDimension">The input dimension.</param>
     /// <param name="options">The options, or <see langword="null"/> for defaults.</param>
     public ScoreNetwork(int inputDimension, ScoreNetworkOptions? options = null)
+        : this(Checked(inputDimension, options ?? new()), inputDimension)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(inputDimension, 1);
-        Options = options ?? new();
-        ArgumentOutOfRangeException.ThrowIfLessThan(Options.HiddenUnits, 1, nameof(options));
-        ArgumentOutOfRangeException.ThrowIfLessThan(Options.Epochs, 0, nameof(options));
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(Options.LearningRate, nameof(options));
-        InputDimension = inputDimension;
-        HiddenUnits = Options.HiddenUnits;
-        _theta = new double[ParameterCount];
-        _m = new double[ParameterCount];
-        _v = new double[ParameterCount];
-        _rng = new Random(Options.Seed);
         Initialize();
     }
 
     /// <summary>A network of this shape and options whose state is all zeros (no initialisation, no draw).</summary>
-    private ScoreNetwork(ScoreNetworkOptions options, int inputDimension, int hiddenUnits)
+    private ScoreNetwork(ScoreNetworkOptions options, int inputDimension)
     {
         Options = options;
         InputDimension = inputDimension;
-        HiddenUnits = hiddenUnits;
+        HiddenUnits = options.HiddenUnits;
         _theta = new double[ParameterCount];
         _m = new double[ParameterCount];
         _v = new double[ParameterCount];
@@ -246,7 +236,7 @@ public sealed class ScoreNetwork
     /// for a fit on a copy): it skips the initialisation a new network draws, which <see cref="CopyStateFrom"/> overwrites.
     /// </summary>
     /// <returns>The spare network.</returns>
-    internal ScoreNetwork CreateSpare() => new(Options, InputDimension, HiddenUnits);
+    internal ScoreNetwork CreateSpare() => new(Options, InputDimension);
 
     /// <summary>
     /// Exchanges this network's weights and Adam state (θ, m, v and the step count) with <paramref name="other"/>'s, which
@@ -494,6 +484,16 @@ public sealed class ScoreNetwork
         double u1 = 1.0 - _rng.NextDouble();
         double u2 = _rng.NextDouble();
         return Math.Sqrt(-2.0 * Math.Log(u1)) * Math.Cos(2 * Math.PI * u2);
+    }
+
+    /// <summary>Validates the public constructor's arguments (in its order) and returns the options.</summary>
+    private static ScoreNetworkOptions Checked(int inputDimension, ScoreNetworkOptions options)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(inputDimension, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.HiddenUnits, 1, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.Epochs, 0, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.LearningRate, nameof(options));
+        return options;
     }
 
     private void CheckSameShape(ScoreNetwork other)
